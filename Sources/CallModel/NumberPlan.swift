@@ -51,8 +51,14 @@ package struct NumberPlan: Sendable, Hashable {
     /// Germany: +49, trunk 0, IDD 00.
     package static let germany = NumberPlan(countryCode: "49", trunkPrefix: "0", internationalPrefixes: ["00"])
 
-    /// Named plans for configuration files (`FI`, `SE`, `RU`, `DE`).
-    package static let byCountry: [String: NumberPlan] = ["FI": .finland, "SE": .sweden, "RU": .russia, "DE": .germany]
+    /// United Kingdom: +44, trunk 0, IDD 00. The shipped captures use Ofcom's drama ranges
+    /// (07700 900xxx, 020 7946 0xxx, 0113 496 0xxx), which are never assigned to anyone.
+    package static let unitedKingdom = NumberPlan(countryCode: "44", trunkPrefix: "0", internationalPrefixes: ["00"])
+
+    /// Named plans for configuration files (`FI`, `SE`, `RU`, `DE`, `GB`).
+    package static let byCountry: [String: NumberPlan] = [
+        "FI": .finland, "SE": .sweden, "RU": .russia, "DE": .germany, "GB": .unitedKingdom,
+    ]
 
     /// The caller-ID strings PBXs and SIP use for "no number": all map to ``NormalisedNumber/unidentified``.
     package static let anonymousForms: Set<String> = [
