@@ -19,6 +19,7 @@ let swiftSettings: [SwiftSetting] = [
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 
@@ -64,13 +65,13 @@ let package = Package(
             name: "CallwardenApp",
             dependencies: [
                 "CallModel", "CDRParsing", "HarassmentDetection", "CallPipeline", "CDRIngest", "SQLiteStore",
-                logging, serviceLifecycle, yams,
+                logging, serviceLifecycle, unixSignals, yams,
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "callwarden",
-            dependencies: ["CallwardenApp", "CallModel", "CallPipeline", argumentParser, logging],
+            dependencies: ["CallwardenApp", "CallModel", "CallPipeline", "CDRParsing", "CDRIngest", argumentParser, logging],
             swiftSettings: swiftSettings
         ),
 

@@ -1,1 +1,8 @@
-// placeholder
+/// # CDRIngest
+///
+/// Follows CDR files as a PBX writes them (``FileTailer``) and drives each complete line through
+/// the decoder and the ``CallEventProcessor`` into one committed ``IngestBatch`` per step
+/// (``CDRTailService``). The file on disk is the queue in front of this stage: nothing is dropped
+/// when the store is slow, the tail simply lags and catches up.
+///
+/// Allowed imports: CallModel, CDRParsing, CallPipeline, Logging, ServiceLifecycle, Glibc.

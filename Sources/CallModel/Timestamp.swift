@@ -60,6 +60,7 @@ package struct TimeSpan: Hashable, Comparable, Sendable, CustomStringConvertible
 
     package static func < (lhs: Self, rhs: Self) -> Bool { lhs.microseconds < rhs.microseconds }
     package static func * (lhs: Self, rhs: Int64) -> Self { Self(microseconds: lhs.microseconds &* rhs) }
+    package static func + (lhs: Self, rhs: Self) -> Self { Self(microseconds: lhs.microseconds &+ rhs.microseconds) }
 
     /// `90s`, `30m`, `7d`: the largest unit that divides the span exactly.
     package var description: String {

@@ -1,0 +1,90 @@
+package import CallModel
+package import HarassmentDetection
+
+/// Normalised events in, everything they cause out: the synchronous stage the daemon, `replay` and
+/// the tests all run. Owns the detector and the call deduplicator; one owner at a time.
+///
+/// Hot-path budget: no I/O, no locks, no awaiting, no logging. The caller commits the
+/// ``IngestBatch`` it fills (events, detection upserts, automatic rules) in one transaction.
+package struct CallEventProcessor {
+    private var detector: HarassmentDetector
+    private var deduplicator: CallDeduplicator
+    private let policy: ResponsePolicy
+    /// How often (in event time) the detector is asked to evict state.
+    private let tickInterval: TimeSpan
+    private var nextTick: Timestamp?
+    /// Episodes whose block/redirect rules were already issued, so updates do not repeat them.
+    private var ruledEpisodes = EpisodeSet(generationCapacity: 50_000)
+
+    package init(
+        detector: HarassmentDetector,
+        policy: ResponsePolicy,
+        deduplicator: CallDeduplicator = CallDeduplicator(),
+        tickInterval: TimeSpan = .minutes(1)
+    ) {
+        self.detector = detector
+        self.policy = policy
+        self.deduplicator = deduplicator
+        self.tickInterval = tickInterval
+    }
+
+    /// Detector state currently held, for the stats gauge.
+    package var trackedKeyCount: Int { detector.trackedKeyCount }
+
+    /// Processes one event: appends it and whatever it caused to `batch`.
+    package mutating func process(_ event: CallEvent, into batch: inout IngestBatch) {
+        batch.events.append(event)
+        derive(from: event, into: &batch)
+    }
+
+    /// Feeds events that are already stored (after a restart) so that windows and escalation
+    /// continue where they were. Nothing is emitted: those detections and rules are stored already.
+    package mutating func warmUp<Events: Sequence<CallEvent>>(with events: Events) {
+        var scratch = IngestBatch()
+        for event in events {
+            derive(from: event, into: &scratch)
+            scratch = IngestBatch()
+        }
+    }
+
+    private mutating func derive(from event: CallEvent, into batch: inout IngestBatch) {
+        let time = event.countedTime
+        if let due = nextTick {
+            if time >= due {
+                detector.tick(now: time)
+                nextTick = time + tickInterval
+            }
+        } else {
+            nextTick = time + tickInterval
+        }
+        let isNewCall = deduplicator.isFirstEvent(of: event)
+        let detections = detector.observe(event, isNewCall: isNewCall)
+        for detection in detections {
+            batch.upsert(detection)
+            guard detection.action == .block || detection.action == .redirect else { continue }
+            if ruledEpisodes.insert(detection.episodeKey + "|" + detection.action.rawValue) {
+                batch.rules.append(contentsOf: policy.rules(for: detection))
+            }
+        }
+    }
+}
+
+/// A bounded set of strings with two generations (see ``CallDeduplicator`` for the policy).
+struct EpisodeSet {
+    let generationCapacity: Int
+    private var current: Set<String> = []
+    private var previous: Set<String> = []
+
+    init(generationCapacity: Int) { self.generationCapacity = generationCapacity }
+
+    /// Inserts `key`; true when it was not there before.
+    mutating func insert(_ key: String) -> Bool {
+        if current.contains(key) || previous.contains(key) { return false }
+        if current.count >= generationCapacity {
+            previous = current
+            current = []
+        }
+        current.insert(key)
+        return true
+    }
+}

@@ -1,0 +1,10 @@
+package import CallPipeline
+import SQLiteStore
+
+extension CallwardenConfiguration {
+    /// Opens (and migrates) the configured store for the ops commands. The daemon may be running:
+    /// SQLite in WAL mode lets this process read and write beside it.
+    package func openStore() throws -> any EventStore & RuleStore & DetectionStore {
+        try SQLiteStore(path: storePath)
+    }
+}

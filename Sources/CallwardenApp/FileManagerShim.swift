@@ -1,0 +1,5 @@
+import Foundation
+
+enum FileManagerShim {
+    static func isReadableFile(_ path: String) -> Bool { FileManager.default.isReadableFile(atPath: path) }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import CallModel
+import CallPipeline
+import CallwardenApp
+
+struct Detections: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show detections from the store.", subcommands: [List.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The most recent detection episodes.")
+        @OptionGroup var options: ConfigOption
+        @Option(name: .long, help: "How many.") var limit = 50
+
+        func run() async throws {
+            let detections = try options.load().openStore().detections(limit: limit)
+            guard !detections.isEmpty else {
+                print("no detections")
+                return
+            }
+            var rows = [["KIND", "CALLER", "TARGET", "CALLS", "FIRST", "LAST", "ACTION"]]
+            for detection in detections {
+                rows.append([
+                    detection.kind.rawValue,
+                    detection.caller?.description ?? (detection.callers.isEmpty ? "unidentified" : detection.callers.map(\.description).joined(separator: ",")),
+                    detection.target, String(detection.calls), detection.first.rfc3339, detection.last.rfc3339,
+                    detection.action.rawValue,
+                ])
+            }
+            print(TextTable.render(rows))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import CDRParsing
+import CallwardenApp
+import Foundation
+import Logging
+
+struct Replay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run CDR files through the daemon's pipeline with a temporary store and print what it finds.",
+        discussion: """
+            Files are read in the order given, as one history. Detection runs on the calls' own times, \
+            so the same files always give the same result. Without --config, /etc/callwarden/callwarden.yaml \
+            is used when it exists, else the built-in defaults.
+            """)
+
+    @Option(name: .long, help: "Configuration file (YAML).")
+    var config: String?
+
+    @Option(name: .long, help: "auto, asterisk-csv, freeswitch-csv or jsonl.")
+    var format: String = "auto"
+
+    @Flag(name: .long, help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Argument(help: "CDR files.")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one file") }
+        if format != "auto" && CDRFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be auto, " + CDRFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    func run() async throws {
+        let configuration: CallwardenConfiguration
+        if let config {
+            configuration = try ConfigOption(config: config).load()
+        } else if FileManager.default.fileExists(atPath: ConfigOption.defaultConfigPath) {
+            configuration = try ConfigOption().load()
+        } else {
+            configuration = .defaults
+        }
+        LogSetup.bootstrap(level: "warning")
+        let runner = ReplayRunner(
+            configuration: configuration, format: CDRFormat(rawValue: format), logger: Logger(label: "callwarden.replay"))
+        let report: ReplayReport
+        do {
+            report = try runner.run(paths: files)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        print(json ? report.json() : report.table())
+    }
+}

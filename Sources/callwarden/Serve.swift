@@ -1,0 +1,18 @@
+import ArgumentParser
+import CallwardenApp
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon: follow the configured CDR files, store calls, detect harassment.",
+        discussion: "Stops cleanly on SIGTERM or SIGINT. Under systemd, use Type=notify.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load()
+        LogSetup.bootstrap(level: configuration.logLevel)
+        let logger = Logger(label: "callwarden")
+        try await Daemon(configuration: configuration, logger: logger).run()
+    }
+}
