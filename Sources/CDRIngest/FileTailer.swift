@@ -36,6 +36,8 @@ package final class FileTailer {
     private var resumeFrom: TailCheckpoint?
     /// Set when the rest of a rotated file is being read; the path itself is opened afterwards.
     private var drainingRotated = false
+    /// Set after an overlong line was handed out truncated: its rest is skipped up to its newline.
+    private var skippingOverlongLine = false
 
     package init(path: String, resumingFrom checkpoint: TailCheckpoint? = nil, maximumLineLength: Int = 65_536, readSize: Int = 1 << 20) {
         self.path = path
@@ -61,6 +63,10 @@ package final class FileTailer {
     @discardableResult
     package func poll(maximumLines: Int, _ body: (UnsafeRawBufferPointer, Int64) -> Void) -> Int {
         if descriptor < 0 && !openFile() { return 0 }
+        if let headHash, let current = Self.headHash(of: descriptor), current != headHash {
+            // Truncated and rewritten past our position since the last poll: start over.
+            adopt(dup(descriptor), startOffset: 0)
+        }
         var handed = 0
         while handed < maximumLines {
             handed += handOutLines(limit: maximumLines - handed, body)
@@ -108,6 +114,7 @@ package final class FileTailer {
         offset = startOffset
         if startOffset == 0 { lineNumber = 0 }
         pending.removeAll(keepingCapacity: true)
+        skippingOverlongLine = false
     }
 
     private func openResuming(_ checkpoint: TailCheckpoint) -> Bool {
@@ -196,6 +203,14 @@ package final class FileTailer {
         var consumed = 0
         pending.withUnsafeBytes { bytes in
             var start = 0
+            if skippingOverlongLine {
+                if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+                    start = newline + 1
+                    skippingOverlongLine = false
+                } else {
+                    start = bytes.count
+                }
+            }
             while handed < limit, start < bytes.count {
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[start...])
                 guard let newline = rest.firstIndex(of: UInt8(ascii: "\n")) else {
@@ -205,6 +220,7 @@ package final class FileTailer {
                         body(UnsafeRawBufferPointer(rebasing: rest.prefix(maximumLineLength + 1)), lineNumber)
                         handed += 1
                         start = bytes.count
+                        skippingOverlongLine = true
                     }
                     break
                 }
