@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallwardenAppTests",
-            dependencies: ["CallwardenApp", "CallPipeline", "CallModel", "callwarden"],
+            dependencies: ["CallwardenApp", "CallPipeline", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "callwarden"],
             swiftSettings: swiftSettings
         ),
     ]

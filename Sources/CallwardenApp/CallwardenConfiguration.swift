@@ -92,10 +92,7 @@ package struct CallwardenConfiguration: Sendable {
         let cdr = root.section("cdr")
         var files: [CDRFileConfiguration] = []
         for file in cdr.sectionList("files") {
-            guard let path = file.string("path") else {
-                file.fail("path", "is required")
-                continue
-            }
+            let path = file.string("path")
             let formatName = file.string("format", default: "auto")
             var format: CDRFormat?
             if formatName != "auto" {
@@ -103,6 +100,10 @@ package struct CallwardenConfiguration: Sendable {
                 if format == nil {
                     file.fail("format", "\"\(formatName)\" is not one of auto, " + CDRFormat.allCases.map(\.rawValue).joined(separator: ", "))
                 }
+            }
+            guard let path else {
+                file.fail("path", "is required")
+                continue
             }
             files.append(CDRFileConfiguration(path: resolve(path), format: format))
         }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Paths and helpers shared by the end-to-end tests.
+enum TestSupport {
+    /// The package root (this file is Tests/CallwardenAppTests/TestSupport.swift).
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The `callwarden` executable built next to the test bundle.
+    static var executable: String {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            bundleDirectory.appendingPathComponent("callwarden").path,
+            packageRoot + "/.build/debug/callwarden",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+
+    static func temporaryDirectory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "callwarden-\(name)-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// An Asterisk Master.csv line (17 columns, loguniqueid=yes) for a synthetic call.
+    static func asteriskLine(index: Int, caller: String, callee: String = "1001", start: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let begin = formatter.string(from: start)
+        let answer = formatter.string(from: start.addingTimeInterval(5))
+        let end = formatter.string(from: start.addingTimeInterval(65))
+        return "\"\",\"\(caller)\",\"\(callee)\",\"from-trunk\",\"\"\"Caller\"\" <\(caller)>\",\"PJSIP/trunk-\(index)\","
+            + "\"PJSIP/\(callee)-\(index)\",\"Dial\",\"PJSIP/\(callee),30\",\"\(begin)\",\"\(answer)\",\"\(end)\",65,60,"
+            + "\"ANSWERED\",\"DOCUMENTATION\",\"1768200000.\(index)\""
+    }
+
+    /// A configuration for a daemon in `directory`, following `cdrPath`.
+    static func writeConfiguration(in directory: String, cdrPath: String) throws -> String {
+        let path = directory + "/callwarden.yaml"
+        let text = """
+            store:
+              path: \(directory)/callwarden.sqlite
+            numbering:
+              country: GB
+              time_zone: UTC
+            cdr:
+              files:
+                - path: \(cdrPath)
+                  format: asterisk-csv
+              poll_interval: 1s
+            logging:
+              level: warning
+            """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`; true when it became true. A bound on how
+    /// long to wait for a child process, not a timing assertion.
+    static func wait(upTo seconds: Double, for condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        return try condition()
+    }
+}
