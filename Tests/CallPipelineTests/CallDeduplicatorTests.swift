@@ -1,0 +1,99 @@
+import CallModel
+import CallPipeline
+import Testing
+
+struct CallDeduplicatorTests {
+    @Test func aCallIsNewOncePerSource() {
+        var deduplicator = CallDeduplicator()
+        let first = Fixtures.event("07700900123", at: 0, id: "1768208400.1")
+        let answers = [first, first].map { deduplicator.isFirstEvent(of: $0) }
+        #expect(answers == [true, false])
+        var otherSource = first
+        otherSource.source = .jsonLines
+        let other = deduplicator.isFirstEvent(of: otherSource)
+        #expect(other)
+    }
+
+    @Test func memoryIsBoundedByTwoGenerations() {
+        var deduplicator = CallDeduplicator(generationCapacity: 10)
+        let early = Fixtures.event("07700900123", at: 0, id: "early")
+        let firstSeen = deduplicator.isFirstEvent(of: early)
+        #expect(firstSeen)
+        for index in 0..<15 { _ = deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c\(index)")) }
+        // Still remembered: it is in the previous generation.
+        let remembered = !deduplicator.isFirstEvent(of: early)
+        #expect(remembered)
+        for index in 15..<40 { _ = deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c\(index)")) }
+        // Forgotten after two generations: the documented bound.
+        let forgotten = deduplicator.isFirstEvent(of: early)
+        #expect(forgotten)
+    }
+}
+
+struct ResponsePolicyTests {
+    let policy = ResponsePolicy(crisisLine: "+442079460999")
+
+    @Test func alertsAndReviewsMakeNoRules() {
+        for action in [ResponseAction.watch, .alert, .review] {
+            #expect(policy.rules(for: Fixtures.detection(.repeatCaller, action: action)).isEmpty)
+        }
+    }
+
+    @Test func aRepeatCallerBlockIsOrganisationWideAndExpires() throws {
+        let rules = policy.rules(for: Fixtures.detection(.repeatCaller, action: .block))
+        let rule = try #require(rules.first)
+        #expect(rules.count == 1)
+        #expect(rule.match == .number(E164Number(e164: "+447700900123")!))
+        #expect(rule.scope == nil)
+        #expect(rule.action == .block)
+        #expect(rule.origin == .detection)
+        #expect(rule.expiresAt == Fixtures.start + .hours(24))
+    }
+
+    @Test func aStalkerIsBlockedFromTheOneExtension() {
+        #expect(policy.rules(for: Fixtures.detection(.stalking, target: "1012", action: .block)).first?.scope == "1012")
+    }
+
+    @Test func anonymousCallersAreRedirectedToTheCrisisLine() {
+        let rules = policy.rules(for: Fixtures.detection(.anonymous, caller: nil, target: "1013", action: .redirect))
+        #expect(rules.map(\.match) == [.unidentified])
+        #expect(rules.first?.action == .redirect(to: "+442079460999"))
+        #expect(rules.first?.scope == "1013")
+        #expect(ResponsePolicy(crisisLine: nil).rules(for: Fixtures.detection(.anonymous, caller: nil, action: .redirect)).isEmpty)
+    }
+
+    @Test func numberHoppersAreBlockedNumberByNumber() {
+        let callers = ["+447700900201", "+447700900202", "+447700900203", "+447700900204"]
+        let rules = policy.rules(for: Fixtures.detection(.numberHopping, caller: nil, callers: callers, action: .block))
+        #expect(rules.map(\.match.text) == callers)
+    }
+}
+
+struct IngestBatchTests {
+    @Test func anEpisodeIsCarriedOnceInItsLatestState() {
+        var batch = IngestBatch()
+        var detection = Fixtures.detection(.repeatCaller, action: .alert, calls: 5)
+        batch.upsert(detection)
+        detection.calls = 6
+        batch.upsert(detection)
+        batch.upsert(Fixtures.detection(.stalking, action: .alert))
+        #expect(batch.detections.count == 2)
+        #expect(batch.detections.first?.calls == 6)
+    }
+}
+
+struct InMemoryStoreTests {
+    @Test func rulesAreAuditedAndExpire() throws {
+        let store = InMemoryStore()
+        let now = Fixtures.start
+        let rule = try store.addRule(
+            Rule(match: .unidentified, action: .block, reason: "test", createdBy: "ops", createdAt: now,
+                 expiresAt: now + .hours(1)), actor: "ops")
+        #expect(try store.rules(activeAt: now, includeExpired: false).count == 1)
+        #expect(try store.rules(activeAt: now + .hours(2), includeExpired: false).isEmpty)
+        #expect(try store.rules(activeAt: now + .hours(2), includeExpired: true).count == 1)
+        #expect(try store.removeRule(id: rule.id!, actor: "ops", reason: "done", at: now))
+        #expect(try !store.removeRule(id: rule.id!, actor: "ops", reason: "again", at: now))
+        #expect(try store.auditLog(limit: 10).map(\.action) == ["rule.remove", "rule.add"])
+    }
+}
