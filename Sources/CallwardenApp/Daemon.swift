@@ -36,7 +36,7 @@ package struct Daemon {
             makeProcessor: {
                 var processor = configuration.makeProcessor()
                 let since = WallClock.now() - configuration.warmUpHorizon
-                let history = try store.events(countedSince: since, limit: 5_000_000)
+                let history = try store.events(countedSince: since, limit: 2_000_000)
                 processor.warmUp(with: history)
                 logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
                 return processor
