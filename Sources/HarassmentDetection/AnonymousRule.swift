@@ -27,9 +27,9 @@ struct AnonymousRule: Sendable {
 
     var trackedKeys: Int { table.count }
 
-    mutating func observe(targetKey: TargetKey, target: String, time: Int64, callID: String, escalation: inout EscalationLadder)
-        -> Detection?
-    {
+    mutating func observe(
+        targetKey: TargetKey, target: String, time: Int64, callID: String, escalation: inout EscalationLadder
+    ) -> Detection? {
         let threshold = threshold
         let slot = table.slot(for: targetKey, seenAt: time) {
             State(target: target, calls: RecentCalls(reserving: threshold), episode: nil)

@@ -81,7 +81,9 @@ struct EscalationLadder: Sendable {
 }
 
 extension EscalationLadder.Policy {
-    fileprivate func decide(index: Int, at time: Int64, substitute: BlockSubstitute, history: inout EscalationLadder.History) -> EscalationLadder.Step {
+    fileprivate func decide(
+        index: Int, at time: Int64, substitute: BlockSubstitute, history: inout EscalationLadder.History
+    ) -> EscalationLadder.Step {
         let ladderIndex = min(index, ladder.count - 1)
         let action = apply(substitute, to: ladder[ladderIndex])
         guard action == .block || action == .redirect else {

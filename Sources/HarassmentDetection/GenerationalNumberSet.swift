@@ -10,7 +10,9 @@
 /// - a number found in an older generation is copied into the current one, so a regular caller stays
 ///   remembered from their latest call.
 /// So a number is remembered for at least `memory` after its last call unless more than `capacity`
-/// distinct numbers call within that time, and at most `memory` plus half of it.
+/// distinct numbers call within that time; it is forgotten at the first call or tick after the
+/// generation following its own started more than `memory` ago (with a tick at least daily, within
+/// one and a half memories plus a day).
 struct GenerationalNumberSet: Sendable {
     private struct Generation: Sendable {
         var numbers: Set<UInt64> = []
@@ -29,6 +31,11 @@ struct GenerationalNumberSet: Sendable {
 
     /// How many numbers are held (a number copied forward counts once per generation).
     var count: Int { generations.reduce(0) { $0 + $1.numbers.count } }
+
+    /// Whether `number` is held, without recording anything.
+    func contains(_ number: UInt64) -> Bool {
+        generations.contains { $0.numbers.contains(number) }
+    }
 
     /// Whether `number` called within the memory; records this call either way.
     mutating func checkAndRecord(_ number: UInt64, at time: Int64) -> Bool {

@@ -19,9 +19,13 @@ package import CallModel
 package struct HarassmentDetector: Sendable {
     /// How many keys each rule tracks now.
     package struct TrackedKeyCounts: Hashable, Sendable {
+        /// Identities with calls in the repeat-caller window.
         package var repeatCaller: Int
+        /// Identity and extension pairs with calls in the stalking window.
         package var stalking: Int
+        /// Extensions with unidentified calls in the anonymous window.
         package var anonymous: Int
+        /// Extensions with number-hopping history (first call, hourly baseline).
         package var numberHopping: Int
         /// Offenders with recent offences (escalation memory).
         package var offenders: Int
@@ -142,7 +146,9 @@ package struct HarassmentDetector: Sendable {
             if let detection = outcome.detection { detections.append(detection) }
             isBurst = outcome.isInEpisode
             for call in outcome.burst where call.callID != event.callID || call.time != time {
-                stalking.forget(identity: number.value, target: TargetKey(call.detail), time: call.time, callID: call.callID)
+                stalking.forget(
+                    identity: number.value, target: TargetKey(call.detail), time: call.time, callID: call.callID
+                )
             }
         }
         guard settings.stalking.isEnabled, !isBurst else { return }

@@ -28,7 +28,8 @@ enum Calls {
 
     /// A CDR record of a withheld call without an asserted identity.
     static func withheld(to callee: String = "1001", at offset: TimeSpan, id: String? = nil) -> CallEvent {
-        record(CallerIdentity(raw: "anonymous", presentationRestricted: true), to: callee, at: offset, talk: .seconds(20), id: id)
+        let caller = CallerIdentity(raw: "anonymous", presentationRestricted: true)
+        return record(caller, to: callee, at: offset, talk: .seconds(20), id: id)
     }
 
     static func record(_ caller: CallerIdentity, to callee: String, at offset: TimeSpan, talk: TimeSpan, id: String?)

@@ -6,7 +6,9 @@ import Testing
 struct EscalationTests {
     /// Opens one repeat-caller episode per entry of `hours` (five calls in four minutes from that hour)
     /// and returns each episode's opening detection.
-    static func episodes(_ detector: inout HarassmentDetector, of caller: E164Number, atHours hours: [Int64]) -> [Detection] {
+    static func episodes(_ detector: inout HarassmentDetector, of caller: E164Number, atHours hours: [Int64])
+        -> [Detection]
+    {
         hours.compactMap { hour in
             detector.feed(Calls.burst(from: caller, minutes: (0..<5).map { hour * 60 + $0 })).first
         }

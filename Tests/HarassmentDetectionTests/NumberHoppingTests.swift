@@ -6,13 +6,14 @@ import Testing
 struct NumberHoppingTests {
     /// An ordinary answered call to `callee` `before` ``Calls/start``: the extension's first call.
     static func history(of callee: String, before: TimeSpan) -> CallEvent {
-        Calls.cdr(from: Calls.london(1), to: callee, at: TimeSpan(microseconds: -before.microseconds), talk: .minutes(4))
+        Calls.cdr(from: Calls.london(1), to: callee, at: before * -1, talk: .minutes(4))
     }
 
     /// Short or unanswered calls from each of `callers`, ten minutes apart from ``Calls/start``.
     static func surge(to callee: String, from callers: [E164Number], talk: TimeSpan = .seconds(5)) -> [CallEvent] {
         callers.enumerated().map { index, caller in
-            Calls.cdr(from: caller, to: callee, at: .minutes(Int64(index) * 10), talk: index.isMultiple(of: 2) ? talk : .seconds(0))
+            let outcome = index.isMultiple(of: 2) ? talk : .seconds(0)
+            return Calls.cdr(from: caller, to: callee, at: .minutes(Int64(index) * 10), talk: outcome)
         }
     }
 
@@ -44,9 +45,8 @@ struct NumberHoppingTests {
         // Six strangers an hour for two days, short or unanswered calls, then an hour with eight.
         for hour in -48..<0 {
             for slot in 0..<6 {
-                detections += detector.feed([
-                    Calls.cdr(from: Calls.spare(next), to: "3000", at: .hours(Int64(hour)) + .minutes(Int64(slot) * 10), talk: .seconds(20))
-                ])
+                let offset = TimeSpan.hours(Int64(hour)) + .minutes(Int64(slot) * 10)
+                detections += detector.feed([Calls.cdr(from: Calls.spare(next), to: "3000", at: offset, talk: .seconds(20))])
                 next += 1
             }
         }
@@ -90,7 +90,7 @@ struct NumberHoppingTests {
     func knownNumbers() {
         var detector = HarassmentDetector(configuration: DetectionConfiguration())
         _ = detector.feed([Self.history(of: "2001", before: .days(2))])
-        _ = detector.feed(Self.hoppers.map { Calls.cdr(from: $0, to: "1500", at: TimeSpan(microseconds: -TimeSpan.days(6).microseconds)) })
+        _ = detector.feed(Self.hoppers.map { Calls.cdr(from: $0, to: "1500", at: .days(-6)) })
         #expect(detector.feed(Self.surge(to: "2001", from: Self.hoppers)).isEmpty)
     }
 

@@ -58,7 +58,9 @@ struct RepeatCallerTests {
         var detector = HarassmentDetector(configuration: DetectionConfiguration())
         let asserted = Calls.london(7)
         let caller = CallerIdentity(raw: "anonymous", assertedIdentity: asserted, presentationRestricted: true)
-        let events = (0..<5).map { Calls.record(caller, to: "1001", at: .minutes(Int64($0)), talk: .seconds(10), id: nil) }
+        let events = (0..<5).map {
+            Calls.record(caller, to: "1001", at: .minutes(Int64($0)), talk: .seconds(10), id: nil)
+        }
         let detections = detector.feed(events)
         #expect(detections.map(\.kind) == [.repeatCaller])
         #expect(detections.first?.caller == asserted)
@@ -68,7 +70,9 @@ struct RepeatCallerTests {
     func internalCallers() {
         var detector = HarassmentDetector(configuration: DetectionConfiguration())
         let colleague = CallerIdentity(raw: "2001", internalExtension: "2001")
-        let events = (0..<10).map { Calls.record(colleague, to: "1001", at: .minutes(Int64($0)), talk: .seconds(0), id: nil) }
+        let events = (0..<10).map {
+            Calls.record(colleague, to: "1001", at: .minutes(Int64($0)), talk: .seconds(0), id: nil)
+        }
         #expect(detector.feed(events).isEmpty)
         #expect(detector.trackedKeyCount == 0)
     }
