@@ -19,9 +19,13 @@ struct RecentCalls<Detail> {
     var isEmpty: Bool { calls.isEmpty }
 
     mutating func insert(_ call: Call, capacity: Int) {
-        var index = calls.endIndex
-        while index > calls.startIndex, calls[index - 1].time > call.time { index -= 1 }
-        calls.insert(call, at: index)
+        if let newest = calls.last, newest.time > call.time {
+            var index = calls.endIndex - 1
+            while index > calls.startIndex, calls[index - 1].time > call.time { index -= 1 }
+            calls.insert(call, at: index)
+        } else {
+            calls.append(call)
+        }
         if calls.count > capacity { calls.removeFirst(calls.count - capacity) }
     }
 
