@@ -36,8 +36,9 @@ struct AnonymousRule: Sendable {
         }
         return table.update(slot) { state in
             state.calls.insert(.init(time: time, callID: callID, detail: ()), capacity: threshold)
-            if let episode = state.episode, episode.isOver(at: time, window: window) { state.episode = nil }
-            let inWindow = state.calls.calls(from: time &- window, through: time)
+            let now = state.calls.newestTime ?? time
+            if let episode = state.episode, episode.isOver(at: now, window: window) { state.episode = nil }
+            let inWindow = state.calls.calls(from: now &- window, through: now)
             guard inWindow.count >= threshold else { return nil }
             if state.episode != nil {
                 state.episode!.extend(time: time, callID: callID, escalation: &escalation)

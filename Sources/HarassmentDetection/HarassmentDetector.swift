@@ -13,9 +13,13 @@ package import CallModel
 /// and forgets its counts (and its open episode). The seen-number set of number-hopping is bounded by
 /// its own capacity.
 ///
-/// Deliberately not handled: events that arrive more than a window late are counted against what has
-/// been seen by then (a replay in the same order gives the same result, a reordered one may not);
-/// ending an episode is not reported (the last update stands; a later crossing is a new episode).
+/// Events may arrive out of order (CDRs are written when a call ends but counted at its start): each
+/// rule judges the window ending at the newest call it has seen for the key, so a late call still
+/// counts with the calls after it.
+/// Deliberately not handled: a call that arrives later than one window behind its key's newest call
+/// is kept but cannot open an episode on its own; a reordered replay may give other episode
+/// boundaries than the live run (the same order always gives the same detections); ending an episode
+/// is not reported (the last update stands; a later crossing is a new episode).
 package struct HarassmentDetector: Sendable {
     /// How many keys each rule tracks now.
     package struct TrackedKeyCounts: Hashable, Sendable {

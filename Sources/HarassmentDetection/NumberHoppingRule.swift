@@ -84,17 +84,18 @@ struct NumberHoppingRule: Sendable {
         guard !wasSeen, isShortOrUnanswered(event) else { return nil }
 
         return table.update(slot) { state in
-            if let episode = state.episode, episode.isOver(at: time, window: window) { state.episode = nil }
-            state.calls.removeCalls(before: time &- window)
             guard !state.calls.calls.contains(where: { $0.detail == number.value }) else { return nil }
             state.calls.insert(.init(time: time, callID: event.callID, detail: number.value), capacity: rememberedCalls)
-            Self.countHour(of: time, in: &state.hourly, keepingFrom: time &- baselinePeriod &- window)
+            let now = state.calls.newestTime ?? time
+            state.calls.removeCalls(before: now &- window)
+            if let episode = state.episode, episode.isOver(at: now, window: window) { state.episode = nil }
+            Self.countHour(of: time, in: &state.hourly, keepingFrom: now &- baselinePeriod &- window)
             let baseline = Self.baseline(
-                in: state.hourly, windowStart: time &- window, periodStart: time &- baselinePeriod
+                in: state.hourly, windowStart: now &- window, periodStart: now &- baselinePeriod
             )
 
-            let inWindow = state.calls.calls(from: time &- window, through: time)
-            let hasHistory = time &- state.firstSeen >= minimumHistory
+            let inWindow = state.calls.calls(from: now &- window, through: now)
+            let hasHistory = now &- state.firstSeen >= minimumHistory
             let qualifies = hasHistory && inWindow.count >= distinctNumbers
                 && inWindow.count >= baselineFactor * baseline
             guard qualifies else { return nil }

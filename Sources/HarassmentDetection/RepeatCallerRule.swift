@@ -49,8 +49,9 @@ struct RepeatCallerRule: Sendable {
         }
         return table.update(slot) { state in
             state.calls.insert(.init(time: time, callID: callID, detail: target), capacity: threshold)
-            if let episode = state.episode, episode.isOver(at: time, window: window) { state.episode = nil }
-            let inWindow = state.calls.calls(from: time &- window, through: time)
+            let now = state.calls.newestTime ?? time
+            if let episode = state.episode, episode.isOver(at: now, window: window) { state.episode = nil }
+            let inWindow = state.calls.calls(from: now &- window, through: now)
             // A call while an episode is still open is part of that burst even when it does not extend it.
             guard inWindow.count >= threshold else { return Outcome(isInEpisode: state.episode != nil) }
             if state.episode != nil {

@@ -52,9 +52,10 @@ struct StalkingRule: Sendable {
         }
         return table.update(slot) { state in
             state.calls.insert(.init(time: time, callID: callID, detail: localDay), capacity: rememberedCalls)
-            state.calls.removeCalls(before: time &- window)
-            if let episode = state.episode, episode.isOver(at: time, window: window) { state.episode = nil }
-            let inWindow = state.calls.calls(from: time &- window, through: time)
+            let now = state.calls.newestTime ?? time
+            state.calls.removeCalls(before: now &- window)
+            if let episode = state.episode, episode.isOver(at: now, window: window) { state.episode = nil }
+            let inWindow = state.calls.calls(from: now &- window, through: now)
             let days = Self.distinctDays(in: inWindow)
             let qualifies = (inWindow.count >= threshold && days >= minimumDays) || days >= distinctDaysThreshold
             guard qualifies else { return nil }

@@ -43,3 +43,22 @@ struct AnonymousTests {
         #expect(detector.feed(events).isEmpty)
     }
 }
+
+@Suite("out-of-order events")
+struct OutOfOrderTests {
+    @Test("CDRs written at call end still count at call start: a long call's record may come last")
+    func recordsInEndOrder() throws {
+        var detector = HarassmentDetector(configuration: DetectionConfiguration())
+        let long = Calls.record(
+            CallerIdentity(raw: "anonymous", presentationRestricted: true), to: "1001", at: .minutes(0),
+            talk: .minutes(20), id: "long"
+        )
+        let events = [Calls.withheld(at: .minutes(5)), Calls.withheld(at: .minutes(10)), long]
+        let detections = detector.feed(events.sorted { $0.time < $1.time })
+        #expect(detections.count == 1)
+        let detection = try #require(detections.first)
+        #expect(detection.calls == 3)
+        #expect(detection.first == Calls.start)
+        #expect(detection.last == Calls.start + .minutes(10))
+    }
+}
