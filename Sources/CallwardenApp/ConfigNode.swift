@@ -24,7 +24,7 @@ final class ConfigNode {
         return false
     }
 
-    private func key(_ name: String) -> String { path.isEmpty ? name : path + "." + name }
+    private func key(_ name: String) -> String { path.isEmpty ? name : name.isEmpty ? path : path + "." + name }
 
     private func raw(_ name: String) -> Node? {
         known.insert(name)

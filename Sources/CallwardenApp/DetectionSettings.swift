@@ -27,7 +27,7 @@ package struct DetectionSettings: Sendable, Hashable {
     package var hoppingThreshold = 4
     package var hoppingWindow = TimeSpan.minutes(60)
     package var hoppingShortCall = TimeSpan.seconds(30)
-    package var hoppingBaselineFactor = 2.0
+    package var hoppingBaselineFactor = 2
     package var hoppingMinimumHistory = TimeSpan.hours(24)
     package var hoppingMemory = TimeSpan.days(30)
     package var ladder: [ResponseAction] = [.alert, .block]
@@ -63,7 +63,7 @@ package struct DetectionSettings: Sendable, Hashable {
         settings.hoppingThreshold = hopping.int("threshold", default: settings.hoppingThreshold, range: 2...1_000)
         settings.hoppingWindow = hopping.duration("window", default: settings.hoppingWindow)
         settings.hoppingShortCall = hopping.duration("short_call", default: settings.hoppingShortCall)
-        settings.hoppingBaselineFactor = hopping.double("baseline_factor", default: settings.hoppingBaselineFactor, range: 1...100)
+        settings.hoppingBaselineFactor = hopping.int("baseline_factor", default: settings.hoppingBaselineFactor, range: 1...100)
         settings.hoppingMinimumHistory = hopping.duration("minimum_history", default: settings.hoppingMinimumHistory)
         settings.hoppingMemory = hopping.duration("memory", default: settings.hoppingMemory)
 
@@ -111,11 +111,36 @@ package struct DetectionSettings: Sendable, Hashable {
         }
         settings.serviceExtensions = Set(node.stringList("service_extensions") ?? [])
         settings.maxTrackedKeys = node.int("max_tracked_keys", default: settings.maxTrackedKeys, range: 1_000...50_000_000)
+        for problem in settings.detectorConfiguration(timeZone: .utc).problems {
+            node.fail("", problem)
+        }
         return settings
     }
 
-    /// The detector's configuration (mapped once the detector module's configuration is final).
-    package var detectorConfiguration: DetectionConfiguration {
-        DetectionConfiguration()
+    /// The detector's configuration; `timeZone` decides local days for the stalking rule.
+    package func detectorConfiguration(timeZone: LocalTimeZone) -> DetectionConfiguration {
+        var configuration = DetectionConfiguration()
+        configuration.repeatCaller = .init(threshold: repeatThreshold, window: repeatWindow)
+        configuration.stalking.threshold = stalkingThreshold
+        configuration.stalking.window = stalkingWindow
+        configuration.stalking.distinctDaysThreshold = stalkingDistinctDays
+        configuration.stalking.minimumDays = stalkingMinimumDays
+        configuration.anonymous = .init(threshold: anonymousThreshold, window: anonymousWindow)
+        configuration.numberHopping = .init(serviceExtensions: serviceExtensions)
+        configuration.numberHopping.distinctNumbers = hoppingThreshold
+        configuration.numberHopping.window = hoppingWindow
+        configuration.numberHopping.shortCallMaximum = hoppingShortCall
+        configuration.numberHopping.baselineFactor = hoppingBaselineFactor
+        configuration.numberHopping.minimumHistory = hoppingMinimumHistory
+        configuration.numberHopping.newNumberMemory = hoppingMemory
+        configuration.escalation.ladder = ladder
+        configuration.escalation.blockBase = blockBase
+        configuration.escalation.blockMax = blockMax
+        configuration.escalation.reoffenceMemory = reoffenceMemory
+        configuration.allowList = .init(numbers: allowNumbers, prefixes: allowPrefixes, extensions: allowExtensions)
+        configuration.knownCustomers = customers
+        configuration.timeZone = timeZone
+        configuration.maxTrackedKeys = maxTrackedKeys
+        return configuration
     }
 }

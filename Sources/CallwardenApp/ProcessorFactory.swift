@@ -6,7 +6,7 @@ extension CallwardenConfiguration {
     /// A processor with this configuration's detector and response policy.
     package func makeProcessor() -> CallEventProcessor {
         CallEventProcessor(
-            detector: HarassmentDetector(configuration: detection.detectorConfiguration),
+            detector: HarassmentDetector(configuration: detection.detectorConfiguration(timeZone: timeZone)),
             policy: ResponsePolicy(crisisLine: crisisLine.flatMap { plan.normalise($0).e164?.description ?? $0 }))
     }
 
