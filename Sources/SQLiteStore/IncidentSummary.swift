@@ -23,12 +23,14 @@ package enum IncidentStatus: String, Hashable, Sendable, CaseIterable {
 package struct IncidentSummary: Hashable, Sendable {
     /// Store id.
     package var id: Int64
+    /// The pattern the grouped detections are of.
     package var kind: DetectionKind
     /// The counted identity (`+447700900123`), `unidentified`, or comma-separated identities for
     /// number-hopping: the identity part of ``Detection/episodeKey``. Personal data.
     package var identity: String
     /// The extension (or number) called; `*` for the organisation.
     package var target: String
+    /// Where the incident is in its handling.
     package var status: IncidentStatus
     /// Event time of the first call of the first detection.
     package var openedAt: Timestamp

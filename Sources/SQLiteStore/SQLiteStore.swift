@@ -5,7 +5,8 @@
 /// life of the process, a private append-only migrator, and write methods that are each one
 /// transaction.
 ///
-/// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (file system only).
+/// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (temporary directories and the JSON
+/// text lists only).
 import CallPipeline
 import Foundation
 import GRDB

@@ -33,6 +33,7 @@ package struct SQLiteStoreError: Error, Hashable, Sendable, CustomStringConverti
         /// Any other SQLite or GRDB failure (including use of a closed store).
         package static let database = Code("database")
 
+        /// The code's name, e.g. `read-only`.
         package var description: String { name }
     }
 
@@ -75,5 +76,6 @@ package struct SQLiteStoreError: Error, Hashable, Sendable, CustomStringConverti
         self.init(code: code, message: "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "no message")")
     }
 
+    /// `store error (code): message`, safe to log.
     package var description: String { "store error (\(code)): \(message)" }
 }

@@ -45,3 +45,22 @@ struct EventReadTests {
         #expect(try store.events(countedSince: Fixture.time(0), limit: 0).isEmpty)
     }
 }
+
+@Suite("Multi-row event inserts")
+struct EventChunkTests {
+    @Test("batches larger than one multi-row INSERT keep every event, in order", arguments: [31, 32, 33, 70, 4_096])
+    func largeBatchesRoundTrip(count: Int) throws {
+        let store = try SQLiteStore.temporary()
+        defer { try? store.close() }
+        let events = (0..<count).map { index in
+            index % 2 == 0
+                ? Fixture.fullEvent(callID: "1700000000.\(index)", at: Int64(index))
+                : Fixture.minimalEvent(callID: "sip-\(index)@host", at: Int64(index))
+        }
+        var batch = IngestBatch()
+        batch.events = events
+        try store.commit(batch)
+        #expect(try store.events(countedSince: Fixture.time(-1), limit: count + 10) == events)
+        #expect(try store.statistics().calls == count)
+    }
+}
