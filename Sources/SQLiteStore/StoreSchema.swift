@@ -15,13 +15,13 @@ import GRDB
 /// - the 0/1 flag `presentation_restricted` may become `BOOLEAN` (its `CHECK` then goes);
 /// - the JSON text lists (`callers`, `call_ids`) may become `JSONB`.
 /// Everything else (`CHECK`, partial unique indexes, `ON CONFLICT ... DO UPDATE`, `RETURNING`) is
-/// common to both. Column names avoid PostgreSQL's reserved words, hence `byte_offset`,
-/// `first_time` and `last_time`.
+/// common to both. Column names avoid PostgreSQL's reserved word `offset` (hence `byte_offset`) and
+/// the keywords `first` and `last` (hence `first_time`, `last_time`).
 ///
 /// Hot-path note: the enum `CHECK`s of `call_events` are written as `OR` chains, not `IN (...)` lists.
-/// Measured with SQLite 3.40.1 here, four `IN` checks cost about 2 µs per inserted row (each list is
-/// evaluated through an ephemeral index), which alone halved batch-insert throughput; the `OR` form
-/// costs nothing measurable and means the same, `NULL` included. The other tables are not on the hot
+/// Measured with the `sqlite3` 3.40.1 shell on the development machine, inserting 409,600 rows in one
+/// statement took 2.0 s with the four `IN` checks and 1.1 s with the same checks as `OR` chains (or
+/// with no checks at all); the `OR` form means the same, `NULL` included. The other tables are not on the hot
 /// path and keep the readable `IN` form.
 ///
 /// Deliberately not handled: down-migrations (a backup is the way back) and erasing the database on
