@@ -1,0 +1,100 @@
+package import CallModel
+package import CallPipeline
+import GRDB
+
+// MARK: - Reads: events, checkpoints, statistics
+
+extension SQLiteStore {
+    /// The last committed checkpoint of a followed path, if any.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func checkpoint(forPath path: String) throws -> TailCheckpoint? {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT path, device, inode, byte_offset, line_number, head_hash, updated_at
+                    FROM tail_checkpoints WHERE path = ?
+                    """,
+                arguments: [path])
+            return try rows.first.map { row in
+                TailCheckpoint(
+                    path: try row.decode(atIndex: 0),
+                    device: StoredValue.unsigned(try row.decode(atIndex: 1)),
+                    inode: StoredValue.unsigned(try row.decode(atIndex: 2)),
+                    offset: try row.decode(atIndex: 3),
+                    lineNumber: try row.decode(atIndex: 4),
+                    headHash: StoredValue.unsigned(try row.decode(atIndex: 5)),
+                    updatedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)))
+            }
+        }
+    }
+
+    /// Events whose counted time is at or after `since`, oldest first (ties in insertion order);
+    /// the newest `limit` when there are more. Every field of each ``CallEvent`` is restored.
+    ///
+    /// - Throws: ``SQLiteStoreError``, with ``SQLiteStoreError/Code/invalidData`` for a row that
+    ///   does not make an event.
+    package func events(countedSince since: Timestamp, limit: Int) throws -> [CallEvent] {
+        try read { db in
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us,
+                           caller_raw, caller_e164, caller_extension, caller_name, asserted_identity,
+                           presentation_restricted, callee_raw, callee_key
+                    FROM (SELECT * FROM call_events WHERE counted_time >= ?
+                          ORDER BY counted_time DESC, id DESC LIMIT ?) AS newest
+                    ORDER BY counted_time, id
+                    """,
+                arguments: [since.microsecondsSinceEpoch, max(limit, 0)])
+            var events: [CallEvent] = []
+            events.reserveCapacity(max(0, min(limit, 100_000)))
+            while let row = try cursor.next() {
+                events.append(try Self.event(from: row))
+            }
+            return events
+        }
+    }
+
+    /// Totals: events, distinct calls by (source, call id), detections, rules (expired included)
+    /// and malformed records counted by ingestion.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func statistics() throws -> StoreStatistics {
+        try read { db in
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            return StoreStatistics(
+                events: try count("SELECT COUNT(*) FROM call_events"),
+                calls: try count("SELECT COUNT(*) FROM (SELECT DISTINCT source, call_id FROM call_events) AS calls"),
+                detections: try count("SELECT COUNT(*) FROM detections"),
+                rules: try count("SELECT COUNT(*) FROM rules"),
+                malformed: try Int.fetchOne(
+                    db, sql: "SELECT value FROM ingest_counters WHERE name = ?", arguments: [Self.malformedCounter])
+                    ?? 0)
+        }
+    }
+
+    private static func event(from row: Row) throws -> CallEvent {
+        let disposition: String? = try row.decode(atIndex: 4)
+        return CallEvent(
+            time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)),
+            callID: try row.decode(atIndex: 1),
+            source: try StoredValue.decode(row.decode(atIndex: 2), as: EventSource.self, column: "call_events.source"),
+            phase: try StoredValue.decode(row.decode(atIndex: 3), as: CallPhase.self, column: "call_events.phase"),
+            disposition: try disposition.map {
+                try StoredValue.decode($0, as: Disposition.self, column: "call_events.disposition")
+            },
+            callStart: StoredValue.timestamp(try row.decode(atIndex: 5)),
+            duration: (try row.decode(Int64?.self, atIndex: 6)).map(TimeSpan.init(microseconds:)),
+            talkTime: (try row.decode(Int64?.self, atIndex: 7)).map(TimeSpan.init(microseconds:)),
+            caller: CallerIdentity(
+                raw: try row.decode(atIndex: 8),
+                number: try StoredValue.number(row.decode(atIndex: 9), column: "call_events.caller_e164"),
+                internalExtension: try row.decode(atIndex: 10),
+                displayName: try row.decode(atIndex: 11),
+                assertedIdentity: try StoredValue.number(row.decode(atIndex: 12), column: "call_events.asserted_identity"),
+                presentationRestricted: try row.decode(atIndex: 13)),
+            callee: CalledParty(raw: try row.decode(atIndex: 14), key: try row.decode(atIndex: 15)))
+    }
+}

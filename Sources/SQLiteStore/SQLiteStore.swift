@@ -1,0 +1,171 @@
+/// # SQLiteStore
+///
+/// The SQLite adapter for the storage ports of CallPipeline (``EventStore``, ``RuleStore``,
+/// ``DetectionStore``), built on GRDB in the `AppDatabase` style: one `DatabasePool` per file for the
+/// life of the process, a private append-only migrator, and write methods that are each one
+/// transaction.
+///
+/// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (temporary directories and the JSON
+/// text lists only).
+import CallPipeline
+import Foundation
+import GRDB
+
+/// Callwarden's durable store: call events, detections and their incidents, rules, the audit log,
+/// tail checkpoints and ingestion counters in one SQLite file.
+///
+/// The file is opened as a GRDB `DatabasePool`, so it is in WAL mode: the API and CLI read while
+/// ingestion writes. `synchronous = NORMAL` is used, the recommended setting with WAL: a commit
+/// does not wait for the WAL to reach the disk, so a power loss or an OS crash may lose the last
+/// transactions but never corrupts the file, while a process kill (`kill -9`, a crash) loses
+/// nothing that was committed, because committed pages are already in the OS page cache.
+/// Foreign keys are enforced and a writer that finds the database locked retries for up to
+/// ``busyTimeout`` seconds before failing with ``SQLiteStoreError/Code/busy``.
+///
+/// Every GRDB error is wrapped in ``SQLiteStoreError`` before it leaves this type.
+///
+/// Deliberately not handled: retention and purge of old call events (a later issue), the incident
+/// lifecycle beyond opening and touching (``IncidentStatus`` values exist, transitions do not),
+/// and sharing one file between several processes that write (one daemon writes; others only read).
+package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Sendable {
+    /// How long a connection waits for a lock held by another connection before giving up, in seconds.
+    package static let busyTimeout: Double = 5
+
+    /// The path of the database file.
+    package let path: String
+
+    let pool: DatabasePool
+    /// The directory ``temporary()`` created, removed on ``close()`` or deinit; nil for a store the
+    /// caller owns.
+    private let ownedDirectory: URL?
+
+    /// Opens (creating it if needed) the database at `path` and migrates it to the current schema.
+    ///
+    /// - Parameters:
+    ///   - path: The database file; its directory must exist. The `-wal` and `-shm` files live beside it.
+    ///   - readOnly: Opens without write access (for a CLI beside the running daemon). No migration
+    ///     runs, so the file must already be at the current schema; every write then fails with
+    ///     ``SQLiteStoreError/Code/readOnly``.
+    /// - Throws: ``SQLiteStoreError`` when the file cannot be opened, is not a database, is
+    ///   corrupt, is read-only, or (with `readOnly`) has not been migrated.
+    package convenience init(path: String, readOnly: Bool = false) throws {
+        try self.init(path: path, readOnly: readOnly, ownedDirectory: nil)
+    }
+
+    private init(path: String, readOnly: Bool, ownedDirectory: URL?) throws {
+        self.path = path
+        self.ownedDirectory = ownedDirectory
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration(readOnly: readOnly))
+            let migrator = StoreSchema.migrator
+            if readOnly {
+                guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw SQLiteStoreError(
+                        code: .schemaOutdated, message: "the database at \(path) has not been migrated to the current schema")
+                }
+            } else {
+                try migrator.migrate(pool)
+            }
+        } catch {
+            throw SQLiteStoreError(wrapping: error)
+        }
+    }
+
+    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests.
+    ///
+    /// The directory and everything in it are removed by ``close()`` or when the store is released.
+    /// - Throws: ``SQLiteStoreError`` when the directory or the database cannot be created.
+    package static func temporary() throws -> SQLiteStore {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("callwarden-store-" + UUID().uuidString, isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SQLiteStoreError(code: .cannotOpen, message: "cannot create a temporary directory: \(error)")
+        }
+        do {
+            return try SQLiteStore(
+                path: directory.appendingPathComponent("callwarden.sqlite").path, readOnly: false,
+                ownedDirectory: directory)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    deinit {
+        if let ownedDirectory {
+            try? pool.close()
+            try? FileManager.default.removeItem(at: ownedDirectory)
+        }
+    }
+
+    /// Closes every connection; later calls fail with a ``SQLiteStoreError``. A store made by
+    /// ``temporary()`` also removes its directory. Closing twice is harmless.
+    ///
+    /// - Throws: ``SQLiteStoreError`` when a connection cannot be closed (a statement still running).
+    package func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw SQLiteStoreError(wrapping: error)
+        }
+        if let ownedDirectory {
+            try? FileManager.default.removeItem(at: ownedDirectory)
+        }
+    }
+
+    // MARK: - Connection set-up
+
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "callwarden.store"
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            // GRDB already picks NORMAL for a pool's writer; say it here so that nobody has to know.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    // MARK: - Transaction helpers
+
+    /// One write transaction; any error is wrapped.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw SQLiteStoreError(wrapping: error)
+        }
+    }
+
+    /// One read on a snapshot; any error is wrapped.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw SQLiteStoreError(wrapping: error)
+        }
+    }
+}
+
+// MARK: - Diagnostics
+
+extension SQLiteStore {
+    /// The applied migrations and the connection settings of the writer connection.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func diagnostics() throws -> StoreDiagnostics {
+        pool.configuration.readonly ? try read(Self.diagnostics(of:)) : try write(Self.diagnostics(of:))
+    }
+
+    private static func diagnostics(of db: Database) throws -> StoreDiagnostics {
+        StoreDiagnostics(
+            appliedMigrations: try StoreSchema.migrator.appliedMigrations(db),
+            journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+            synchronous: try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1,
+            foreignKeys: try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false)
+    }
+}

@@ -1,0 +1,124 @@
+import CallModel
+import CallPipeline
+import Foundation
+import SQLiteStore
+import Testing
+
+@Suite("Schema, connection settings and open errors")
+struct SchemaTests {
+    @Test("a fresh file is migrated, in WAL mode with synchronous NORMAL and foreign keys on")
+    func freshFileIsMigrated() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.databasePath)
+        let diagnostics = try store.diagnostics()
+        #expect(diagnostics.appliedMigrations == ["v1"])
+        #expect(diagnostics.journalMode == "wal")
+        #expect(diagnostics.synchronous == 1)
+        #expect(diagnostics.foreignKeys)
+        #expect(FileManager.default.fileExists(atPath: directory.databasePath))
+        try store.close()
+    }
+
+    @Test("reopening runs no migration twice and keeps the data")
+    func migrationsAreIdempotentOnReopen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try SQLiteStore(path: directory.databasePath)
+        var batch = IngestBatch()
+        batch.events = [Fixture.fullEvent()]
+        try first.commit(batch)
+        try first.close()
+
+        for _ in 0..<2 {
+            let reopened = try SQLiteStore(path: directory.databasePath)
+            #expect(try reopened.diagnostics().appliedMigrations == ["v1"])
+            #expect(try reopened.statistics().events == 1)
+            try reopened.close()
+        }
+    }
+
+    @Test("a file that is not a database gives a corrupt error, not a crash")
+    func corruptFileGivesAnError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let garbage = Data(repeating: 0x5A, count: 8_192)
+        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: garbage))
+        let error = #expect(throws: SQLiteStoreError.self) { try SQLiteStore(path: directory.databasePath) }
+        #expect(error?.code == .corrupt)
+    }
+
+    @Test("a missing directory gives a cannot-open error")
+    func missingDirectoryGivesAnError() throws {
+        let directory = try TemporaryDirectory()
+        directory.remove()
+        let error = #expect(throws: SQLiteStoreError.self) { try SQLiteStore(path: directory.databasePath) }
+        #expect(error?.code == .cannotOpen)
+    }
+
+    @Test("a read-only store reads, and every write fails with read-only and stores nothing")
+    func readOnlyStoreRefusesWrites() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try SQLiteStore(path: directory.databasePath)
+        _ = try writer.addRule(Fixture.blockRule(), actor: "cli:alice")
+        try writer.close()
+
+        let reader = try SQLiteStore(path: directory.databasePath, readOnly: true)
+        #expect(try reader.rules(activeAt: Fixture.time(0), includeExpired: true).count == 1)
+        var batch = IngestBatch()
+        batch.events = [Fixture.fullEvent()]
+        let commitError = #expect(throws: SQLiteStoreError.self) { try reader.commit(batch) }
+        #expect(commitError?.code == .readOnly)
+        let ruleError = #expect(throws: SQLiteStoreError.self) {
+            try reader.addRule(Fixture.blockRule(), actor: "cli:bob")
+        }
+        #expect(ruleError?.code == .readOnly)
+        #expect(try reader.statistics() == StoreStatistics(events: 0, calls: 0, detections: 0, rules: 1, malformed: 0))
+        try reader.close()
+    }
+
+    @Test("a read-only open of a file that was never migrated is refused")
+    func readOnlyNeedsMigratedFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(FileManager.default.createFile(atPath: directory.databasePath, contents: Data()))
+        let error = #expect(throws: SQLiteStoreError.self) {
+            try SQLiteStore(path: directory.databasePath, readOnly: true)
+        }
+        #expect(error?.code == .schemaOutdated)
+    }
+
+    @Test("a closed store throws instead of crashing")
+    func closedStoreThrows() throws {
+        let store = try SQLiteStore.temporary()
+        try store.close()
+        #expect(throws: SQLiteStoreError.self) { try store.statistics() }
+        #expect(throws: SQLiteStoreError.self) { try store.commit(IngestBatch.withOneEvent) }
+    }
+
+    @Test("a temporary store removes its directory on close and when released")
+    func temporaryStoreCleansUp() throws {
+        let closed = try SQLiteStore.temporary()
+        let closedDirectory = (closed.path as NSString).deletingLastPathComponent
+        #expect(FileManager.default.fileExists(atPath: closed.path))
+        try closed.close()
+        #expect(!FileManager.default.fileExists(atPath: closedDirectory))
+
+        var released: SQLiteStore? = try SQLiteStore.temporary()
+        let releasedDirectory = (released!.path as NSString).deletingLastPathComponent
+        try released?.commit(IngestBatch.withOneEvent)
+        #expect(FileManager.default.fileExists(atPath: releasedDirectory))
+        released = nil
+        #expect(!FileManager.default.fileExists(atPath: releasedDirectory))
+    }
+}
+
+extension IngestBatch {
+    /// A batch holding one full event.
+    static var withOneEvent: IngestBatch {
+        var batch = IngestBatch()
+        batch.events = [Fixture.fullEvent()]
+        return batch
+    }
+}
