@@ -41,7 +41,7 @@ package struct ReplayRunner {
     /// Replays `paths` into `store` (a fresh temporary SQLite store when nil).
     package func run(paths: [String], store givenStore: (any EventStore & DetectionStore)? = nil) throws -> ReplayReport {
         let temporary = givenStore == nil ? try SQLiteStore.temporary() : nil
-        defer { temporary?.destroy() }
+        defer { try? temporary?.close() }
         guard let store: any EventStore & DetectionStore = givenStore ?? temporary else {
             preconditionFailure("a store is always available")
         }
