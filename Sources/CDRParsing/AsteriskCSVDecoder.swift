@@ -27,7 +27,7 @@ enum AsteriskCSVDecoder {
         }
 
         let start = try context.localTime(in: line, column: 10)
-        _ = try context.optionalLocalTime(in: line, column: 11)
+        _ = try context.hasLocalTime(in: line, column: 11)
         let end = try context.localTime(in: line, column: 12)
         let duration = try context.seconds(in: line, column: 13)
         let billsec = try context.seconds(in: line, column: 14)
@@ -36,17 +36,7 @@ enum AsteriskCSVDecoder {
 
         let callID = Self.callID(line: line, columns: columns, fields: context.fields)
         let src = context.fields[1]
-        let srcText = line.string(of: src)
-        let clid = context.fields[4]
-        let name: String?
-        if clid.hasDoubledQuotes {
-            let unescaped = line.unescapedBytes(of: clid)
-            name = unescaped.withUnsafeBytes { bytes in
-                CallerIDNameParser.displayName(in: bytes, from: 0, to: bytes.count, src: line, srcField: src)
-            }
-        } else {
-            name = CallerIDNameParser.displayName(in: line, from: clid.start, to: clid.end, src: line, srcField: src)
-        }
+        let name = CallerIDNameParser.displayName(in: line, clid: context.fields[4], src: src)
 
         return CallEvent(
             time: end,
@@ -57,7 +47,7 @@ enum AsteriskCSVDecoder {
             callStart: start,
             duration: .seconds(duration),
             talkTime: .seconds(billsec),
-            caller: context.parties.caller(raw: srcText, displayName: name),
+            caller: context.parties.caller(raw: line.string(of: src), displayName: name),
             callee: context.parties.callee(raw: context.text(in: line, column: 3))
         )
     }
@@ -76,7 +66,7 @@ enum AsteriskCSVDecoder {
         }
     }
 
-    private static func callID(line: UnsafeRawBufferPointer, columns: AsteriskColumnSet, fields: [CSVField]) -> String {
+    private static func callID(line: UnsafeRawBufferPointer, columns: AsteriskColumnSet, fields: CSVFieldList) -> String {
         if let column = columns.linkedIDColumn, !fields[column - 1].isEmpty {
             return line.string(of: fields[column - 1])
         }

@@ -8,10 +8,11 @@
 package enum CDRFormatDetector {
     /// The format all recognised lines among `firstLines` agree on, or nil.
     package static func detect(firstLines: [[UInt8]]) -> CDRFormat? {
-        var fields: [CSVField] = []
+        var fields = CSVFieldList()
+        var timeParser = CDRTimeParser()
         var detected: CDRFormat?
         for line in firstLines {
-            let format = line.withUnsafeBytes { classify($0, fields: &fields) }
+            let format = line.withUnsafeBytes { classify($0, fields: &fields, timeParser: &timeParser) }
             guard let format else { continue }
             if let detected, detected != format { return nil }
             detected = format
@@ -19,7 +20,9 @@ package enum CDRFormatDetector {
         return detected
     }
 
-    private static func classify(_ raw: UnsafeRawBufferPointer, fields: inout [CSVField]) -> CDRFormat? {
+    private static func classify(
+        _ raw: UnsafeRawBufferPointer, fields: inout CSVFieldList, timeParser: inout CDRTimeParser
+    ) -> CDRFormat? {
         var start = 0
         var end = min(raw.count, CDRLineDecoder.maximumLineLength)
         if end >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
@@ -30,14 +33,14 @@ package enum CDRFormatDetector {
         let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
 
         if (try? AsteriskFieldSplitter.split(line, into: &fields)) != nil, (16...21).contains(fields.count),
-            CDRTimeParser.civilTime(in: line, field: fields[9]) != nil
+            timeParser.civilTime(in: line, field: fields[9]) != nil
         {
             return .asteriskCSV
         }
         if (try? LenientFieldSplitter.split(line, into: &fields)) != nil,
             FreeSWITCHCSVDecoder.columnCounts.contains(fields.count),
-            CDRTimeParser.civilTime(in: line, field: fields[4]) != nil,
-            CDRTimeParser.civilTime(in: line, field: fields[6]) != nil
+            timeParser.civilTime(in: line, field: fields[4]) != nil,
+            timeParser.civilTime(in: line, field: fields[6]) != nil
         {
             return .freeswitchCSV
         }

@@ -1,29 +1,29 @@
-/// Takes the display name out of an Asterisk `clid` value (already CSV-unescaped).
+/// Takes the display name out of an Asterisk `clid` field, reading the field's bytes as written.
 ///
 /// Asterisk writes `"name" <number>` when both are known, the bare name or the bare number when only
 /// one is, and nothing when neither is (`ast_callerid_merge`). It does not escape quotes inside the
 /// name, so the name is everything before the last `<`, with one pair of surrounding quotes
-/// removed. Deliberately not handled: names that themselves end in `<...>`.
+/// removed. The field is read still CSV-escaped: in a field with doubled quotes every `"` of the
+/// value is written `""`, so the surrounding pair is two bytes wide there; only the name itself is
+/// unescaped, and only when it becomes a `String`. Deliberately not handled: names that themselves
+/// end in `<...>`.
 enum CallerIDNameParser {
-    /// The display name in `clid[start..<end]`, or nil when there is none (empty, or just the
-    /// number `src`).
-    static func displayName(
-        in clid: UnsafeRawBufferPointer, from start: Int, to end: Int,
-        src: UnsafeRawBufferPointer, srcField: CSVField
-    ) -> String? {
-        guard start >= 0, start <= end, end <= clid.count else { return nil }
-        var (low, high) = trimmed(clid, start, end)
+    /// The display name in `clid`, or nil when there is none (empty, or just the number in `src`).
+    static func displayName(in line: UnsafeRawBufferPointer, clid: CSVField, src: CSVField) -> String? {
+        guard clid.start >= 0, clid.start <= clid.end, clid.end <= line.count else { return nil }
+        var (low, high) = trimmed(line, clid.start, clid.end)
         guard low < high else { return nil }
-        if clid[high - 1] == ASCII.greaterThan, let open = lastIndex(of: ASCII.lessThan, in: clid, low, high - 1) {
-            (low, high) = trimmed(clid, low, open)
-        } else if sameBytes(clid, low, high, src, srcField.start, srcField.end) {
+        if line[high - 1] == ASCII.greaterThan, let open = lastIndex(of: ASCII.lessThan, in: line, low, high - 1) {
+            (low, high) = trimmed(line, low, open)
+        } else if sameBytes(line, low, high, src.start, src.end) {
             return nil
         }
-        if high - low >= 2, clid[low] == ASCII.quote, clid[high - 1] == ASCII.quote {
-            (low, high) = trimmed(clid, low + 1, high - 1)
+        let quoteWidth = clid.hasDoubledQuotes ? 2 : 1
+        if high - low >= 2 * quoteWidth, line[low] == ASCII.quote, line[high - 1] == ASCII.quote {
+            (low, high) = trimmed(line, low + quoteWidth, high - quoteWidth)
         }
         guard low < high else { return nil }
-        return clid.string(from: low, to: high)
+        return line.string(of: CSVField(start: low, end: high, hasDoubledQuotes: clid.hasDoubledQuotes))
     }
 
     private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> (Int, Int) {
@@ -43,12 +43,9 @@ enum CallerIDNameParser {
         return nil
     }
 
-    private static func sameBytes(
-        _ a: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int,
-        _ b: UnsafeRawBufferPointer, _ bStart: Int, _ bEnd: Int
-    ) -> Bool {
-        guard aEnd - aStart == bEnd - bStart, bStart >= 0, bEnd <= b.count else { return false }
-        for offset in 0..<(aEnd - aStart) where a[aStart + offset] != b[bStart + offset] { return false }
+    private static func sameBytes(_ bytes: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int, _ bStart: Int, _ bEnd: Int) -> Bool {
+        guard aEnd - aStart == bEnd - bStart, bStart >= 0, bEnd <= bytes.count else { return false }
+        for offset in 0..<(aEnd - aStart) where bytes[aStart + offset] != bytes[bStart + offset] { return false }
         return true
     }
 }

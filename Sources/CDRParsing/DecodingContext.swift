@@ -3,36 +3,36 @@ import CallModel
 /// The reusable state one ``CDRLineDecoder`` carries from line to line: the field buffer, the
 /// time-zone cache and the number cache. Not shared between threads: each decoder owns one.
 struct DecodingContext {
-    /// Field offsets of the current CSV line (capacity kept between lines).
-    var fields: [CSVField]
+    /// Field offsets of the current CSV line.
+    var fields = CSVFieldList()
+    var timeParser = CDRTimeParser()
     var times: LocalTimeCache
     var parties: PartyInterner
     let asteriskColumns: AsteriskColumnLayout
 
     init(configuration: CDRDecoderConfiguration) {
-        self.fields = []
-        self.fields.reserveCapacity(AsteriskFieldSplitter.maximumFields)
         self.times = LocalTimeCache(zone: configuration.timeZone)
         self.parties = PartyInterner(plan: configuration.plan)
         self.asteriskColumns = configuration.asteriskColumns
     }
 
-    /// The instant of the CSV timestamp in `column` (1-based), or nil when the field is empty.
-    mutating func optionalLocalTime(in line: UnsafeRawBufferPointer, column: Int) throws(CDRLineError) -> Timestamp? {
+    /// Whether the CSV timestamp in `column` (1-based) is present, checking it without converting
+    /// it (for columns the event does not keep, like `answer`); empty is fine.
+    mutating func hasLocalTime(in line: UnsafeRawBufferPointer, column: Int) throws(CDRLineError) -> Bool {
         let field = fields[column - 1]
-        if field.isEmpty { return nil }
-        guard let civil = CDRTimeParser.civilTime(in: line, field: field) else {
+        if field.isEmpty { return false }
+        guard timeParser.civilTime(in: line, field: field) != nil else {
             throw CDRLineError(.badTimestamp, column: column)
         }
-        return times.timestamp(for: civil)
+        return true
     }
 
     /// The instant of the CSV timestamp in `column` (1-based); empty is an error.
     mutating func localTime(in line: UnsafeRawBufferPointer, column: Int) throws(CDRLineError) -> Timestamp {
-        guard let time = try optionalLocalTime(in: line, column: column) else {
+        guard let civil = timeParser.civilTime(in: line, field: fields[column - 1]) else {
             throw CDRLineError(.badTimestamp, column: column)
         }
-        return time
+        return times.timestamp(for: civil)
     }
 
     /// The whole-second count in `column` (1-based).

@@ -23,13 +23,13 @@ enum FreeSWITCHCSVDecoder {
         guard columnCounts.contains(context.fields.count) else { throw CDRLineError(.wrongColumnCount) }
 
         let start = try context.localTime(in: line, column: 5)
-        let answer = try context.optionalLocalTime(in: line, column: 6)
+        let answered = try context.hasLocalTime(in: line, column: 6)
         let end = try context.localTime(in: line, column: 7)
         let duration = try context.seconds(in: line, column: 8)
         let billsec = try context.seconds(in: line, column: 9)
         guard !context.fields[10].isEmpty else { throw CDRLineError(.missingField, column: 11) }
         let disposition = Self.disposition(
-            in: line, field: context.fields[9], answered: billsec > 0 || answer != nil)
+            in: line, field: context.fields[9], answered: billsec > 0 || answered)
 
         let name = context.fields[0].isEmpty ? nil : context.text(in: line, column: 1)
         return CallEvent(

@@ -6,35 +6,34 @@
 /// value that itself contains `","` (indistinguishable from a field boundary: the column count
 /// then comes out wrong and the line is rejected).
 enum LenientFieldSplitter {
-    /// More fields than any supported template has; a line with more is rejected without reading on.
-    static let maximumFields = 24
-
-    /// Fills `fields` (emptied first, capacity kept) with the line's fields.
-    static func split(_ line: UnsafeRawBufferPointer, into fields: inout [CSVField]) throws(CDRLineError) {
-        fields.removeAll(keepingCapacity: true)
-        let count = line.count
-        var index = 0
-        while true {
-            guard fields.count < maximumFields else { throw CDRLineError(.wrongColumnCount) }
-            let column = fields.count + 1
-            if index < count, line[index] == ASCII.quote {
-                let start = index + 1
-                var close = start
-                while true {
-                    guard close < count else { throw CDRLineError(.unterminatedQuote, column: column) }
-                    if line[close] == ASCII.quote, close + 1 == count || line[close + 1] == ASCII.comma { break }
-                    close += 1
+    /// Fills `fields` with the line's fields; more than ``CSVFieldList/capacity`` is an error.
+    static func split(_ line: UnsafeRawBufferPointer, into fields: inout CSVFieldList) throws(CDRLineError) {
+        try fields.fill { buffer throws(CDRLineError) -> Int in
+            let count = line.count
+            var index = 0
+            var written = 0
+            while true {
+                guard written < buffer.count else { throw CDRLineError(.wrongColumnCount) }
+                if index < count, line[index] == ASCII.quote {
+                    let start = index + 1
+                    var close = line.firstIndex(of: ASCII.quote, from: start)
+                    while close < count, close + 1 < count, line[close + 1] != ASCII.comma {
+                        close = line.firstIndex(of: ASCII.quote, from: close + 1)
+                    }
+                    guard close < count else { throw CDRLineError(.unterminatedQuote, column: written + 1) }
+                    buffer[written] = CSVField(start: start, end: close, hasDoubledQuotes: false)
+                    written += 1
+                    index = close + 1
+                    if index == count { return written }
+                    index += 1  // the comma
+                } else {
+                    let start = index
+                    index = line.firstIndex(of: ASCII.comma, from: index)
+                    buffer[written] = CSVField(start: start, end: index, hasDoubledQuotes: false)
+                    written += 1
+                    if index == count { return written }
+                    index += 1
                 }
-                fields.append(CSVField(start: start, end: close, hasDoubledQuotes: false))
-                index = close + 1
-                if index == count { return }
-                index += 1  // the comma
-            } else {
-                let start = index
-                while index < count, line[index] != ASCII.comma { index += 1 }
-                fields.append(CSVField(start: start, end: index, hasDoubledQuotes: false))
-                if index == count { return }
-                index += 1
             }
         }
     }

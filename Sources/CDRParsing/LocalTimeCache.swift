@@ -21,7 +21,8 @@ struct LocalTimeCache {
 
     /// The instant `civil` denotes in ``zone``.
     mutating func timestamp(for civil: CivilDateTime) -> Timestamp {
-        let hourKey = civil.daysSinceEpoch &* 24 &+ Int64(civil.hour)
+        // A unique number per local hour that needs no calendar arithmetic: yyyymmddhh.
+        let hourKey = Int64(truncatingIfNeeded: civil.year) &* 1_000_000 &+ Int64(civil.month &* 10_000 &+ civil.day &* 100 &+ civil.hour)
         let slot = Int(truncatingIfNeeded: hourKey) & (Self.slots - 1)
         let offset: Int
         if hourKeys[slot] == hourKey {

@@ -8,10 +8,12 @@
 /// handled: grouping several legs of one call (they differ in channel and get different ids).
 enum SyntheticCallID {
     static let prefix = "cdr-"
+    /// The 1-based columns hashed, in order: start, src, dst, channel.
+    static let columns = [10, 2, 3, 6]
 
-    static func make(line: UnsafeRawBufferPointer, fields: [CSVField]) -> String {
+    static func make(line: UnsafeRawBufferPointer, fields: CSVFieldList) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for (position, column) in [10, 2, 3, 6].enumerated() {
+        for (position, column) in columns.enumerated() {
             if position > 0 { hash = (hash ^ 0x1F) &* 0x0000_0100_0000_01B3 }
             guard column - 1 < fields.count else { continue }
             let field = fields[column - 1]
