@@ -40,13 +40,14 @@ package struct CDRLineDecoder {
         }
     }
 
-    /// Decodes one line given as a byte array or slice (tests, callers without raw buffers).
+    /// Decodes one line given as a byte array or slice (tests, callers without raw buffers);
+    /// copies only when the collection has no contiguous storage.
     package mutating func decode(_ line: some Collection<UInt8>) throws(CDRLineError) -> CallEvent? {
-        let bytes = ContiguousArray(line)
-        let result: Result<CallEvent?, CDRLineError> = bytes.withUnsafeBytes { buffer in
-            Result { () throws(CDRLineError) -> CallEvent? in try self.decode(buffer) }
+        let result = line.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(CDRLineError) -> CallEvent? in try self.decode(UnsafeRawBufferPointer(buffer)) }
         }
-        return try result.get()
+        if let result { return try result.get() }
+        return try decode(ContiguousArray(line))
     }
 
     /// Decodes one line given as text.

@@ -109,6 +109,18 @@ struct JSONEventDecoderTests {
         #expect(try decoder.decode(line)?.callID == "c")
     }
 
+    /// The two example lines of docs/event-schema.md.
+    @Test func documentedExamplesDecode() throws {
+        var decoder = Fixture.decoder(.jsonLines)
+        let full = #"{"v":1,"time":"2024-01-15T14:31:02+02:00","call_id":"1705321822.42","phase":"ended","caller":"07700 900123","caller_name":"Caller","callee":"1001","disposition":"answered","start":"2024-01-15T14:30:22+02:00","duration":40,"talk_time":35}"#
+        let event = try #require(try decoder.decode(full))
+        #expect(event.caller.number == E164Number(e164: "+447700900123"))
+        #expect(event.callStart?.rfc3339 == "2024-01-15T12:30:22Z")
+        #expect(event.talkTime == .seconds(35))
+        let smallest = #"{"time":1705321822,"call_id":"c-1","phase":"started","caller":"anonymous","callee":"1001"}"#
+        #expect(try decoder.decode(smallest)?.caller.isUnidentified == true)
+    }
+
     @Test func formatNamesAndSources() {
         #expect(CDRFormat(rawValue: "jsonl") == .jsonLines)
         #expect(CDRFormat.allCases.map(\.eventSource) == [.asteriskCSV, .freeswitchCSV, .jsonLines])
