@@ -11,7 +11,7 @@ import CallModel
 /// shared linkedid lets the pipeline do that), and `cdr_custom` column orders.
 enum AsteriskCSVDecoder {
     static func decode(_ line: UnsafeRawBufferPointer, context: inout DecodingContext) throws(CDRLineError) -> CallEvent? {
-        try AsteriskFieldSplitter.split(line, into: &context.fields)
+        try CSVFieldSplitter.split(line, rule: .doubled, into: &context.fields)
         if context.column(1, in: line, is: "accountcode"), context.column(2, in: line, is: "src") { return nil }
 
         let columns: AsteriskColumnSet

@@ -32,12 +32,12 @@ package enum CDRFormatDetector {
         if raw[start] == ASCII.openBrace { return .jsonLines }
         let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
 
-        if (try? AsteriskFieldSplitter.split(line, into: &fields)) != nil, (16...21).contains(fields.count),
+        if (try? CSVFieldSplitter.split(line, rule: .doubled, into: &fields)) != nil, (16...21).contains(fields.count),
             timeParser.civilTime(in: line, field: fields[9]) != nil
         {
             return .asteriskCSV
         }
-        if (try? LenientFieldSplitter.split(line, into: &fields)) != nil,
+        if (try? CSVFieldSplitter.split(line, rule: .unescaped, into: &fields)) != nil,
             FreeSWITCHCSVDecoder.columnCounts.contains(fields.count),
             timeParser.civilTime(in: line, field: fields[4]) != nil,
             timeParser.civilTime(in: line, field: fields[6]) != nil

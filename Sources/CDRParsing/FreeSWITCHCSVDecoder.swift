@@ -6,7 +6,7 @@ import CallModel
 ///
 /// Columns: caller_id_name, caller_id_number, destination_number, context, start_stamp,
 /// answer_stamp, end_stamp, duration, billsec, hangup_cause, uuid, bleg_uuid, accountcode. Values
-/// are split leniently (``LenientFieldSplitter``) because the templates do not escape quotes. The
+/// are split leniently (``CSVFieldSplitter/QuoteRule/unescaped``) because the templates do not escape quotes. The
 /// call id is the uuid; an empty uuid is ``CDRLineError/Code/missingField``. A header line
 /// (`caller_id_name,caller_id_number,...`) gives nil. Deliberately not handled: the `asterisk`
 /// template and custom templates (their columns differ), and b-leg records (`legs=b`), which
@@ -16,7 +16,7 @@ enum FreeSWITCHCSVDecoder {
     static let columnCounts: Set<Int> = [13, 15]
 
     static func decode(_ line: UnsafeRawBufferPointer, context: inout DecodingContext) throws(CDRLineError) -> CallEvent? {
-        try LenientFieldSplitter.split(line, into: &context.fields)
+        try CSVFieldSplitter.split(line, rule: .unescaped, into: &context.fields)
         if context.column(1, in: line, is: "caller_id_name"), context.column(2, in: line, is: "caller_id_number") {
             return nil
         }
