@@ -89,8 +89,10 @@ package struct Detection: Hashable, Sendable {
     }
 
     /// Identifies the episode across updates and restarts: kind, identity, target and first call.
+    /// Episodes without one caller (anonymous, number-hopping) are identified by their target and
+    /// start alone: their list of callers grows while the episode goes on.
     package var episodeKey: String {
-        let identity = caller?.description ?? (callers.isEmpty ? "unidentified" : callers.map(\.description).joined(separator: ","))
+        let identity = caller?.description ?? "-"
         return kind.rawValue + "|" + identity + "|" + target + "|" + String(first.microsecondsSinceEpoch)
     }
 }

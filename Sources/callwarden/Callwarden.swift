@@ -19,11 +19,14 @@ struct ConfigOption: ParsableArguments {
 
     static let defaultConfigPath = "/etc/callwarden/callwarden.yaml"
 
-    func load() throws -> CallwardenConfiguration {
+    func load() throws -> CallwardenConfiguration { try Self.load(path: config) }
+
+    /// Loads a configuration file, turning its problems into one readable command-line error.
+    static func load(path: String) throws -> CallwardenConfiguration {
         do {
-            return try CallwardenConfiguration.load(path: config)
+            return try CallwardenConfiguration.load(path: path)
         } catch let errors as ConfigurationErrors {
-            throw ValidationError("invalid configuration \(config):\n" + errors.description)
+            throw ValidationError("invalid configuration \(path):\n" + errors.description)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

@@ -35,9 +35,9 @@ struct Replay: AsyncParsableCommand {
     func run() async throws {
         let configuration: CallwardenConfiguration
         if let config {
-            configuration = try ConfigOption(config: config).load()
+            configuration = try ConfigOption.load(path: config)
         } else if FileManager.default.fileExists(atPath: ConfigOption.defaultConfigPath) {
-            configuration = try ConfigOption().load()
+            configuration = try ConfigOption.load(path: ConfigOption.defaultConfigPath)
         } else {
             configuration = .defaults
         }

@@ -82,6 +82,17 @@ struct IngestBatchTests {
     }
 }
 
+extension IngestBatchTests {
+    @Test func aHoppingEpisodeKeepsItsKeyWhileItsCallersGrow() {
+        var batch = IngestBatch()
+        let four = ["+447700900201", "+447700900202", "+447700900203", "+447700900204"]
+        batch.upsert(Fixtures.detection(.numberHopping, caller: nil, callers: four, action: .alert, calls: 4))
+        batch.upsert(Fixtures.detection(.numberHopping, caller: nil, callers: four + ["+447700900205"], action: .alert, calls: 5))
+        #expect(batch.detections.count == 1)
+        #expect(batch.detections.first?.callers.count == 5)
+    }
+}
+
 struct InMemoryStoreTests {
     @Test func rulesAreAuditedAndExpire() throws {
         let store = InMemoryStore()
