@@ -90,7 +90,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CDRIngestTests",
-            dependencies: ["CDRIngest", "CallPipeline", "CallModel", "CDRParsing"],
+            dependencies: [
+                "CDRIngest", "CallPipeline", "CallModel", "CDRParsing", "HarassmentDetection",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -45,6 +45,7 @@ struct CrashRecoveryTests {
         let storePath = directory + "/callwarden.sqlite"
 
         var kills = 0
+        var midIngestKills = 0
         for round in 0..<3 {
             let daemon = try startDaemon(config: config)
             // Wait until it has stored something in this round, then kill it without warning.
@@ -56,6 +57,10 @@ struct CrashRecoveryTests {
             kill(daemon.processIdentifier, SIGKILL)
             daemon.waitUntilExit()
             #expect(daemon.terminationReason == .uncaughtSignal)
+            // The kill landed in the middle: some of this round's lines were stored, not all.
+            let after = try SQLiteStore(path: storePath).statistics().events
+            #expect(after > before)
+            if after < Self.totalLines / 2 { midIngestKills += 1 }
             kills += 1
         }
         // The last start runs to the end of the file.
@@ -72,6 +77,7 @@ struct CrashRecoveryTests {
 
         let statistics = try SQLiteStore(path: storePath).statistics()
         #expect(kills == 3)
+        #expect(midIngestKills >= 1, "at least one kill must interrupt ingestion")
         #expect(statistics.events == Self.totalLines)
         #expect(statistics.calls == Self.totalLines)
         #expect(statistics.malformed == 0)
