@@ -4,8 +4,14 @@
 // harassing callers. The dependency direction is written here and nowhere else:
 //
 //   callwarden (executable) → CallwardenApp (composition root)
-//       → adapters:  CDRIngest, SQLiteStore                       (I/O: files, SQLite)
+//       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
+//                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
+//                    CaptureIngest → PacketCapture                 (libpcap, sockets, threads)
 //       → core:      CallPipeline → HarassmentDetection, CDRParsing → CallModel
+//                    SIPIngest → SIPDialogs → SIPParsing → CallModel
+//                    SIPIngest → PacketDecoding → CallModel
+//                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
+//                    Incidents → CallModel
 //
 // Core modules import no NIO, GRDB, HTTP or networking; `.ci/check-imports` enforces it.
 import PackageDescription
@@ -22,6 +28,13 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 
 let package = Package(
     name: "Callwarden",
@@ -29,6 +42,11 @@ let package = Package(
     products: [
         .executable(name: "callwarden", targets: ["callwarden"]),
         .library(name: "CallwardenApp", targets: ["CallwardenApp"]),
+        // For the Benchmarks package only (SIPPerformanceProbe is SIPDialogs' one public type).
+        .library(name: "SIPDialogs", targets: ["SIPDialogs"]),
+        // For Benchmarks/ only: `PacketPerformanceProbe` is the public facade of the packet path.
+        .library(name: "PacketCapture", targets: ["PacketCapture"]),
+        .library(name: "RuleMatching", targets: ["RuleMatching"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -36,15 +54,33 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // No default traits: the HTTP services need neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // MARK: - Core (pure: no I/O, no NIO, no GRDB, no HTTP)
         .target(name: "CallModel", swiftSettings: swiftSettings),
         .target(name: "CDRParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "HarassmentDetection", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        .target(name: "SIPParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        .target(name: "SIPDialogs", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
+        // The matcher sits beside the pipeline, not below it: it knows nothing of CallPipeline's
+        // CallDecider; the composition root adapts its decisions to that port.
+        .target(name: "RuleMatching", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(
             name: "CallPipeline",
             dependencies: ["CallModel", "CDRParsing", "HarassmentDetection"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Incidents", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        .target(name: "PacketDecoding", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        // Joins the packet path to the dialog tracker: SIPPayload → SIPTransportInfo → parse → dialogs → CallEvents.
+        .target(
+            name: "SIPIngest", dependencies: ["CallModel", "PacketDecoding", "SIPParsing", "SIPDialogs"],
             swiftSettings: swiftSettings
         ),
 
@@ -56,7 +92,49 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallPipeline", grdb, logging],
+            dependencies: ["CallModel", "CallPipeline", "Incidents", grdb, logging],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AlertDelivery",
+            dependencies: [
+                "CallModel", "Incidents", asyncHTTPClient, crypto, nioCore, nioHTTP1, logging, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Evidence",
+            dependencies: ["CallModel", "Incidents", crypto, logging, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IncidentAPI",
+            dependencies: ["CallModel", "Incidents", hummingbird, httpTypes, nioCore, logging],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DecisionService",
+            dependencies: ["CallModel", "CallPipeline", hummingbird, httpTypes, nioCore, nioPosix, logging, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(
+            name: "PacketCapture",
+            dependencies: ["CPcap", "CallModel", "PacketDecoding"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EventStreams",
+            dependencies: ["CallModel", "CDRParsing", "CallPipeline", nioCore, nioPosix, logging, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        // Capture files for replay, live capture and HEP listeners as pushed sources of the ingest loop.
+        .target(
+            name: "CaptureIngest",
+            dependencies: [
+                "CallModel", "CallPipeline", "PacketCapture", "PacketDecoding", "SIPIngest", logging, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -65,24 +143,43 @@ let package = Package(
             name: "CallwardenApp",
             dependencies: [
                 "CallModel", "CDRParsing", "HarassmentDetection", "CallPipeline", "CDRIngest", "SQLiteStore",
-                logging, serviceLifecycle, unixSignals, yams,
+                "EventStreams", "RuleMatching", "DecisionService", nioCore,
+                "CaptureIngest", "SIPIngest", "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI",
+                logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "callwarden",
-            dependencies: ["CallwardenApp", "CallModel", "CallPipeline", "CDRParsing", "CDRIngest", argumentParser, logging],
+            dependencies: [
+                "CallwardenApp", "CallModel", "CallPipeline", "CDRParsing", "CDRIngest", "Incidents", "Evidence",
+                argumentParser, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "decision-fixture-server",
+            dependencies: ["DecisionService", "CallModel", "CallPipeline", argumentParser, logging, nioCore, serviceLifecycle, unixSignals],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SIPDialogsTests",
+            dependencies: ["SIPDialogs", "SIPParsing", "CallModel"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HarassmentDetectionTests",
             dependencies: ["HarassmentDetection", "CallModel"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CallPipelineTests",
             dependencies: ["CallPipeline", "CallModel", "CDRParsing", "HarassmentDetection"],
@@ -99,13 +196,116 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLiteStoreTests",
-            dependencies: ["SQLiteStore", "CallPipeline", "CallModel"],
+            dependencies: ["SQLiteStore", "CallPipeline", "CallModel", "Incidents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AlertDeliveryTests",
+            dependencies: [
+                "AlertDelivery", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", hummingbird, httpTypes, nioCore,
+                nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceTests",
+            dependencies: ["Evidence", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", crypto, logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IncidentAPITests",
+            dependencies: [
+                "IncidentAPI", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", hummingbird, asyncHTTPClient,
+                nioCore, nioHTTP1, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libFuzzer targets (scripts/fuzz-packets builds them with -sanitize=fuzzer into .build-fuzz-packets);
+        // an ordinary build makes corpus replayers of them. FuzzTargetSupport is their shared driver.
+        .target(
+            name: "FuzzTargetSupport", path: "Tests/Fuzz/FuzzTargetSupport",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "PacketFrameFuzzer", dependencies: ["PacketDecoding", "FuzzTargetSupport"],
+            path: "Tests/Fuzz/PacketFrameFuzzer",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "PacketHEPFuzzer", dependencies: ["PacketDecoding", "FuzzTargetSupport"],
+            path: "Tests/Fuzz/PacketHEPFuzzer",
+            swiftSettings: swiftSettings
+        ),
+        // Frame and HEP builders shared by the packet test targets; never shipped.
+        .target(
+            name: "PacketTestSupport", dependencies: ["PacketDecoding", "CallModel"], path: "Tests/PacketTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CallModel", "PacketTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PacketCaptureTests",
+            dependencies: ["PacketCapture", "PacketDecoding", "CallModel", "PacketTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DecisionServiceTests",
+            dependencies: [
+                "DecisionService", "CallPipeline", "CallModel", hummingbird, httpTypes, nioCore, nioPosix, logging, serviceLifecycle,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SIPIngestTests",
+            dependencies: [
+                "SIPIngest", "SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventStreamsTests",
+            dependencies: [
+                "EventStreams", "SQLiteStore", "CDRIngest", "CallPipeline", "CallModel", "CDRParsing",
+                "HarassmentDetection", nioCore, nioPosix, logging,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaptureIngestTests",
+            dependencies: [
+                "CaptureIngest", "SIPIngest", "PacketCapture", "PacketDecoding", "CallPipeline", "CallModel",
+                "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CallwardenAppTests",
-            dependencies: ["CallwardenApp", "CallPipeline", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "callwarden"],
+            dependencies: [
+                "CallwardenApp", "CallPipeline", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
+                "RuleMatching", "callwarden",
+                "CaptureIngest", "SIPIngest", "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
+                "Incidents", "AlertDelivery", "Evidence", logging, hummingbird, httpTypes, nioCore,
+            ],
             swiftSettings: swiftSettings
         ),
     ]
 )
+
+// Fuzz targets exist only for scripts/fuzz (CALLWARDEN_FUZZ=1), which builds them with
+// -sanitize=fuzzer in their own scratch path (.build-fuzz): libFuzzer supplies `main`, so they
+// cannot link in an ordinary build.
+if Context.environment["CALLWARDEN_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "SIPFuzz",
+            dependencies: ["SIPDialogs"],
+            path: "Tests/Fuzz/SIPFuzz",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    )
+}

@@ -6,10 +6,11 @@ import CallModel
 /// lookup; a CDR file repeats the same few thousand numbers, so results are kept by raw text. The
 /// result is identical to calling `CallerIdentity(raw:displayName:plan:)` and
 /// `CalledParty(raw:plan:)` directly. When a table reaches ``capacity`` it is emptied and refilled
-/// (simple, bounded, no eviction bookkeeping). Deliberately not handled: sharing between decoders.
+/// (simple, bounded, no eviction bookkeeping; 65,536 numbers is a busy organisation's week, a few
+/// megabytes). Deliberately not handled: sharing between decoders.
 struct PartyInterner {
     /// Entries per table before it is emptied.
-    static let capacity = 4_096
+    static let capacity = 65_536
 
     let plan: NumberPlan
     private var callers: [String: CallerIdentity] = [:]

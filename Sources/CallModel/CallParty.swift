@@ -17,6 +17,9 @@ package struct CallerIdentity: Hashable, Sendable {
     package var assertedIdentity: E164Number?
     /// The caller asked for presentation to be restricted (Privacy: id/header, CLIR, `anonymous`).
     package var presentationRestricted: Bool
+    /// The STIR/SHAKEN attestation the originating carrier claimed (SIP `Identity` header), when
+    /// there was one. Unverified: see ``STIRAttestation``.
+    package var attestation: STIRAttestation?
 
     package init(
         raw: String,
@@ -24,7 +27,8 @@ package struct CallerIdentity: Hashable, Sendable {
         internalExtension: String? = nil,
         displayName: String? = nil,
         assertedIdentity: E164Number? = nil,
-        presentationRestricted: Bool = false
+        presentationRestricted: Bool = false,
+        attestation: STIRAttestation? = nil
     ) {
         self.raw = raw
         self.number = number
@@ -32,6 +36,7 @@ package struct CallerIdentity: Hashable, Sendable {
         self.displayName = displayName
         self.assertedIdentity = assertedIdentity
         self.presentationRestricted = presentationRestricted
+        self.attestation = attestation
     }
 
     /// Builds an identity from a number as received, normalised with `plan`. The anonymous forms
@@ -59,10 +64,14 @@ package struct CalledParty: Hashable, Sendable {
     package var raw: String
     /// The key detection and rules use: the extension digits, or the E.164 form of a number.
     package var key: String
+    /// When the call was forwarded to this party (SIP Diversion / History-Info), the ``key`` of the
+    /// party originally called, normalised the same way; nil when not forwarded or not known.
+    package var divertedFrom: String?
 
-    package init(raw: String, key: String) {
+    package init(raw: String, key: String, divertedFrom: String? = nil) {
         self.raw = raw
         self.key = key
+        self.divertedFrom = divertedFrom
     }
 
     /// Normalises `raw` with `plan`: an extension stays digits, a number becomes E.164, anything

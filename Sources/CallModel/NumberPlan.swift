@@ -68,6 +68,10 @@ package struct NumberPlan: Sendable, Hashable {
 
     /// Normalises one number as received (CDR field, SIP URI user part, `tel:` URI, JSON field).
     package func normalise(_ raw: String) -> NormalisedNumber {
+        if let plain = Self.plainDigits(raw) {
+            // The common case (a CDR's digits-only field): no URI, separators or anonymous forms.
+            return classify(digits: plain.digits, international: plain.international, raw: raw)
+        }
         let stripped = Self.stripURI(raw)
         if Self.anonymousForms.contains(stripped.lowercased()) { return .unidentified }
 
@@ -95,9 +99,23 @@ package struct NumberPlan: Sendable, Hashable {
             default: return .invalid(raw)
             }
         }
+        return classify(digits: Substring(digits), international: international, raw: raw)
+    }
+
+    /// `raw` as digits when it is nothing but ASCII digits after an optional `+`, else nil.
+    private static func plainDigits(_ raw: String) -> (digits: Substring, international: Bool)? {
+        var utf8 = raw.utf8[...]
+        let international = utf8.first == UInt8(ascii: "+")
+        if international { utf8 = utf8.dropFirst() }
+        guard !utf8.isEmpty, utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
+        return (Substring(utf8), international)
+    }
+
+    /// The plan's rules applied to a number's digits (separators already dropped).
+    private func classify(digits: Substring, international: Bool, raw: String) -> NormalisedNumber {
         if digits.isEmpty { return .invalid(raw) }
         if international { return E164Number(digits: digits).map(NormalisedNumber.e164) ?? .invalid(raw) }
-        if extensionLengths.contains(digits.count) { return .internalExtension(digits) }
+        if extensionLengths.contains(digits.count) { return .internalExtension(String(digits)) }
 
         if let prefix = internationalPrefixes.first(where: { digits.hasPrefix($0) }),
             digits.count > prefix.count

@@ -85,6 +85,8 @@ package struct Rule: Hashable, Sendable {
     /// Nil for a rule that never expires.
     package var expiresAt: Timestamp?
     package var origin: RuleOrigin
+    /// When the rule is in force (days and a local time window); nil for always.
+    package var schedule: RuleSchedule?
 
     package init(
         id: Int64? = nil,
@@ -95,7 +97,8 @@ package struct Rule: Hashable, Sendable {
         createdBy: String,
         createdAt: Timestamp,
         expiresAt: Timestamp? = nil,
-        origin: RuleOrigin = .manual
+        origin: RuleOrigin = .manual,
+        schedule: RuleSchedule? = nil
     ) {
         self.id = id
         self.match = match
@@ -106,9 +109,10 @@ package struct Rule: Hashable, Sendable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.origin = origin
+        self.schedule = schedule
     }
 
-    /// Whether the rule is in force at `time`.
+    /// Whether the rule has not expired at `time` (its ``schedule`` is not considered).
     package func isActive(at time: Timestamp) -> Bool {
         expiresAt.map { time < $0 } ?? true
     }

@@ -9,6 +9,7 @@ package final class InMemoryStore: EventStore, RuleStore, DetectionStore, Sendab
         var detections: [String: Detection] = [:]
         var rules: [Rule] = []
         var nextRuleID: Int64 = 1
+        var rulesRevision: Int64 = 0
         var audit: [AuditEntry] = []
         var checkpoints: [String: TailCheckpoint] = [:]
         var malformed = 0
@@ -23,6 +24,7 @@ package final class InMemoryStore: EventStore, RuleStore, DetectionStore, Sendab
             state.events.append(contentsOf: batch.events)
             for detection in batch.detections { state.detections[detection.episodeKey] = detection }
             for var rule in batch.rules {
+                state.rulesRevision += 1
                 rule.id = state.nextRuleID
                 state.nextRuleID += 1
                 state.rules.append(rule)
@@ -63,6 +65,7 @@ package final class InMemoryStore: EventStore, RuleStore, DetectionStore, Sendab
             var stored = rule
             stored.id = state.nextRuleID
             state.nextRuleID += 1
+            state.rulesRevision += 1
             state.rules.append(stored)
             state.audit.append(
                 AuditEntry(time: rule.createdAt, actor: actor, action: "rule.add", subject: "rule \(stored.id ?? 0)",
@@ -75,9 +78,14 @@ package final class InMemoryStore: EventStore, RuleStore, DetectionStore, Sendab
         state.withLock { state in
             guard let index = state.rules.firstIndex(where: { $0.id == id }) else { return false }
             state.rules.remove(at: index)
+            state.rulesRevision += 1
             state.audit.append(AuditEntry(time: time, actor: actor, action: "rule.remove", subject: "rule \(id)", detail: reason))
             return true
         }
+    }
+
+    package func rulesRevision() throws -> Int64 {
+        state.withLock { $0.rulesRevision }
     }
 
     package func auditLog(limit: Int) throws -> [AuditEntry] {

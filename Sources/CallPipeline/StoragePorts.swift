@@ -7,6 +7,12 @@ package import CallModel
 package protocol EventStore: Sendable {
     /// Commits a batch atomically (events, detection upserts, automatic rules, checkpoints).
     func commit(_ batch: IngestBatch) throws
+    /// Commits a batch of pushed events (sockets, decision requests) atomically, like
+    /// ``commit(_:)``, except that an event whose ``PushedEventKey`` was already committed by an
+    /// earlier `commitPushed` is not stored again: a sender that resends what it never saw
+    /// acknowledged creates no duplicates. File events never need this (their checkpoint moves in
+    /// the same transaction). The default stores everything, for stores without the key table.
+    func commitPushed(_ batch: IngestBatch) throws
     /// The last committed checkpoint of a followed path, if any.
     func checkpoint(forPath path: String) throws -> TailCheckpoint?
     /// Events whose counted time is at or after `since`, oldest first: the detector's warm-up after
@@ -14,6 +20,10 @@ package protocol EventStore: Sendable {
     func events(countedSince since: Timestamp, limit: Int) throws -> [CallEvent]
     /// Totals for `stats` and replay output.
     func statistics() throws -> StoreStatistics
+}
+
+extension EventStore {
+    package func commitPushed(_ batch: IngestBatch) throws { try commit(batch) }
 }
 
 /// Block-list and redirect rules, each change audited with who and why.
@@ -26,6 +36,9 @@ package protocol RuleStore: Sendable {
     func removeRule(id: Int64, actor: String, reason: String, at time: Timestamp) throws -> Bool
     /// The audit log, newest first.
     func auditLog(limit: Int) throws -> [AuditEntry]
+    /// A number that changes whenever a rule is added, changed or removed (by any process sharing
+    /// the store): a cheap question to ask often before re-reading the rules.
+    func rulesRevision() throws -> Int64
 }
 
 /// Read access to detections for the CLI and the API.

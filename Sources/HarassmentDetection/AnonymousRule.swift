@@ -57,6 +57,6 @@ struct AnonymousRule: Sendable {
     /// Drops extensions whose newest unidentified call is before `now` minus the window.
     mutating func sweep(now: Int64) {
         let cutoff = now &- window
-        table.removeAll { newest, _ in newest < cutoff }
+        table.removeStale(before: cutoff)
     }
 }

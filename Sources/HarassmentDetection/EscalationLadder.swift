@@ -76,7 +76,7 @@ struct EscalationLadder: Sendable {
 
     /// Drops offenders with no offence or block since `cutoff`.
     mutating func sweep(before cutoff: Int64) {
-        histories.removeAll { newest, _ in newest < cutoff }
+        histories.removeStale(before: cutoff)
     }
 }
 

@@ -121,7 +121,7 @@ struct NumberHoppingRule: Sendable {
     /// seen-number generations.
     mutating func sweep(now: Int64) {
         let cutoff = now &- baselinePeriod &- window
-        table.removeAll { newest, _ in newest < cutoff }
+        table.removeStale(before: cutoff)
         seenNumbers.rotate(at: now)
     }
 

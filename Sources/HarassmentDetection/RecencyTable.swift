@@ -3,8 +3,8 @@
 /// Slots live in flat arrays and are reused through a free list; a doubly linked list over slot
 /// indices keeps the keys in the order they were last seen, so finding, touching, inserting and
 /// evicting are O(1). Eviction policy: when a new key arrives and the table is full, the key seen
-/// longest ago (in observation order) is dropped and forgets everything it counted. ``removeAll(where:)``
-/// is the age-based sweep `tick(now:)` uses; it visits every slot.
+/// longest ago (in observation order) is dropped and forgets everything it counted. ``removeStale(before:)``
+/// is the age-based sweep `tick(now:)` uses; it visits only the keys it removes.
 struct RecencyTable<Key: Hashable, Value> {
     private var slotsByKey: [Key: Int32] = [:]
     private var keys: [Key?] = []
@@ -72,15 +72,21 @@ struct RecencyTable<Key: Hashable, Value> {
         values[slot]!
     }
 
-    /// Removes every key for which `shouldRemove(newest time, value)` holds; returns how many.
+    /// Removes keys from the least recently seen end while their newest time is before `cutoff`,
+    /// and stops at the first key seen at or after it; returns how many were removed.
+    ///
+    /// The cost is O(keys removed), not O(keys): this is what lets `tick(now:)` run every minute of
+    /// event time over a million keys. Keys are in observation order, which is time order for a
+    /// stream in time order; a key touched by a late (out-of-order) event sits newer in the list than
+    /// its time says and is removed when it reaches the end, or evicted by the capacity bound. Such a
+    /// lingering key is harmless: each rule drops calls and episodes older than its window when the
+    /// key is next observed.
     @discardableResult
-    mutating func removeAll(where shouldRemove: (Int64, Value) -> Bool) -> Int {
+    mutating func removeStale(before cutoff: Int64) -> Int {
         var removed = 0
-        for slot in keys.indices where keys[slot] != nil {
-            if shouldRemove(newestTimes[slot], values[slot]!) {
-                removeSlot(slot)
-                removed += 1
-            }
+        while oldest >= 0, newestTimes[Int(oldest)] < cutoff {
+            removeSlot(Int(oldest))
+            removed += 1
         }
         return removed
     }

@@ -71,7 +71,7 @@ struct RepeatCallerRule: Sendable {
     /// Drops identities whose newest call is before `cutoff` minus the window.
     mutating func sweep(now: Int64) {
         let cutoff = now &- window
-        table.removeAll { newest, _ in newest < cutoff }
+        table.removeStale(before: cutoff)
     }
 
     /// The extension called most often among `calls`; a tie goes to the one called most recently.

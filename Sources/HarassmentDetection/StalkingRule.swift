@@ -84,7 +84,7 @@ struct StalkingRule: Sendable {
     /// Drops keys whose newest call is before `now` minus the window.
     mutating func sweep(now: Int64) {
         let cutoff = now &- window
-        table.removeAll { newest, _ in newest < cutoff }
+        table.removeStale(before: cutoff)
     }
 
     /// Distinct local days among calls in time order (days never decrease along them).
