@@ -20,15 +20,18 @@ package struct CDRFileConfiguration: Sendable, Hashable {
     }
 }
 
-/// The daemon's CDR ingestion: follows every configured file, processes new lines through the
-/// ``CallEventProcessor`` and commits events, detections, rules and the files' checkpoints in one
-/// transaction per step, so a kill -9 at any moment loses and duplicates nothing.
+/// The daemon's ingest loop: follows every configured CDR file, drains every pushed source,
+/// processes what it read through the ``CallEventProcessor`` and commits events, detections, rules
+/// and the files' checkpoints in one transaction per step, so a kill -9 at any moment loses and
+/// duplicates nothing that came from a file (pushed events are as durable as their source's queue:
+/// an event drained but not yet committed when the process dies is lost).
 ///
-/// One task owns the processor and the files; steps are at most ``maximumLinesPerStep`` lines per
-/// file. A failed commit is retried with backoff (the batch is kept, the checkpoint has not moved,
+/// One task owns the processor, the files and the draining; steps are at most
+/// ``maximumLinesPerStep`` lines per file or events per pushed source. A failed commit is retried with backoff (the batch is kept, the checkpoint has not moved,
 /// and the file keeps what comes next) until it succeeds or the service is cancelled.
 package struct CDRTailService: ServiceLifecycle.Service {
     package var files: [CDRFileConfiguration]
+    package var pushedSources: [any PushedEventSource]
     package var decoderConfiguration: CDRDecoderConfiguration
     package var store: any EventStore
     /// Builds the processor, warmed up from the store; called once at the start of `run()`.
@@ -40,12 +43,14 @@ package struct CDRTailService: ServiceLifecycle.Service {
     package var logger: Logger
 
     package init(
-        files: [CDRFileConfiguration], decoderConfiguration: CDRDecoderConfiguration, store: any EventStore,
+        files: [CDRFileConfiguration], pushedSources: [any PushedEventSource] = [],
+        decoderConfiguration: CDRDecoderConfiguration, store: any EventStore,
         makeProcessor: @escaping @Sendable () throws -> CallEventProcessor,
         onCommitted: @escaping @Sendable ([Detection]) -> Void = { _ in },
         pollInterval: Duration = .milliseconds(500), maximumLinesPerStep: Int = 4_096, logger: Logger
     ) {
         self.files = files
+        self.pushedSources = pushedSources
         self.decoderConfiguration = decoderConfiguration
         self.store = store
         self.makeProcessor = makeProcessor
@@ -65,6 +70,7 @@ package struct CDRTailService: ServiceLifecycle.Service {
         for source in sources {
             logger.info("following CDR file", metadata: ["cdr.file": "\(source.path)"])
         }
+        var drained: [CallEvent] = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var progressed = false
             for source in sources {
@@ -77,19 +83,45 @@ package struct CDRTailService: ServiceLifecycle.Service {
                 guard try await commit(batch) else { return }
                 if !batch.detections.isEmpty { onCommitted(batch.detections) }
             }
-            if !progressed {
-                try? await Task.sleep(for: pollInterval)
+            guard let drainedAny = try await drainPushedSources(processor: &processor, scratch: &drained) else { return }
+            if !progressed && !drainedAny {
+                // Shutdown ends the wait at once rather than after a whole poll interval.
+                let interval = pollInterval
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
+        }
+        // What the pushed sources still hold was accepted from their senders: store it before stopping
+        // (a bounded number of rounds, in case a source is still being fed).
+        for _ in 0..<64 {
+            guard let drainedAny = try await drainPushedSources(processor: &processor, scratch: &drained), drainedAny
+            else { break }
         }
         logger.info("CDR tail stopped", metadata: ["cdr.files": "\(sources.count)"])
     }
 
+    /// Drains each pushed source once and commits what came; nil when the service was cancelled
+    /// before a commit succeeded, else whether anything was drained.
+    private func drainPushedSources(processor: inout CallEventProcessor, scratch: inout [CallEvent]) async throws -> Bool? {
+        var drainedAny = false
+        for source in pushedSources {
+            scratch.removeAll(keepingCapacity: true)
+            guard source.drain(into: &scratch, maximum: maximumLinesPerStep) > 0 else { continue }
+            drainedAny = true
+            var batch = IngestBatch()
+            for event in scratch { processor.process(event, into: &batch) }
+            guard try await commit(batch, pushed: true) else { return nil }
+            source.didCommit(scratch.count)
+            if !batch.detections.isEmpty { onCommitted(batch.detections) }
+        }
+        return drainedAny
+    }
+
     /// Commits with backoff. False when the service was cancelled before the commit succeeded.
-    private func commit(_ batch: IngestBatch) async throws -> Bool {
+    private func commit(_ batch: IngestBatch, pushed: Bool = false) async throws -> Bool {
         var delay = Duration.milliseconds(100)
         while true {
             do {
-                try store.commit(batch)
+                if pushed { try store.commitPushed(batch) } else { try store.commit(batch) }
                 return true
             } catch {
                 logger.error("store commit failed; retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])

@@ -6,16 +6,29 @@ import GRDB
 
 extension SQLiteStore {
     /// Commits a batch in one write transaction: events, detection upserts (each opening or touching
-    /// its incident), automatic rules with their `rule.auto-add` audit entries, checkpoint upserts
+    /// its incident, linking its calls and writing its alert into the outbox), automatic rules with their `rule.auto-add` audit entries, checkpoint upserts
     /// and the malformed-record count. Either all of it is stored or, on any error, none of it.
     ///
     /// Events, the hot path of ingestion, go in through cached prepared multi-row `INSERT`s with
     /// their values bound directly (see `insertEvents`); everything else is a handful of rows.
     /// - Throws: ``SQLiteStoreError``; nothing of the batch is stored then.
     package func commit(_ batch: IngestBatch) throws {
+        try commit(batch, skippingRepeatedPushedEvents: false)
+    }
+
+    /// Commits a batch of pushed events like ``commit(_:)``, in one transaction, but first records
+    /// each event's `PushedEventKey` in `pushed_event_keys` and leaves out every event whose key
+    /// was already there (a resend): see `SQLiteStore+PushedEvents.swift`.
+    /// - Throws: ``SQLiteStoreError``; nothing of the batch is stored then.
+    package func commitPushed(_ batch: IngestBatch) throws {
+        try commit(batch, skippingRepeatedPushedEvents: true)
+    }
+
+    private func commit(_ batch: IngestBatch, skippingRepeatedPushedEvents: Bool) throws {
         guard !batch.isEmpty else { return }
         try write { db in
-            try insertEvents(batch.events, db)
+            let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, db) : batch.events
+            try insertEvents(events, db)
             for detection in batch.detections {
                 try upsertDetection(detection, db)
             }

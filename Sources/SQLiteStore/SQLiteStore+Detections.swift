@@ -1,6 +1,7 @@
 package import CallModel
 import CallPipeline
 import GRDB
+import Incidents
 
 // MARK: - Detections and incidents
 
@@ -23,35 +24,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Incidents, the most recently updated first, for the CLI.
-    ///
-    /// - Parameter limit: The most incidents returned.
-    /// - Throws: ``SQLiteStoreError``.
-    package func incidents(limit: Int) throws -> [IncidentSummary] {
-        try read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, kind, identity, target, status, opened_at, updated_at, detection_count
-                    FROM incidents ORDER BY updated_at DESC, id DESC LIMIT ?
-                    """,
-                arguments: [max(limit, 0)])
-            return try rows.map { row in
-                IncidentSummary(
-                    id: try row.decode(atIndex: 0),
-                    kind: try StoredValue.decode(row.decode(atIndex: 1), as: DetectionKind.self, column: "incidents.kind"),
-                    identity: try row.decode(atIndex: 2),
-                    target: try row.decode(atIndex: 3),
-                    status: try StoredValue.decode(row.decode(atIndex: 4), as: IncidentStatus.self, column: "incidents.status"),
-                    openedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 5)),
-                    updatedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)),
-                    detectionCount: try row.decode(atIndex: 7))
-            }
-        }
-    }
-
     /// Inserts or updates a detection episode by its ``Detection/episodeKey`` and opens or touches the
-    /// unclosed incident of its kind, identity and target, inside the caller's transaction.
+    /// unclosed incident it belongs to (``IncidentKey/init(detection:)``), inside the caller's
+    /// transaction: links the detection's calls to the incident and, when ``alertPolicy`` says so,
+    /// writes the alert into the outbox — so the incident change and its alert commit together.
     ///
     /// An episode seen for the first time (or moved to a new incident because the old one was
     /// closed) adds one to the incident's `detection_count`; updates of the same episode only move
@@ -63,23 +39,10 @@ extension SQLiteStore {
             arguments: [episodeKey]
         ).first
 
-        let incidentIDs = try Int64.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO incidents (kind, identity, target, status, opened_at, updated_at, detection_count)
-                    VALUES (?, ?, ?, 'open', ?, ?, 0)
-                    ON CONFLICT (kind, identity, target) WHERE status <> 'closed' DO UPDATE SET
-                        updated_at = CASE WHEN excluded.updated_at > incidents.updated_at
-                                          THEN excluded.updated_at ELSE incidents.updated_at END
-                    RETURNING id
-                    """),
-            arguments: [
-                detection.kind.rawValue, Self.incidentIdentity(of: detection), detection.target,
-                detection.first.microsecondsSinceEpoch, detection.last.microsecondsSinceEpoch,
-            ])
-        guard let incidentID = incidentIDs.first else {
-            throw SQLiteStoreError(code: .database, message: "opening an incident returned no id")
-        }
+        let key = IncidentKey(detection: detection)
+        let (incidentID, alertState, _) = try openOrTouchIncident(
+            key, openedAt: detection.first, updatedAt: detection.last, actor: "detection",
+            note: "opened by a \(detection.kind.rawValue) detection", db)
         if previousIncident != incidentID {
             try db.cachedStatement(sql: "UPDATE incidents SET detection_count = detection_count + 1 WHERE id = ?")
                 .execute(arguments: [incidentID])
@@ -112,16 +75,34 @@ extension SQLiteStore {
             try StoredValue.encodeList(detection.callIDs),
             incidentID,
         ])
+        for callID in detection.callIDs {
+            try linkCall(callID, toIncident: incidentID, at: detection.last, db)
+        }
+
+        switch alertPolicy.event(for: detection, after: alertState) {
+        case .none:
+            break
+        case .suppressed:
+            try db.cachedStatement(sql: "UPDATE incidents SET suppressed_alerts = suppressed_alerts + 1 WHERE id = ?")
+                .execute(arguments: [incidentID])
+        case .raise(let event):
+            let highest = max(alertState.highestAction ?? detection.action, detection.action)
+            try db.cachedStatement(
+                sql: "UPDATE incidents SET alerted_action = ?, last_detection_alert = ? WHERE id = ?"
+            ).execute(arguments: [highest.rawValue, detection.last.microsecondsSinceEpoch, incidentID])
+            _ = try enqueueAlert(
+                incidentID: incidentID, event: event, detail: Self.alertDetail(of: detection), endsAt: nil, db)
+        }
     }
 
-    /// The identity an incident groups by: the identity part of the episode key.
-    static func incidentIdentity(of detection: Detection) -> String {
-        if let caller = detection.caller { return caller.description }
-        if detection.callers.isEmpty { return "unidentified" }
-        return detection.callers.map(\.description).joined(separator: ",")
+    /// `5 calls 2024-01-15T14:00:00Z…2024-01-15T14:30:00Z, action block, offence 2`: no numbers.
+    static func alertDetail(of detection: Detection) -> String {
+        "\(detection.kind.rawValue): \(detection.calls) calls \(detection.first.rfc3339)…\(detection.last.rfc3339), "
+            + "action \(detection.action.rawValue), offence \(detection.offence)"
     }
 
-    private static func detection(from row: Row) throws -> Detection {
+    /// A detection from a row with ``detectionColumns`` in order.
+    static func detection(from row: Row) throws -> Detection {
         let callers = try StoredValue.decodeList(row.decode(atIndex: 2), column: "detections.callers").map {
             guard let number = try StoredValue.number($0, column: "detections.callers") else {
                 throw SQLiteStoreError(code: .invalidData, message: "detections.callers holds an empty item")

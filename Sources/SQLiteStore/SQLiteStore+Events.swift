@@ -75,7 +75,15 @@ extension SQLiteStore {
         }
     }
 
-    private static func event(from row: Row) throws -> CallEvent {
+    /// The columns ``event(from:)`` reads, in order.
+    static let eventReadColumns = """
+        time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us, \
+        caller_raw, caller_e164, caller_extension, caller_name, asserted_identity, \
+        presentation_restricted, callee_raw, callee_key
+        """
+
+    /// A call event from a row with ``eventColumns`` in order.
+    static func event(from row: Row) throws -> CallEvent {
         let disposition: String? = try row.decode(atIndex: 4)
         return CallEvent(
             time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)),

@@ -15,11 +15,22 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by,
-                           created_at, expires_at, origin
+                           created_at, expires_at, origin, schedule
                     FROM rules WHERE ? OR expires_at IS NULL OR expires_at > ? ORDER BY id
                     """,
                 arguments: [includeExpired, time.microsecondsSinceEpoch])
             return try rows.map(Self.rule(from:))
+        }
+    }
+
+    /// A number that changes whenever a rule is added, changed or removed, by any process.
+    ///
+    /// Kept by triggers in the same transaction as the change (migration `v2-rule-schedules`), so
+    /// a reader that sees a new revision and then reads the rules sees at least that change.
+    /// - Throws: ``SQLiteStoreError``.
+    package func rulesRevision() throws -> Int64 {
+        try read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM rules_revision WHERE id = 1")) ?? 0
         }
     }
 
@@ -50,7 +61,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by,
-                           created_at, expires_at, origin
+                           created_at, expires_at, origin, schedule
                     FROM rules WHERE id = ?
                     """,
                 arguments: [id])
@@ -100,14 +111,14 @@ extension SQLiteStore {
                 sql: """
                     INSERT INTO rules (
                         match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
-                        expires_at, origin)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        expires_at, origin, schedule)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING id
                     """),
             arguments: [
                 matchKind, matchValue, rule.scope, rule.action.name, rule.action.redirectTarget, rule.reason,
                 rule.createdBy, rule.createdAt.microsecondsSinceEpoch, rule.expiresAt?.microsecondsSinceEpoch,
-                rule.origin.rawValue,
+                rule.origin.rawValue, rule.schedule?.description,
             ])
         guard let id = ids.first else {
             throw SQLiteStoreError(code: .database, message: "inserting a rule returned no id")
@@ -122,23 +133,24 @@ extension SQLiteStore {
         return stored
     }
 
-    private func appendAudit(_ entry: AuditEntry, _ db: Database) throws {
+    func appendAudit(_ entry: AuditEntry, _ db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO audit_log (time, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"
         ).execute(arguments: [entry.time.microsecondsSinceEpoch, entry.actor, entry.action, entry.subject, entry.detail])
     }
 
     /// `block +447700900123 scope 1001 until 2024-01-15T14:30:22Z`: what a rule does, for audit details.
-    private static func summary(of rule: Rule) -> String {
+    static func summary(of rule: Rule) -> String {
         var text = rule.action.name
         if let target = rule.action.redirectTarget { text += " to " + target }
         text += " " + rule.match.text
         if let scope = rule.scope { text += " scope " + scope }
+        if let schedule = rule.schedule { text += " during " + schedule.description }
         if let expiresAt = rule.expiresAt { text += " until " + expiresAt.rfc3339 }
         return text
     }
 
-    private static func rule(from row: Row) throws -> Rule {
+    static func rule(from row: Row) throws -> Rule {
         let matchKind: String = try row.decode(atIndex: 1)
         let matchValue: String? = try row.decode(atIndex: 2)
         let match: RuleMatch
@@ -166,6 +178,14 @@ extension SQLiteStore {
         default:
             throw SQLiteStoreError(code: .invalidData, message: "rules.action and rules.redirect_target disagree")
         }
+        var schedule: RuleSchedule?
+        if let text: String = try row.decode(atIndex: 11) {
+            do {
+                schedule = try RuleSchedule(parsing: text)
+            } catch {
+                throw SQLiteStoreError(code: .invalidData, message: "rules.schedule: \(error.reason)")
+            }
+        }
         return Rule(
             id: try row.decode(atIndex: 0),
             match: match,
@@ -175,6 +195,7 @@ extension SQLiteStore {
             createdBy: try row.decode(atIndex: 7),
             createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 8)),
             expiresAt: StoredValue.timestamp(try row.decode(atIndex: 9)),
-            origin: try StoredValue.decode(row.decode(atIndex: 10), as: RuleOrigin.self, column: "rules.origin"))
+            origin: try StoredValue.decode(row.decode(atIndex: 10), as: RuleOrigin.self, column: "rules.origin"),
+            schedule: schedule)
     }
 }

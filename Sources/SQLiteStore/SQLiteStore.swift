@@ -7,9 +7,11 @@
 ///
 /// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (temporary directories and the JSON
 /// text lists only).
+package import CallModel
 import CallPipeline
 import Foundation
 import GRDB
+package import Incidents
 
 /// Callwarden's durable store: call events, detections and their incidents, rules, the audit log,
 /// tail checkpoints and ingestion counters in one SQLite file.
@@ -24,15 +26,24 @@ import GRDB
 ///
 /// Every GRDB error is wrapped in ``SQLiteStoreError`` before it leaves this type.
 ///
-/// Deliberately not handled: retention and purge of old call events (a later issue), the incident
-/// lifecycle beyond opening and touching (``IncidentStatus`` values exist, transitions do not),
-/// and sharing one file between several processes that write (one daemon writes; others only read).
-package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Sendable {
+/// It also keeps the incidents (``IncidentStore``), the alert outbox (``AlertOutbox``) and the
+/// recordings linked to calls (``RecordingStore``): a detection's incident change and its alert are
+/// written in the transaction of the batch that produced the detection.
+///
+/// Deliberately not handled: retention and purge of old call events (a later issue), and sharing
+/// one file between several processes that write heavily (the daemon writes; the CLI's few writes
+/// wait for the lock up to ``busyTimeout``).
+package final class SQLiteStore: EventStore, RuleStore, DetectionStore, IncidentStore, AlertOutbox, RecordingStore,
+    Sendable
+{
     /// How long a connection waits for a lock held by another connection before giving up, in seconds.
     package static let busyTimeout: Double = 5
 
     /// The path of the database file.
     package let path: String
+
+    /// When a detection's change to an incident raises an alert (the per-incident rate limit).
+    package let alertPolicy: AlertPolicy
 
     let pool: DatabasePool
     /// The directory ``temporary()`` created, removed on ``close()`` or deinit; nil for a store the
@@ -48,13 +59,15 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Sendable
     ///     ``SQLiteStoreError/Code/readOnly``.
     /// - Throws: ``SQLiteStoreError`` when the file cannot be opened, is not a database, is
     ///   corrupt, is read-only, or (with `readOnly`) has not been migrated.
-    package convenience init(path: String, readOnly: Bool = false) throws {
-        try self.init(path: path, readOnly: readOnly, ownedDirectory: nil)
+    ///   - alertPolicy: When detections raise alerts (see ``AlertPolicy``).
+    package convenience init(path: String, readOnly: Bool = false, alertPolicy: AlertPolicy = AlertPolicy()) throws {
+        try self.init(path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy)
     }
 
-    private init(path: String, readOnly: Bool, ownedDirectory: URL?) throws {
+    private init(path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy) throws {
         self.path = path
         self.ownedDirectory = ownedDirectory
+        self.alertPolicy = alertPolicy
         do {
             pool = try DatabasePool(path: path, configuration: Self.configuration(readOnly: readOnly))
             let migrator = StoreSchema.migrator
@@ -71,11 +84,27 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Sendable
         }
     }
 
+    /// Opens the file, applies the migrations up to and including `lastMigration` only, then runs
+    /// `sql` (rows as an older version wrote them): for tests of an upgrade from an older schema.
+    /// Not for production use.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package static func migrate(path: String, upTo lastMigration: String, thenExecute sql: String = "") throws {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(readOnly: false))
+            try StoreSchema.migrator.migrate(pool, upTo: lastMigration)
+            if !sql.isEmpty { try pool.write { try $0.execute(sql: sql) } }
+            try pool.close()
+        } catch {
+            throw SQLiteStoreError(wrapping: error)
+        }
+    }
+
     /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests.
     ///
     /// The directory and everything in it are removed by ``close()`` or when the store is released.
     /// - Throws: ``SQLiteStoreError`` when the directory or the database cannot be created.
-    package static func temporary() throws -> SQLiteStore {
+    package static func temporary(alertPolicy: AlertPolicy = AlertPolicy()) throws -> SQLiteStore {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("callwarden-store-" + UUID().uuidString, isDirectory: true)
         do {
@@ -86,7 +115,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Sendable
         do {
             return try SQLiteStore(
                 path: directory.appendingPathComponent("callwarden.sqlite").path, readOnly: false,
-                ownedDirectory: directory)
+                ownedDirectory: directory, alertPolicy: alertPolicy)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error
@@ -132,13 +161,21 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Sendable
 
     // MARK: - Transaction helpers
 
-    /// One write transaction; any error is wrapped.
+    /// One write transaction; any error is wrapped, except an ``IncidentChangeError`` (a refused
+    /// change, thrown inside the transaction to roll it back), which passes through.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
+        } catch let error as IncidentChangeError {
+            throw error
         } catch {
             throw SQLiteStoreError(wrapping: error)
         }
+    }
+
+    /// Processing time from the system clock: outbox rows, links and audit entries of batches.
+    static func processingTime() -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
     }
 
     /// One read on a snapshot; any error is wrapped.

@@ -31,6 +31,9 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2-rule-schedules", migrate: v2RuleSchedules)
+        migrator.registerMigration("v3-pushed-event-keys", migrate: v3PushedEventKeys)
+        migrator.registerMigration(incidentLifecycleMigration, migrate: incidentLifecycle)
         return migrator
     }
 
@@ -146,6 +149,50 @@ enum StoreSchema {
                     name TEXT NOT NULL PRIMARY KEY,
                     value INTEGER NOT NULL
                 );
+                """)
+    }
+
+    /// The idempotency keys of pushed events (`PushedEventKey`: source, call id, phase, event
+    /// time), so that a sender's resend of an event it never saw acknowledged is not stored twice.
+    /// Written only by `commitPushed`, in the transaction that stores the event. Independent of
+    /// every other table (no foreign key), so it can sit beside any other migration.
+    private static func v3PushedEventKeys(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE pushed_event_keys (
+                    source TEXT NOT NULL,
+                    call_id TEXT NOT NULL,
+                    phase TEXT NOT NULL,
+                    time INTEGER NOT NULL,
+                    PRIMARY KEY (source, call_id, phase, time)
+                ) WITHOUT ROWID;
+                """)
+    }
+
+    /// Rule schedules and the rules revision.
+    ///
+    /// `rules.schedule` holds a schedule's text form (`mon-fri 18:00-08:00`, see `RuleSchedule`),
+    /// NULL for always. `rules_revision` is one row whose `value` the triggers raise on every
+    /// insert, update and delete of a rule, in the same transaction: the daemon polls it (one
+    /// indexed row, cheap) to see that another process (`callwarden blocks add`) changed the rules,
+    /// without being woken by the event writes that `PRAGMA data_version` would also report.
+    private static func v2RuleSchedules(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE rules ADD COLUMN schedule TEXT CHECK (schedule IS NULL OR schedule <> '');
+
+                CREATE TABLE rules_revision (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO rules_revision (id, value) VALUES (1, 0);
+
+                CREATE TRIGGER rules_revision_on_insert AFTER INSERT ON rules
+                BEGIN UPDATE rules_revision SET value = value + 1 WHERE id = 1; END;
+                CREATE TRIGGER rules_revision_on_update AFTER UPDATE ON rules
+                BEGIN UPDATE rules_revision SET value = value + 1 WHERE id = 1; END;
+                CREATE TRIGGER rules_revision_on_delete AFTER DELETE ON rules
+                BEGIN UPDATE rules_revision SET value = value + 1 WHERE id = 1; END;
                 """)
     }
 }

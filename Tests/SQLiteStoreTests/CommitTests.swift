@@ -123,7 +123,7 @@ struct CommitTests {
         #expect(try reopened.incidents(limit: 10) == incidents)
         #expect(try reopened.rules(activeAt: Fixture.time(0), includeExpired: true) == rules)
         #expect(try reopened.auditLog(limit: 10) == audit)
-        #expect(audit.count == 2)
+        #expect(audit.count == 3)  // rule.auto-add, rule.add and the incident opened by the detection
         #expect(try reopened.checkpoint(forPath: Fixture.checkpoint().path) == Fixture.checkpoint())
     }
 }

@@ -1,5 +1,6 @@
 import CallModel
 import CallPipeline
+import Incidents
 import SQLiteStore
 import Testing
 
@@ -20,7 +21,8 @@ struct DetectionStoreTests {
         let incidents = try store.incidents(limit: 10)
         #expect(incidents.count == 1)
         let incident = try #require(incidents.first)
-        #expect(incident.kind == .repeatCaller)
+        #expect(incident.kind == .harassment)
+        #expect(incident.severity == .low)
         #expect(incident.identity == Fixture.caller.description)
         #expect(incident.target == "1001")
         #expect(incident.status == .open)
@@ -53,7 +55,7 @@ struct DetectionStoreTests {
         #expect(incidents.last?.detectionCount == 1)
     }
 
-    @Test("unidentified and number-hopping detections round-trip and group by their identity")
+    @Test("unidentified and number-hopping detections round-trip; a hopping cluster is one incident however it grows")
     func identitiesWithoutOneCaller() throws {
         let store = try SQLiteStore.temporary()
         defer { try? store.close() }
@@ -71,6 +73,16 @@ struct DetectionStoreTests {
         #expect(try store.detections(limit: 10) == [anonymous, hopping])
         #expect(try store.detections(limit: 1) == [anonymous])
         let identities = try store.incidents(limit: 10).map(\.identity).sorted()
-        #expect(identities == ["+447700900123,+447700900456", "unidentified"])
+        #expect(identities == ["hopping-cluster", "unidentified"])
+
+        var grown = hopping
+        grown.callers.append(Fixture.leeds)
+        grown.calls = 4
+        grown.last = Fixture.time(400)
+        batch.detections = [grown]
+        try store.commit(batch)
+        let incidents = try store.incidents(limit: 10)
+        #expect(incidents.count == 2)
+        #expect(incidents.first { $0.kind == .numberHopping }?.detectionCount == 1)
     }
 }

@@ -12,7 +12,7 @@ struct SchemaTests {
         defer { directory.remove() }
         let store = try SQLiteStore(path: directory.databasePath)
         let diagnostics = try store.diagnostics()
-        #expect(diagnostics.appliedMigrations == ["v1"])
+        #expect(diagnostics.appliedMigrations == ["v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle"])
         #expect(diagnostics.journalMode == "wal")
         #expect(diagnostics.synchronous == 1)
         #expect(diagnostics.foreignKeys)
@@ -32,7 +32,7 @@ struct SchemaTests {
 
         for _ in 0..<2 {
             let reopened = try SQLiteStore(path: directory.databasePath)
-            #expect(try reopened.diagnostics().appliedMigrations == ["v1"])
+            #expect(try reopened.diagnostics().appliedMigrations == ["v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle"])
             #expect(try reopened.statistics().events == 1)
             try reopened.close()
         }

@@ -1,0 +1,31 @@
+import CallModel
+import CallPipeline
+import GRDB
+
+// MARK: - Pushed events: idempotency keys
+
+extension SQLiteStore {
+    /// The events of `events` whose `PushedEventKey` is not in `pushed_event_keys` yet (nor earlier
+    /// in `events`), in order; their keys are inserted on the way. Runs inside the commit's write
+    /// transaction, so an event and its key are stored together or not at all.
+    static func firstDeliveries(of events: [CallEvent], _ db: Database) throws -> [CallEvent] {
+        guard !events.isEmpty else { return events }
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO pushed_event_keys (source, call_id, phase, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        var fresh: [CallEvent] = []
+        fresh.reserveCapacity(events.count)
+        for event in events {
+            let key = PushedEventKey(event)
+            try statement.execute(arguments: [
+                key.source.rawValue, key.callID, key.phase.rawValue, key.time.microsecondsSinceEpoch,
+            ])
+            if db.changesCount > 0 { fresh.append(event) }
+        }
+        return fresh
+    }
+
+    /// How many pushed-event keys are stored (tests and diagnostics).
+    package func pushedEventKeyCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pushed_event_keys") ?? 0 }
+    }
+}

@@ -1,0 +1,111 @@
+package import CallModel
+import CallPipeline
+import GRDB
+package import Incidents
+
+// MARK: - The timeline of one incident
+
+extension SQLiteStore {
+    /// Everything about one incident, read on one snapshot: its calls (the latest stored event of
+    /// each linked call id), detections, the block/redirect rules on its callers, MCID flags,
+    /// recordings of its calls and its log of status changes and notes.
+    ///
+    /// Deliberately not included: rules that were removed (their removal is in the audit log) and
+    /// decisions of the decision service that left no call event.
+    /// - Throws: ``SQLiteStoreError``.
+    package func timeline(incidentID: Int64) throws -> IncidentTimeline? {
+        try read { db in
+            guard let incident = try Self.fetchIncident(id: incidentID, db) else { return nil }
+            let calls = try Self.calls(incidentID: incidentID, db)
+            let detections = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT kind, caller, callers, target, calls, first_time, last_time, action,
+                           action_expires, offence, call_ids
+                    FROM detections WHERE incident_id = ? ORDER BY first_time, id
+                    """,
+                arguments: [incidentID]
+            ).map(Self.detection(from:))
+            let flags = try Self.flags(incidentID: incidentID, db)
+            let recordings = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.recordingColumns) FROM recordings
+                    WHERE call_id IN (SELECT call_id FROM incident_calls WHERE incident_id = ?) ORDER BY id
+                    """,
+                arguments: [incidentID]
+            ).map(Self.recording(from:))
+            let log = try Row.fetchAll(
+                db, sql: "SELECT time, actor, action, note FROM incident_log WHERE incident_id = ? ORDER BY id",
+                arguments: [incidentID]
+            ).map { row in
+                IncidentLogEntry(
+                    time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)), actor: try row.decode(atIndex: 1),
+                    action: try row.decode(atIndex: 2), note: try row.decode(atIndex: 3))
+            }
+            var numbers = Set<E164Number>()
+            if let number = E164Number(e164: incident.identity) { numbers.insert(number) }
+            for detection in detections {
+                numbers.formUnion(detection.callers)
+                if let caller = detection.caller { numbers.insert(caller) }
+            }
+            for flag in flags {
+                if let number = flag.call?.caller.number { numbers.insert(number) }
+                if let number = flag.call?.caller.assertedIdentity { numbers.insert(number) }
+            }
+            let unidentified = incident.identity == IncidentKey.unidentified
+            let decisions = try Self.decisions(numbers: numbers, unidentifiedTo: unidentified ? incident.target : nil, db)
+            return IncidentTimeline(
+                incident: incident, calls: calls, detections: detections, decisions: decisions, flags: flags,
+                recordings: recordings, log: log)
+        }
+    }
+
+    private static let allSourcesSQL = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// The latest stored event of every call linked to the incident, in call order.
+    private static func calls(incidentID: Int64, _ db: Database) throws -> [TimelineCall] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(eventReadColumns) FROM call_events WHERE id IN (
+                    SELECT max(e.id) FROM incident_calls AS c
+                    JOIN call_events AS e ON e.source IN (\(allSourcesSQL)) AND e.call_id = c.call_id
+                    WHERE c.incident_id = ? GROUP BY e.source, e.call_id)
+                ORDER BY counted_time, id
+                """,
+            arguments: [incidentID]
+        ).map { TimelineCall(event: try event(from: $0)) }
+    }
+
+    /// Rules on these numbers, plus unidentified-caller rules for `target` (and organisation-wide).
+    private static func decisions(numbers: Set<E164Number>, unidentifiedTo target: String?, _ db: Database) throws
+        -> [TimelineDecision]
+    {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if !numbers.isEmpty {
+            conditions.append("(match_kind = 'number' AND match_value IN (" + numbers.map { _ in "?" }.joined(separator: ", ") + "))")
+            arguments += numbers.sorted().map { $0.description }
+        }
+        if let target {
+            conditions.append("(match_kind = 'unidentified' AND (scope IS NULL OR scope = ?))")
+            arguments.append(target)
+        }
+        guard !conditions.isEmpty else { return [] }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by,
+                       created_at, expires_at, origin, schedule
+                FROM rules WHERE \(conditions.joined(separator: " OR ")) ORDER BY id
+                """,
+            arguments: StatementArguments(arguments))
+        return try rows.map { row in
+            let rule = try Self.rule(from: row)
+            return TimelineDecision(
+                ruleID: rule.id ?? 0, time: rule.createdAt, summary: Self.summary(of: rule), createdBy: rule.createdBy,
+                reason: rule.reason, expiresAt: rule.expiresAt)
+        }
+    }
+}
