@@ -1,0 +1,3 @@
+// libpcap (Debian libpcap-dev) for the PacketCapture adapter: offline pcap/pcapng reading, live
+// capture, BPF filters and capture statistics.
+#include <pcap/pcap.h>

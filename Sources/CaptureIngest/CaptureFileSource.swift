@@ -1,0 +1,71 @@
+import CallModel
+package import CallPipeline
+package import PacketCapture
+package import PacketDecoding
+package import SIPIngest
+
+/// One capture file being replayed: libpcap's reader, one ``SIPIngest/SIPIngestPipeline`` and its
+/// counters. Stepped like a CDR file: ``step(maximumFrames:processor:batch:)`` until it returns 0,
+/// then ``finish(processor:batch:)``, which closes the dialogs still open at the last capture time.
+///
+/// Malformed input (frames, packets or SIP messages the pipeline drops as malformed) is added to
+/// the batch's malformed count, so `replay` reports it like bad CDR lines. Deliberately not
+/// handled: reading a file that is still being written (replay reads to the end once).
+package final class CaptureFileSource {
+    package let path: String
+    package let format: CaptureFileFormat
+    private let reader: PcapFileReader
+    private var pipeline: SIPIngestPipeline
+    private var scratch: [CallEvent] = []
+    private var reportedMalformed: UInt64 = 0
+    package private(set) var eventsRead = 0
+    package private(set) var framesRead = 0
+
+    /// Opens `path` (a pcap or pcapng file of `format`).
+    package init(path: String, format: CaptureFileFormat, configuration: SIPIngestConfiguration) throws(CaptureError) {
+        self.path = path
+        self.format = format
+        self.reader = try PcapFileReader(path: path)
+        self.pipeline = SIPIngestPipeline(configuration: configuration)
+    }
+
+    /// The pipeline's counters now.
+    package var counters: SIPIngestCounters { pipeline.counters }
+
+    /// The file's link type.
+    package var linkType: LinkType { reader.linkType }
+
+    /// Reads up to `maximumFrames` frames and processes the call events they cause into `batch`.
+    /// - Returns: the frames read; 0 at the end of the file.
+    package func step(
+        maximumFrames: Int, processor: inout CallEventProcessor, batch: inout IngestBatch
+    ) throws(CaptureError) -> Int {
+        var frames = 0
+        let linkType = reader.linkType
+        try reader.forEachFrame { bytes, timestamp, _ in
+            frames += 1
+            pipeline.ingest(frame: bytes, linkType: linkType, timestamp: timestamp, into: &scratch)
+            return frames < maximumFrames
+        }
+        framesRead += frames
+        hand(to: &processor, batch: &batch)
+        return frames
+    }
+
+    /// The end of the file: expires the dialogs still open at the last capture time.
+    package func finish(processor: inout CallEventProcessor, batch: inout IngestBatch) {
+        pipeline.finish(into: &scratch)
+        hand(to: &processor, batch: &batch)
+    }
+
+    private func hand(to processor: inout CallEventProcessor, batch: inout IngestBatch) {
+        for event in scratch { processor.process(event, into: &batch) }
+        eventsRead += scratch.count
+        scratch.removeAll(keepingCapacity: true)
+        let malformed = pipeline.counters.malformedTotal
+        if malformed > reportedMalformed {
+            batch.malformedCount += Int(malformed - reportedMalformed)
+            reportedMalformed = malformed
+        }
+    }
+}

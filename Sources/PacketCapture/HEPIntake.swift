@@ -1,0 +1,54 @@
+import CPcap
+import CallModel
+import Glibc
+import PacketDecoding
+
+/// What both HEP listeners do with one HEP packet: decode it, check the auth key, turn it into a
+/// SIP payload and queue it; or count why not. Used from the listener's own thread only (one
+/// producer); the counters may be read from anywhere.
+final class HEPIntake: @unchecked Sendable {
+    let authKey: [UInt8]?
+    let payloads: BoundedQueue<SIPPayload>
+    private let drops = AtomicCounters(count: PacketDropReason.allCases.count)
+
+    init(authKey: [UInt8]?, queueCapacity: Int) {
+        self.authKey = authKey
+        self.payloads = BoundedQueue(capacity: queueCapacity)
+    }
+
+    /// Takes one whole HEP packet.
+    func take(_ packetBytes: UnsafeRawBufferPointer) {
+        do {
+            let packet = try HEPDecoder.decode(packetBytes)
+            if let authKey, !packet.authKeyMatches(authKey, in: packetBytes) {
+                count(.hepAuthKeyMismatch)
+                return
+            }
+            let payload = try packet.sipPayload(from: packetBytes, fallbackTimestamp: Self.now())
+            payloads.tryPush(payload)
+        } catch {
+            count(error.reason)
+        }
+    }
+
+    func count(_ reason: PacketDropReason) { drops.increment(reason.rawValue) }
+
+    func dropCount(_ reason: PacketDropReason) -> UInt64 { drops.value(reason.rawValue) }
+
+    /// `hep.queued`, `hep.dropped.queue` and the non-zero `packets.dropped.*` counters.
+    var counters: [(name: String, value: UInt64)] {
+        var result: [(name: String, value: UInt64)] = [
+            ("hep.queued", payloads.acceptedCount), ("hep.dropped.queue", payloads.droppedCount),
+        ]
+        for reason in PacketDropReason.allCases where dropCount(reason) > 0 {
+            result.append((reason.counterName, dropCount(reason)))
+        }
+        return result
+    }
+
+    private static func now() -> Timestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(microsecondsSinceEpoch: Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000)
+    }
+}

@@ -1,0 +1,61 @@
+import CallModel
+import Glibc
+package import PacketDecoding
+import Synchronization
+
+/// Receives HEPv3 and HEPv1/v2 over UDP on a thread of its own, decodes each datagram and queues the
+/// SIP payload it carries.
+///
+/// Every datagram is counted; one that is malformed, not SIP, or fails the auth-key check is
+/// dropped and counted by reason (``dropCount(_:)``); a full queue drops the newest payload
+/// (``BoundedQueue/droppedCount``). The socket is bound in ``init(configuration:)`` so a port in
+/// use fails there. A packet without a time chunk gets the receive time (wall clock).
+/// Deliberately not handled: TLS, and HEP types other than SIP (counted `hepNotSIP`). HEP over TCP
+/// is ``HEPStreamListener``.
+package final class HEPListener: @unchecked Sendable {
+    package let configuration: HEPListenerConfiguration
+    /// The UDP port bound.
+    package let port: UInt16
+    /// SIP payloads for the consumer. One consumer at a time.
+    package let payloads: BoundedQueue<SIPPayload>
+    private let runner: HEPSocketRunner
+    private let datagrams = Atomic<UInt64>(0)
+
+    package init(configuration: HEPListenerConfiguration) throws(CaptureError) {
+        self.configuration = configuration
+        runner = try HEPSocketRunner(.datagram, configuration: configuration)
+        port = runner.socket.port
+        payloads = runner.intake.payloads
+    }
+
+    /// Starts the listener thread. A second call does nothing.
+    package func start() throws(CaptureError) {
+        try runner.start { [self] in receiveLoop() }
+    }
+
+    /// Stops the listener thread and waits for it (at most about 100 ms).
+    package func stop() { runner.stop() }
+
+    /// Datagrams received since the listener started.
+    package var datagramsReceived: UInt64 { datagrams.load(ordering: .relaxed) }
+
+    /// Datagrams dropped for `reason`.
+    package func dropCount(_ reason: PacketDropReason) -> UInt64 { runner.intake.dropCount(reason) }
+
+    /// Counters by exported name (`hep.datagrams`, `hep.dropped.queue`, `packets.dropped.*`), non-zero drops only.
+    package var counters: [(name: String, value: UInt64)] {
+        [("hep.datagrams", datagramsReceived)] + runner.intake.counters
+    }
+
+    private func receiveLoop() {
+        let capacity = 65_536
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { buffer.deallocate() }
+        while !runner.isStopRequested {
+            let received = recv(runner.socket.descriptor, buffer.baseAddress, capacity, 0)
+            guard received >= 0 else { continue }  // timeout (EAGAIN) or EINTR: check for stop
+            datagrams.wrappingAdd(1, ordering: .relaxed)
+            runner.intake.take(UnsafeRawBufferPointer(rebasing: buffer[0..<received]))
+        }
+    }
+}
