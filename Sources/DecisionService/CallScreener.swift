@@ -1,0 +1,91 @@
+package import CallModel
+package import CallPipeline
+import Synchronization
+
+/// Turns one raw PBX question into a decision and a recorded call event; shared by the HTTP and
+/// FastAGI transports.
+///
+/// `screen` is synchronous: it normalises the numbers with the deployment's ``NumberPlan``, asks
+/// the ``CallDecider`` (no await, no lock), offers a ``CallEvent`` (source `.decisionRequest`,
+/// phase `.started`) to the ``DecisionEventSink`` and counts the decision and any dropped event.
+/// It never logs. Deliberately not handled: validation of the raw strings (the transports call
+/// ``RawDecisionQuery/problem()`` first and answer 400 / close) and the request counters.
+package struct CallScreener: Sendable {
+    package let decider: any CallDecider
+    package let plan: NumberPlan
+    package let sink: any DecisionEventSink
+    package let metrics: DecisionMetrics
+    private let clock: @Sendable () -> Timestamp
+    private let syntheticIDs = SyntheticCallIDs()
+
+    /// - Parameter clock: processing time for the event (the question is asked as the call
+    ///   starts, so processing time is the call's start); the system clock unless a test sets one.
+    package init(
+        decider: any CallDecider,
+        plan: NumberPlan,
+        sink: any DecisionEventSink,
+        metrics: DecisionMetrics,
+        clock: @escaping @Sendable () -> Timestamp = SystemClock.now
+    ) {
+        self.decider = decider
+        self.plan = plan
+        self.sink = sink
+        self.metrics = metrics
+        self.clock = clock
+    }
+
+    /// Decides `query` and records it. The query should have passed ``RawDecisionQuery/problem()``.
+    package func screen(_ query: RawDecisionQuery) -> DecisionOutcome {
+        let now = clock()
+        let caller = callerIdentity(of: query)
+        let callee = CalledParty(raw: query.callee, plan: plan)
+        let callID: String
+        if let given = query.callID, !given.isEmpty {
+            callID = given
+        } else {
+            callID = syntheticIDs.next(at: now)
+        }
+        let decision = decider.decide(DecisionRequest(caller: caller, callee: callee, callID: callID, time: now))
+        metrics.countDecision(decision.action)
+        let event = CallEvent(
+            time: now, callID: callID, source: .decisionRequest, phase: .started, callStart: now,
+            caller: caller, callee: callee)
+        let recorded = sink.offer(event)
+        if !recorded { metrics.countDroppedEvent() }
+        return DecisionOutcome(decision: decision, callID: callID, eventRecorded: recorded)
+    }
+
+    /// The caller as the model counts it. A PBX that reports a restricted presentation but still
+    /// gives the number (Asterisk's `agi_callingpres`) knows who it is: that number becomes the
+    /// asserted identity and the presented number is withheld, as with a SIP P-Asserted-Identity.
+    package func callerIdentity(of query: RawDecisionQuery) -> CallerIdentity {
+        var identity = CallerIdentity(raw: query.caller, displayName: nilIfEmpty(query.callerName), plan: plan)
+        if let pai = query.assertedIdentity, let asserted = plan.normalise(pai).e164 {
+            identity.assertedIdentity = asserted
+        }
+        if query.presentationRestricted {
+            identity.presentationRestricted = true
+            if let presented = identity.number {
+                if identity.assertedIdentity == nil { identity.assertedIdentity = presented }
+                identity.number = nil
+            }
+        }
+        return identity
+    }
+}
+
+private func nilIfEmpty(_ text: String?) -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    return text
+}
+
+/// Call ids for questions that came without one: `cw-<microseconds>-<sequence>`, unique within
+/// one process.
+final class SyntheticCallIDs: Sendable {
+    private let sequence = Atomic<Int>(0)
+
+    func next(at time: Timestamp) -> String {
+        let number = sequence.add(1, ordering: .relaxed).newValue
+        return "cw-\(time.microsecondsSinceEpoch)-\(number)"
+    }
+}

@@ -1,0 +1,16 @@
+package import CallModel
+package import CallPipeline
+
+/// Where the decision transports hand the call event of every decision they made.
+///
+/// `offer` is called on the request path: it must not block, await, do I/O or log. It returns
+/// false when the event was dropped (a bounded queue that is full); the caller counts that.
+/// Deliberately not handled: delivery guarantees. A dropped decision event loses only the record
+/// of the question, never the decision the PBX got.
+package protocol DecisionEventSink: Sendable {
+    /// Takes `event` for later storage; false when it was dropped.
+    func offer(_ event: CallEvent) -> Bool
+}
+
+/// The daemon's shared event queue is a sink: a full queue drops the newest event and counts it.
+extension BoundedEventQueue: DecisionEventSink {}

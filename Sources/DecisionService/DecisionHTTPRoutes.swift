@@ -1,0 +1,94 @@
+package import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// The decision service's HTTP routes:
+///
+/// - `GET /v1/decision?caller=...&callee=...&callid=...[&pai=...&name=...&restricted=1]`
+/// - `POST /v1/decision` with `{"caller":..,"callee":..,"callid":..}` (see ``DecisionRequestBody``)
+/// - `GET /healthz` → `200 ok`
+/// - `GET /metrics` → Prometheus text (``DecisionMetrics``)
+///
+/// Answers `{"action","target","reason","rule","callid"}`; a bad request gets 400 (413 for an
+/// oversized body) with `{"error","parameter","message"}`. The decision itself is synchronous; the
+/// only await is reading a POST body. Deliberately not handled: authentication and TLS (bind to
+/// loopback or a management network), and logging per request.
+package enum DecisionHTTPRoutes {
+    /// The router with all routes, answering through `screener`.
+    package static func router(screener: CallScreener) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("v1/decision") { request, _ -> Response in
+            screener.metrics.countRequest(.http)
+            return answer(query(fromQueryOf: request), screener: screener)
+        }
+        router.post("v1/decision") { request, _ -> Response in
+            screener.metrics.countRequest(.http)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: DecisionRequestBody.maximumBytes)
+            } catch {
+                screener.metrics.countBadRequest(.http)
+                let problem = DecisionQueryProblem(
+                    parameter: "body", reason: "is longer than \(DecisionRequestBody.maximumBytes) bytes or was cut off")
+                return json(.contentTooLarge, DecisionJSON.error(problem))
+            }
+            return answer(DecisionRequestBody.query(from: Array(body.readableBytesView)), screener: screener)
+        }
+        router.get("healthz") { _, _ -> Response in
+            text(.ok, "ok\n", contentType: "text/plain; charset=utf-8")
+        }
+        router.get("metrics") { _, _ -> Response in
+            text(.ok, screener.metrics.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        return router
+    }
+
+    /// The query parameters as a raw query, or the first missing parameter.
+    static func query(fromQueryOf request: Request) -> Result<RawDecisionQuery, DecisionQueryProblem> {
+        let parameters = request.uri.queryParameters
+        guard let caller = parameters["caller"] else {
+            return .failure(DecisionQueryProblem(parameter: "caller", reason: "is missing"))
+        }
+        guard let callee = parameters["callee"] else {
+            return .failure(DecisionQueryProblem(parameter: "callee", reason: "is missing"))
+        }
+        var restricted = false
+        if let flag = parameters["restricted"] {
+            switch flag.lowercased() {
+            case "1", "true", "yes": restricted = true
+            case "0", "false", "no", "": restricted = false
+            default: return .failure(DecisionQueryProblem(parameter: "restricted", reason: "must be 1 or 0"))
+            }
+        }
+        return .success(
+            RawDecisionQuery(
+                caller: String(caller), callee: String(callee), callID: parameters["callid"].map(String.init),
+                assertedIdentity: parameters["pai"].map(String.init), callerName: parameters["name"].map(String.init),
+                presentationRestricted: restricted))
+    }
+
+    private static func answer(_ parsed: Result<RawDecisionQuery, DecisionQueryProblem>, screener: CallScreener) -> Response {
+        let query: RawDecisionQuery
+        switch parsed {
+        case .success(let parsedQuery): query = parsedQuery
+        case .failure(let problem):
+            screener.metrics.countBadRequest(.http)
+            return json(.badRequest, DecisionJSON.error(problem))
+        }
+        if let problem = query.problem() {
+            screener.metrics.countBadRequest(.http)
+            return json(.badRequest, DecisionJSON.error(problem))
+        }
+        return json(.ok, DecisionJSON.decision(screener.screen(query)))
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        text(status, body, contentType: "application/json")
+    }
+
+    private static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,58 @@
+package import CDRParsing
+
+/// One push listener: where it listens, what its senders write, and its limits.
+package struct PushListenerConfiguration: Sendable, Hashable {
+    /// Where a listener accepts connections.
+    package enum Endpoint: Sendable, Hashable, CustomStringConvertible {
+        /// TCP on `host` (an address to bind, `127.0.0.1` by default) and `port` (0: any free port).
+        case tcp(host: String, port: Int)
+        /// A Unix stream socket at `path`; an old socket file there is replaced.
+        case unix(path: String)
+
+        package var description: String {
+            switch self {
+            case .tcp(let host, let port): "tcp:\(host):\(port)"
+            case .unix(let path): "unix:\(path)"
+            }
+        }
+    }
+
+    package var endpoint: Endpoint
+    /// The record format every line of this listener is decoded as.
+    package var format: CDRFormat
+    /// When set, a connection's first line must be `AUTH <secret>`.
+    package var secret: String?
+    /// A connection that sends nothing for this long while none of its events is waiting for its
+    /// commit is closed.
+    package var idleTimeout: Duration
+    /// Events of one connection that may wait for their commit before the listener stops reading
+    /// from it (backpressure).
+    package var window: Int
+    /// Connections open at once; more are refused with `ERR 0 too-many-connections`.
+    package var maximumConnections: Int
+    /// Permissions of the Unix socket file.
+    package var unixSocketMode: UInt32
+    /// How long shutdown waits for the events already read to be committed and acknowledged.
+    package var shutdownGrace: Duration
+
+    package init(
+        endpoint: Endpoint, format: CDRFormat, secret: String? = nil, idleTimeout: Duration = .seconds(60),
+        window: Int = 4_096, maximumConnections: Int = 64, unixSocketMode: UInt32 = 0o660,
+        shutdownGrace: Duration = .seconds(5)
+    ) {
+        self.endpoint = endpoint
+        self.format = format
+        self.secret = secret
+        self.idleTimeout = idleTimeout
+        self.window = max(1, window)
+        self.maximumConnections = max(1, maximumConnections)
+        self.unixSocketMode = unixSocketMode
+        self.shutdownGrace = shutdownGrace
+    }
+
+    /// The longest line accepted: the decoder's limit (64 KiB).
+    package static let maximumLineLength = CDRLineDecoder.maximumLineLength
+
+    /// A short name for logs and the queue (`push:tcp:127.0.0.1:7070`).
+    package var name: String { "push:\(endpoint)" }
+}

@@ -1,0 +1,37 @@
+import NIOCore
+import NIOPosix
+
+/// A server that stands in for Asterisk's manager or FreeSWITCH's event socket: it accepts one
+/// connection, runs a script on it (writing and reading bytes exactly as the real server frames
+/// them), then closes the connection and stops listening, as a server restart does.
+struct ScriptedServer: Sendable {
+    let port: Int
+    private let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+
+    /// Listens on `port` (0: any free port) on 127.0.0.1.
+    static func listen(port: Int = 0) async throws -> ScriptedServer {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: port) { child in
+                child.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                }
+            }
+        return ScriptedServer(port: server.channel.localAddress?.port ?? 0, server: server)
+    }
+
+    /// Accepts one connection, runs `script` on it, closes it and the listening socket.
+    func serveOne<Result: Sendable>(
+        _ script: @Sendable (inout ByteStream, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
+    ) async throws -> Result? {
+        try await server.executeThenClose { connections in
+            for try await connection in connections {
+                return try await connection.executeThenClose { inbound, outbound in
+                    var input = ByteStream(inbound)
+                    return try await script(&input, outbound)
+                }
+            }
+            return nil
+        }
+    }
+}
