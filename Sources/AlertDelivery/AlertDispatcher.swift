@@ -1,0 +1,173 @@
+import CallModel
+package import Incidents
+package import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Drains the outbox into every sink, one task per sink, each in outbox order.
+///
+/// Per sink: take the undelivered alerts; stop at the first whose retry is not yet due (so a
+/// resolve never overtakes its firing); deliver; mark delivered only after the receiver confirmed;
+/// on a retryable failure record the attempt and retry with ``RetrySchedule`` backoff; on a
+/// definite refusal mark it with the error and count it. Idle sinks look again every
+/// ``pollInterval``; sinks with a ``AlertSink/resendInterval`` re-send the active alerts.
+///
+/// Delivery is at least once: an answer lost after the receiver acted makes the alert go again,
+/// with the same idempotency key. Deliberately not handled: a wake-up from the committing
+/// transaction (the poll interval bounds the delay) and per-sink concurrency (one request at a time).
+package struct AlertDispatcher: Service {
+    package var outbox: any AlertOutbox
+    package var sinks: [any AlertSink]
+    package var retry: RetrySchedule
+    package var pollInterval: Duration
+    package var logger: Logger
+    package let counters: AlertDeliveryCounters
+
+    package init(
+        outbox: any AlertOutbox, sinks: [any AlertSink], retry: RetrySchedule = RetrySchedule(),
+        pollInterval: Duration = .seconds(1), logger: Logger, counters: AlertDeliveryCounters = AlertDeliveryCounters()
+    ) {
+        self.outbox = outbox
+        self.sinks = sinks
+        self.retry = retry
+        self.pollInterval = pollInterval
+        self.logger = logger
+        self.counters = counters
+    }
+
+    /// Runs until cancelled or a graceful shutdown; what is in flight is finished or left undelivered.
+    package func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                for sink in sinks {
+                    group.addTask { await runLoop(for: sink) }
+                }
+            }
+        }
+    }
+
+    private func runLoop(for sink: any AlertSink) async {
+        var lastResend: ContinuousClock.Instant?
+        var random = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            let busy = await step(sink, lastResend: &lastResend, random: &random)
+            if busy { continue }
+            do {
+                try await Task.sleep(for: pollInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One round for one sink; true when it delivered something (look again at once).
+    func step(
+        _ sink: any AlertSink, lastResend: inout ContinuousClock.Instant?, random: inout some RandomNumberGenerator
+    ) async -> Bool {
+        let now = ProcessingClock.now()
+        let pending: [PendingAlert]
+        do {
+            pending = try outbox.pendingAlerts(forSink: sink.name, dueAt: now, limit: max(1, sink.batchSize))
+        } catch {
+            logger.error("alert outbox unreadable", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
+            return false
+        }
+        let due = pending.prefix { $0.nextAttemptAt.map { $0 <= now } ?? true }
+        if !due.isEmpty {
+            await deliver(Array(due), to: sink, random: &random)
+            return due.count == pending.count && !Task.isCancelled
+        }
+        if pending.isEmpty, let interval = sink.resendInterval {
+            let clock = ContinuousClock()
+            if lastResend.map({ $0.duration(to: clock.now) >= interval }) ?? true {
+                lastResend = clock.now
+                await resendActive(to: sink)
+            }
+        }
+        return false
+    }
+
+    private func deliver(_ batch: [PendingAlert], to sink: any AlertSink, random: inout some RandomNumberGenerator) async {
+        let failure: AlertDeliveryError
+        do {
+            try await sink.deliver(batch.map(\.notice))
+            for alert in batch { record(delivered: alert, sink: sink) }
+            return
+        } catch {
+            failure = (error as? AlertDeliveryError) ?? .retryable(String(describing: error))
+        }
+        guard let alert = batch.first else { return }
+        switch failure {
+        case .rejected(let reason) where batch.count > 1:
+            logger.warning("alert batch refused; delivering one by one", metadata: ["alert.sink": "\(sink.name)", "error": "\(reason)"])
+            for alert in batch {
+                await deliver([alert], to: sink, random: &random)
+            }
+        case .rejected(let reason):
+            logger.error(
+                "alert refused by its receiver; not retried",
+                metadata: ["alert.sink": "\(sink.name)", "alert.id": "\(alert.notice.key)", "error": "\(reason)"])
+            counters.count(\.rejected, sink: sink.name)
+            record(delivered: alert, sink: sink)
+        case .retryable(let reason):
+            let attempts = alert.attempts + 1
+            let retryAt = retry.retryTime(afterAttempts: attempts, now: ProcessingClock.now(), random: &random)
+            counters.count(\.failedAttempts, sink: sink.name)
+            logger.warning(
+                "alert delivery failed; will retry",
+                metadata: [
+                    "alert.sink": "\(sink.name)", "alert.id": "\(alert.notice.key)", "alert.attempts": "\(attempts)",
+                    "alert.retry_at": "\(retryAt.rfc3339)", "error": "\(reason)",
+                ])
+            do {
+                try outbox.markFailed(alertID: alert.notice.id, sink: sink.name, retryAt: retryAt, error: reason)
+            } catch {
+                logger.error("alert outbox not updated", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func record(delivered alert: PendingAlert, sink: any AlertSink) {
+        do {
+            try outbox.markDelivered(alertID: alert.notice.id, sink: sink.name, at: ProcessingClock.now())
+            counters.count(\.delivered, sink: sink.name)
+        } catch {
+            // Delivered but not recorded: it goes again (same idempotency key) on the next round.
+            logger.error("alert delivered but not recorded", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
+        }
+    }
+
+    private func resendActive(to sink: any AlertSink) async {
+        do {
+            let active = try outbox.activeAlerts()
+            guard !active.isEmpty else { return }
+            try await sink.resend(active)
+            counters.count(\.resent, sink: sink.name, by: active.count)
+        } catch {
+            logger.warning("re-sending active alerts failed", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Delivery counts per sink since start, for tests, logs and metrics.
+package final class AlertDeliveryCounters: Sendable {
+    package struct Counts: Hashable, Sendable {
+        package var delivered = 0
+        package var failedAttempts = 0
+        package var rejected = 0
+        package var resent = 0
+    }
+
+    private let counts = Mutex<[String: Counts]>([:])
+
+    package init() {}
+
+    package func count(_ field: WritableKeyPath<Counts, Int> & Sendable, sink: String, by amount: Int = 1) {
+        counts.withLock { $0[sink, default: Counts()][keyPath: field] += amount }
+    }
+
+    /// The counts of one sink.
+    package func counts(for sink: String) -> Counts {
+        counts.withLock { $0[sink] ?? Counts() }
+    }
+}

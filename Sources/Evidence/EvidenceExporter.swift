@@ -1,0 +1,144 @@
+import CallModel
+package import Foundation
+package import Incidents
+
+/// Writes the evidence bundle of one incident into a new directory, readable without Callwarden:
+///
+/// - `report.html`: the readable report (self-contained: inline style, no scripts, no links out);
+/// - `report.json`: the same content for tools;
+/// - `recordings/`: copies of the linked recording files, each re-hashed and compared with the
+///   SHA-256 stored when it was linked;
+/// - `README.txt`: what the files are and how to check them;
+/// - `MANIFEST.sha256`: the SHA-256 of every other file, in `sha256sum -c` form.
+///
+/// Numbers are complete: the bundle is for the police. Deliberately not handled: PDF (print the
+/// HTML from a browser), signing the bundle (hand it over on write-once media or sign the
+/// manifest with your own key), and fetching external recording URIs (listed, not copied).
+package struct EvidenceExporter: Sendable {
+    package var timeFormat: EvidenceTimeFormat
+    /// Named in the report (`Callwarden on pbx-gw-1`).
+    package var generator: String
+
+    package init(timeFormat: EvidenceTimeFormat = EvidenceTimeFormat(), generator: String = "Callwarden") {
+        self.timeFormat = timeFormat
+        self.generator = generator
+    }
+
+    /// What happened to one recording in the export.
+    package struct ExportedRecording: Hashable, Sendable {
+        package var recording: RecordingEvidence
+        /// Path inside the bundle (`recordings/3-in-....wav`); nil when not copied.
+        package var bundlePath: String?
+        package var sha256InBundle: String?
+        package var status: Status
+
+        package enum Status: String, Hashable, Sendable {
+            /// Copied; its hash equals the one stored at linking.
+            case intact
+            /// Copied, but its hash differs from the one stored at linking: changed since.
+            case altered
+            case missing
+            /// An external URI: listed, not copied.
+            case external
+        }
+    }
+
+    /// The bundle written: every file with its SHA-256 (relative paths, sorted), and the recordings.
+    package struct Bundle: Hashable, Sendable {
+        package var directory: String
+        package var files: [String: String]
+        package var recordings: [ExportedRecording]
+    }
+
+    /// Exports `timeline` into `directory` (created; must not exist or be empty).
+    /// - Throws: ``EvidenceError`` when the directory is not empty or a file cannot be written.
+    package func export(_ timeline: IncidentTimeline, to directory: String, now: Date = Date()) throws(EvidenceError) -> Bundle {
+        let fileManager = FileManager.default
+        if let contents = try? fileManager.contentsOfDirectory(atPath: directory), !contents.isEmpty {
+            throw .outputNotEmpty(directory)
+        }
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        let recordingsDirectory = root.appendingPathComponent("recordings", isDirectory: true)
+        do {
+            try fileManager.createDirectory(at: recordingsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .unwritable(path: directory, reason: error.localizedDescription)
+        }
+
+        var files: [String: String] = [:]
+        var exported: [ExportedRecording] = []
+        for recording in timeline.recordings {
+            let copied = try copy(recording, into: recordingsDirectory)
+            if let path = copied.bundlePath, let sha256 = copied.sha256InBundle { files[path] = sha256 }
+            exported.append(copied)
+        }
+        let generatedAt = Timestamp(microsecondsSinceEpoch: Int64(now.timeIntervalSince1970 * 1_000_000))
+        let json = EvidenceReportBuilder.json(timeline, recordings: exported, generatedAt: generatedAt, generator: generator)
+        let html = EvidenceReportHTML(timeFormat: timeFormat).render(
+            timeline, recordings: exported, generatedAt: generatedAt, generator: generator)
+        let readme = Self.readme(incidentID: timeline.incident.id, generatedAt: timeFormat.utc(generatedAt))
+        for (name, bytes) in [("report.json", Array(json)), ("report.html", Array(html.utf8)), ("README.txt", Array(readme.utf8))] {
+            try write(bytes, to: root.appendingPathComponent(name))
+            files[name] = FileHasher.hash(bytes: bytes)
+        }
+        let manifest = files.keys.sorted().map { "\(files[$0] ?? "")  \($0)\n" }.joined()
+        try write(Array(manifest.utf8), to: root.appendingPathComponent("MANIFEST.sha256"))
+        return Bundle(directory: directory, files: files, recordings: exported)
+    }
+
+    private func copy(_ recording: RecordingEvidence, into directory: URL) throws(EvidenceError) -> ExportedRecording {
+        guard recording.origin == .file else {
+            return ExportedRecording(recording: recording, bundlePath: nil, sha256InBundle: nil, status: .external)
+        }
+        guard FileManager.default.fileExists(atPath: recording.location) else {
+            return ExportedRecording(recording: recording, bundlePath: nil, sha256InBundle: nil, status: .missing)
+        }
+        let name = "\(recording.id)-" + Self.safeFileName(URL(fileURLWithPath: recording.location).lastPathComponent)
+        let target = directory.appendingPathComponent(name)
+        do {
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: recording.location), to: target)
+        } catch {
+            throw .unwritable(path: target.path, reason: error.localizedDescription)
+        }
+        let (_, sha256) = try FileHasher.hash(path: target.path)
+        let status: ExportedRecording.Status = recording.sha256 == nil || recording.sha256 == sha256 ? .intact : .altered
+        return ExportedRecording(recording: recording, bundlePath: "recordings/" + name, sha256InBundle: sha256, status: status)
+    }
+
+    private func write(_ bytes: [UInt8], to url: URL) throws(EvidenceError) {
+        do {
+            try Data(bytes).write(to: url, options: .withoutOverwriting)
+        } catch {
+            throw .unwritable(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Letters, digits, `.`, `-` and `_` kept; anything else becomes `_` (at most 120 characters).
+    static func safeFileName(_ name: String) -> String {
+        let safe = name.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                ? Character(scalar) : "_"
+        }
+        let text = String(safe.prefix(120))
+        return text.isEmpty || text.hasPrefix(".") ? "recording" + text : text
+    }
+
+    static func readme(incidentID: Int64, generatedAt: String) -> String {
+        """
+        Evidence bundle for incident \(incidentID), written by Callwarden at \(generatedAt).
+
+        report.html       The report: open it in any web browser (it contains no scripts and
+                          loads nothing from the network). Print it to paper or PDF from there.
+        report.json       The same content in machine-readable form.
+        recordings/       Copies of the call recordings linked to the incident's calls.
+        MANIFEST.sha256   The SHA-256 checksum of every file above. To check that nothing was
+                          changed since export, run in this directory:
+                              sha256sum -c MANIFEST.sha256
+                          (on Windows: Get-FileHash -Algorithm SHA256 <file> for each file).
+
+        Each recording's checksum was also stored when Callwarden first found the file; the
+        report says whether the copy still matches it ("intact") or not ("altered").
+
+        """
+    }
+}

@@ -1,0 +1,265 @@
+package import CallModel
+import Foundation
+import HTTPTypes
+package import Hummingbird
+package import Incidents
+package import Logging
+import NIOCore
+
+/// The incident routes, to mount on any Hummingbird router:
+///
+/// - `POST /v1/mcid`: flag a call as malicious (``MCIDRequest``). Fields (JSON or form):
+///   `kind` (required: threat, bomb-threat, suicide-threat, harassment, ...), `call_id` — or
+///   `extension` with `within` (default ``mcidWindow``) for "the last call to this extension" —, `by`,
+///   `note`, `block`, `redirect`, `rule_duration`, `source_address`, `sip_headers`. Answers 201 with
+///   the incident, whether the flag opened it, the call found, the rules added and the alert key.
+/// - `GET /v1/incidents?status=open&limit=50`, `GET /v1/incidents/{id}` (with its timeline counts).
+/// - `POST /v1/incidents/{id}/status` (`status`, `by`, `note`) and `POST /v1/incidents/{id}/notes`.
+/// - `POST /v1/recordings`: attach an external recording URI (`call_id`, `uri`, optional `sha256`).
+///
+/// Errors are `{"error": field, "message": ...}` with 400, 401, 404, 409 or 413. When
+/// ``bearerTokens`` is not empty every request needs `Authorization: Bearer <token>`.
+/// Deliberately not handled: roles per token (every token may do everything here), TLS, and
+/// logging per request; numbers are in the answers (the API is for security staff) but never logged.
+package struct IncidentRoutes: Sendable {
+    package var store: any IncidentStore & RecordingStore
+    /// Where a redirect added by an MCID flag sends the caller (`response.crisis_line`).
+    package var crisisLine: String?
+    package var bearerTokens: [String]
+    /// How far back "the last call to this extension" looks when the request gives no `within`.
+    package var mcidWindow: TimeSpan
+    /// Processing time; the system clock by default.
+    package var clock: @Sendable () -> Timestamp
+    /// Where store failures are logged (never a request's content).
+    package var logger: Logger
+
+    package init(
+        store: any IncidentStore & RecordingStore, crisisLine: String?, bearerTokens: [String] = [],
+        mcidWindow: TimeSpan = .minutes(10), clock: @escaping @Sendable () -> Timestamp = IncidentRoutes.systemClock,
+        logger: Logger = Logger(label: "callwarden.incidents")
+    ) {
+        self.logger = logger
+        self.store = store
+        self.crisisLine = crisisLine
+        self.bearerTokens = bearerTokens
+        self.mcidWindow = mcidWindow
+        self.clock = clock
+    }
+
+    package static let systemClock: @Sendable () -> Timestamp = {
+        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
+    }
+
+    /// Adds the routes to `router`.
+    package func register<Context: RequestContext>(on router: Router<Context>) {
+        router.post("v1/mcid") { request, _ in await handle(request) { try flag($0) } }
+        router.get("v1/incidents") { request, _ in
+            await handle(request, readsBody: false) { _ in try list(request.uri.queryParameters) }
+        }
+        router.get("v1/incidents/:id") { request, context in
+            await handle(request, readsBody: false) { _ in try show(context.parameters.get("id")) }
+        }
+        router.post("v1/incidents/:id/status") { request, context in
+            await handle(request) { try changeStatus(context.parameters.get("id"), $0) }
+        }
+        router.post("v1/incidents/:id/notes") { request, context in
+            await handle(request) { try addNote(context.parameters.get("id"), $0) }
+        }
+        router.post("v1/recordings") { request, _ in await handle(request) { try attachRecording($0) } }
+    }
+
+    // MARK: - Handlers
+
+    private func flag(_ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+        let kind = try Self.kind(body.requiredString("kind"))
+        let selector: MCIDCallSelector
+        if let callID = try body.string("call_id"), !callID.isEmpty {
+            selector = .callID(callID)
+        } else if let callee = try body.string("extension"), !callee.isEmpty {
+            selector = .lastCall(toExtension: callee, within: try Self.duration(body.string("within"), field: "within") ?? mcidWindow)
+        } else {
+            throw APIProblem(status: 400, field: "call_id", message: "or extension is required")
+        }
+        let request = MCIDRequest(
+            call: selector, kind: kind, actor: "api:" + (try body.string("by") ?? "unnamed"),
+            note: try body.string("note") ?? "", time: clock(), sourceAddress: try body.string("source_address"),
+            sipHeaders: try body.headers("sip_headers").map { SIPHeaderField(name: $0.0, value: $0.1) },
+            addBlock: try body.bool("block"), addRedirect: try body.bool("redirect"),
+            ruleDuration: try Self.duration(body.string("rule_duration"), field: "rule_duration"))
+        let outcome = try perform { try store.flagMaliciousCall(request, crisisLine: crisisLine) }
+        return (201, [
+            "incident": outcome.incident.id, "opened": outcome.openedIncident, "kind": outcome.incident.kind.rawValue,
+            "severity": outcome.incident.severity.rawValue, "call_id": outcome.flag.callID,
+            "call_found": outcome.flag.call != nil, "rules": outcome.ruleIDs, "alert": outcome.alertKey,
+        ])
+    }
+
+    private func list(_ query: Parameters) throws(APIProblem) -> (Int, [String: Any]) {
+        var status: IncidentStatus?
+        if let word = query["status"] {
+            guard let parsed = IncidentStatus(word: String(word)) else {
+                throw APIProblem(status: 400, field: "status", message: "must be open, acknowledged, reported or closed")
+            }
+            status = parsed
+        }
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...1_000).contains(value) else {
+                throw APIProblem(status: 400, field: "limit", message: "must be 1–1000")
+            }
+            limit = value
+        }
+        let incidents = try perform { try store.incidents(status: status, limit: limit) }
+        return (200, ["incidents": incidents.map(Self.json)])
+    }
+
+    private func show(_ idText: String?) throws(APIProblem) -> (Int, [String: Any]) {
+        let id = try Self.incidentID(idText)
+        guard let timeline = try perform({ try store.timeline(incidentID: id) }) else {
+            throw APIProblem(status: 404, field: "id", message: "no incident with id \(id)")
+        }
+        var json = Self.json(timeline.incident)
+        json["calls"] = timeline.calls.count
+        json["detections"] = timeline.detections.count
+        json["decisions"] = timeline.decisions.count
+        json["mcid_flags"] = timeline.flags.count
+        json["recordings"] = timeline.recordings.count
+        json["log"] = timeline.log.map { ["time": $0.time.rfc3339, "by": $0.actor, "action": $0.action, "note": $0.note] }
+        return (200, json)
+    }
+
+    private func changeStatus(_ idText: String?, _ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+        let id = try Self.incidentID(idText)
+        guard let status = IncidentStatus(word: try body.requiredString("status")) else {
+            throw APIProblem(status: 400, field: "status", message: "must be acknowledged, reported or closed")
+        }
+        let actor = "api:" + (try body.string("by") ?? "unnamed")
+        let note = try body.string("note") ?? ""
+        let time = clock()
+        let incident = try perform { try store.changeStatus(incidentID: id, to: status, actor: actor, note: note, at: time) }
+        return (200, Self.json(incident))
+    }
+
+    private func addNote(_ idText: String?, _ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+        let id = try Self.incidentID(idText)
+        let actor = "api:" + (try body.string("by") ?? "unnamed")
+        let note = try body.requiredString("note")
+        let time = clock()
+        try perform { try store.addNote(incidentID: id, actor: actor, note: note, at: time) }
+        return (201, ["incident": id])
+    }
+
+    private func attachRecording(_ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+        let callID = try body.requiredString("call_id")
+        let uri = try body.requiredString("uri")
+        guard let scheme = URL(string: uri)?.scheme?.lowercased(), ["http", "https", "s3", "file", "sftp"].contains(scheme) else {
+            throw APIProblem(status: 400, field: "uri", message: "must be an http, https, s3, sftp or file URI")
+        }
+        let recording = NewRecording(
+            callID: callID, location: uri, origin: .uri, size: nil, sha256: try body.string("sha256")?.lowercased(),
+            recordedAt: nil, linkedAt: clock(), actor: "api:" + (try body.string("by") ?? "unnamed"))
+        let stored = try perform { try store.linkRecording(recording) }
+        return (201, ["recording": stored.id, "call_id": stored.callID, "uri": stored.location])
+    }
+
+    // MARK: - Plumbing
+
+    private func handle(
+        _ request: Request, readsBody: Bool = true,
+        _ body: (APIRequestBody) throws -> (Int, [String: Any])
+    ) async -> Response {
+        do {
+            try authorize(request)
+            var parsed = try APIRequestBody(bytes: [], contentType: nil)
+            if readsBody {
+                let buffer: ByteBuffer
+                do {
+                    buffer = try await request.body.collect(upTo: APIRequestBody.maximumBytes)
+                } catch {
+                    throw APIProblem(status: 413, field: "body", message: "is longer than \(APIRequestBody.maximumBytes) bytes")
+                }
+                parsed = try APIRequestBody(bytes: Array(buffer.readableBytesView), contentType: request.headers[.contentType])
+            }
+            let (status, json) = try body(parsed)
+            return Self.response(status, json)
+        } catch let problem as APIProblem {
+            return Self.response(problem.status, ["error": problem.field, "message": problem.message])
+        } catch {
+            return Self.response(500, ["error": "server", "message": "unexpected failure"])
+        }
+    }
+
+    private func authorize(_ request: Request) throws(APIProblem) {
+        guard !bearerTokens.isEmpty else { return }
+        let given = request.headers[.authorization] ?? ""
+        guard given.hasPrefix("Bearer "), bearerTokens.contains(where: { Self.constantTimeEquals($0, String(given.dropFirst(7))) }) else {
+            throw APIProblem(status: 401, field: "authorization", message: "a valid bearer token is required")
+        }
+    }
+
+    private func perform<T>(_ work: () throws -> T) throws(APIProblem) -> T {
+        do {
+            return try work()
+        } catch let error as IncidentChangeError {
+            switch error {
+            case .notFound: throw APIProblem(status: 404, field: "id", message: error.description)
+            case .invalidTransition: throw APIProblem(status: 409, field: "status", message: error.description)
+            case .invalidField(let field, let reason): throw APIProblem(status: 400, field: field, message: reason)
+            }
+        } catch {
+            // Store errors carry SQLite's message, never a statement's arguments (no numbers).
+            logger.error("incident API: store failure", metadata: ["error": "\(error)"])
+            throw APIProblem(status: 500, field: "store", message: "the store failed; see the daemon's log")
+        }
+    }
+
+    private static func kind(_ text: String) throws(APIProblem) -> IncidentKind {
+        guard let kind = IncidentKind(rawValue: text.lowercased()) else {
+            throw APIProblem(status: 400, field: "kind", message: "must be one of " + IncidentKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return kind
+    }
+
+    private static func duration(_ text: String?, field: String) throws(APIProblem) -> TimeSpan? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let span = TimeSpan(parsing: text), span.microseconds > 0 else {
+            throw APIProblem(status: 400, field: field, message: "must be a duration such as 90s, 10m or 7d")
+        }
+        return span
+    }
+
+    private static func incidentID(_ text: String?) throws(APIProblem) -> Int64 {
+        guard let text, let id = Int64(text), id > 0 else {
+            throw APIProblem(status: 400, field: "id", message: "must be a positive whole number")
+        }
+        return id
+    }
+
+    static func json(_ incident: Incident) -> [String: Any] {
+        [
+            "id": incident.id, "kind": incident.kind.rawValue, "severity": incident.severity.rawValue,
+            "status": incident.status.rawValue, "identity": incident.identity, "target": incident.target,
+            "opened_at": incident.openedAt.rfc3339, "updated_at": incident.updatedAt.rfc3339,
+            "detection_count": incident.detectionCount,
+            "transitions": incident.transitions.map {
+                ["status": $0.status.rawValue, "by": $0.actor, "time": $0.time.rfc3339, "note": $0.note]
+            },
+        ]
+    }
+
+    private static func response(_ status: Int, _ json: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8)
+        let right = Array(rhs.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,155 @@
+package import CallModel
+
+/// A person flags a call as malicious (Malicious Call Identification): by its call id, or as "the
+/// last call to this extension within the last N minutes" (what a feature code dialled right after
+/// the call gives the PBX).
+///
+/// The flag captures the call's full identity as stored (asserted identity of a withheld caller
+/// included) plus what the PBX passes along (source address, SIP headers), opens or joins an
+/// incident of ``kind`` and raises its alert at once. With ``addBlock`` the caller's number is
+/// blocked (not for a suicide threat); with ``addRedirect`` the caller is redirected to the crisis
+/// line (an unidentified caller: all unidentified callers to that extension).
+///
+/// Deliberately not handled: talking to the network's MCID service (ISUP IDR/IRS, SIP INFO with
+/// `application/vnd.etsi.mcid+xml`): the operator's registration is the network's business; this
+/// is the organisation's own record.
+package struct MCIDRequest: Hashable, Sendable {
+    package var call: MCIDCallSelector
+    package var kind: IncidentKind
+    /// Who flags (`api:alice`, `cli:bob`, `pbx:feature-code`).
+    package var actor: String
+    package var note: String
+    /// Processing time of the flag.
+    package var time: Timestamp
+    /// The caller's source address (IP:port) as the PBX saw it, when it tells.
+    package var sourceAddress: String?
+    /// SIP headers of the call as the PBX saw them (`P-Asserted-Identity`, `From`, `Privacy`, ...).
+    package var sipHeaders: [SIPHeaderField]
+    /// Add the caller's number to the block list in the same step.
+    package var addBlock: Bool
+    /// Redirect the caller to the crisis line in the same step.
+    package var addRedirect: Bool
+    /// How long a block or redirect added here lasts; nil: until removed.
+    package var ruleDuration: TimeSpan?
+
+    package init(
+        call: MCIDCallSelector, kind: IncidentKind, actor: String, note: String = "", time: Timestamp,
+        sourceAddress: String? = nil, sipHeaders: [SIPHeaderField] = [], addBlock: Bool = false,
+        addRedirect: Bool = false, ruleDuration: TimeSpan? = nil
+    ) {
+        self.call = call
+        self.kind = kind
+        self.actor = actor
+        self.note = note
+        self.time = time
+        self.sourceAddress = sourceAddress
+        self.sipHeaders = sipHeaders
+        self.addBlock = addBlock
+        self.addRedirect = addRedirect
+        self.ruleDuration = ruleDuration
+    }
+
+    /// At most this many SIP headers are kept, each name ≤ 64 and value ≤ 1,024 characters.
+    package static let maximumHeaders = 32
+
+    /// The first problem with the request, naming the field, or nil when it can be stored.
+    package func problem() -> IncidentChangeError? {
+        switch call {
+        case .callID(let id):
+            if id.isEmpty || id.utf8.count > 256 { return .invalidField("call_id", reason: "must be 1–256 bytes") }
+        case .lastCall(let callee, let within):
+            if callee.isEmpty || callee.utf8.count > 64 { return .invalidField("extension", reason: "must be 1–64 bytes") }
+            if within.microseconds <= 0 || within > .hours(24) {
+                return .invalidField("within", reason: "must be between 1 second and 24 hours")
+            }
+        }
+        if actor.trimmingSpaces.isEmpty || actor.count > 200 { return .invalidField("by", reason: "must be 1–200 characters") }
+        if note.count > IncidentChangeError.maximumTextLength {
+            return .invalidField("note", reason: "is longer than \(IncidentChangeError.maximumTextLength) characters")
+        }
+        if let sourceAddress, sourceAddress.isEmpty || sourceAddress.utf8.count > 128 {
+            return .invalidField("source_address", reason: "must be 1–128 bytes")
+        }
+        if sipHeaders.count > Self.maximumHeaders {
+            return .invalidField("sip_headers", reason: "has more than \(Self.maximumHeaders) headers")
+        }
+        for header in sipHeaders where header.name.isEmpty || header.name.utf8.count > 64 || header.value.utf8.count > 1_024 {
+            return .invalidField("sip_headers", reason: "has a header whose name is not 1–64 bytes or whose value is over 1,024 bytes")
+        }
+        if addBlock && !kind.mayBlock {
+            return .invalidField("block", reason: "is not allowed for a \(kind.rawValue) (never block; redirect to the crisis line instead)")
+        }
+        if addBlock && addRedirect { return .invalidField("redirect", reason: "cannot be combined with block") }
+        return nil
+    }
+}
+
+/// Which call an MCID flag is about.
+package enum MCIDCallSelector: Hashable, Sendable {
+    /// The call with this id (SIP Call-ID, Asterisk uniqueid or linkedid).
+    case callID(String)
+    /// The last call to this extension (or callee key) that started within `within` before the flag.
+    case lastCall(toExtension: String, within: TimeSpan)
+}
+
+/// One SIP header as the PBX passed it on.
+package struct SIPHeaderField: Hashable, Sendable {
+    package var name: String
+    package var value: String
+
+    package init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A stored MCID flag: the request and the identity of the call it captured.
+package struct MCIDFlag: Hashable, Sendable {
+    package var id: Int64
+    package var incidentID: Int64
+    package var kind: IncidentKind
+    package var callID: String
+    /// The flagged call's stored identity; nil when the call was not (yet) in the store.
+    package var call: TimelineCall?
+    package var flaggedAt: Timestamp
+    package var flaggedBy: String
+    package var note: String
+    package var sourceAddress: String?
+    package var sipHeaders: [SIPHeaderField]
+
+    package init(
+        id: Int64, incidentID: Int64, kind: IncidentKind, callID: String, call: TimelineCall?, flaggedAt: Timestamp,
+        flaggedBy: String, note: String, sourceAddress: String?, sipHeaders: [SIPHeaderField]
+    ) {
+        self.id = id
+        self.incidentID = incidentID
+        self.kind = kind
+        self.callID = callID
+        self.call = call
+        self.flaggedAt = flaggedAt
+        self.flaggedBy = flaggedBy
+        self.note = note
+        self.sourceAddress = sourceAddress
+        self.sipHeaders = sipHeaders
+    }
+}
+
+/// What an MCID flag did.
+package struct MCIDOutcome: Hashable, Sendable {
+    package var flag: MCIDFlag
+    package var incident: Incident
+    /// True when the flag opened the incident; false when it joined an unclosed one.
+    package var openedIncident: Bool
+    /// Rules added in the same step (block or redirect).
+    package var ruleIDs: [Int64]
+    /// The idempotency key of the alert raised.
+    package var alertKey: String
+
+    package init(flag: MCIDFlag, incident: Incident, openedIncident: Bool, ruleIDs: [Int64], alertKey: String) {
+        self.flag = flag
+        self.incident = incident
+        self.openedIncident = openedIncident
+        self.ruleIDs = ruleIDs
+        self.alertKey = alertKey
+    }
+}

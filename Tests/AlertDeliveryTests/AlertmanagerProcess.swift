@@ -1,0 +1,71 @@
+import Foundation
+
+/// A real Prometheus Alertmanager (Debian `prometheus-alertmanager`) on a free loopback port with
+/// its own temporary storage and no clustering. `stop()` ends it and removes its directory.
+final class AlertmanagerProcess {
+    let port: Int
+    let directory: URL
+    private let process = Process()
+
+    static let executable = "/usr/bin/prometheus-alertmanager"
+
+    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: executable) }
+
+    /// Run when installed, and always under CI (`CI` set), where a missing package must fail
+    /// loudly instead of skipping (scripts/install-evidence-test-packages installs it).
+    static var shouldRun: Bool { isInstalled || ProcessInfo.processInfo.environment["CI"] != nil }
+
+    init() throws {
+        port = try FreePort.pick()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("callwarden-am-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configuration = directory.appendingPathComponent("alertmanager.yml")
+        try """
+            route:
+              receiver: "null"
+              group_wait: 1s
+            receivers:
+              - name: "null"
+            """.write(to: configuration, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = [
+            "--config.file=" + configuration.path,
+            "--storage.path=" + directory.appendingPathComponent("data").path,
+            "--web.listen-address=127.0.0.1:\(port)",
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Waits until `/-/ready` answers 200.
+    func waitUntilReady() async throws {
+        let ready = await eventually(seconds: 60) { await httpGet(baseURL + "/-/ready")?.status == 200 }
+        guard ready else { throw TestFailure("alertmanager did not become ready on port \(port)") }
+    }
+
+    /// The alerts Alertmanager holds now (resolved ones are not listed), as JSON objects.
+    func alerts() async -> [[String: Any]] {
+        guard let (status, body) = await httpGet(baseURL + "/api/v2/alerts"), status == 200,
+            let list = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]]
+        else { return [] }
+        return list
+    }
+
+    /// The alert of incident `id`, or nil.
+    func alert(incident id: Int64) async -> [String: Any]? {
+        await alerts().first { ($0["labels"] as? [String: String])?["incident"] == String(id) }
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

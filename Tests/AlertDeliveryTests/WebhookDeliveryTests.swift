@@ -1,0 +1,126 @@
+import AlertDelivery
+import CallModel
+import CallPipeline
+import Foundation
+import Incidents
+import Logging
+import SQLiteStore
+import Synchronization
+import Testing
+
+@Suite("Webhook delivery: a receiver that is down, then up; a restart in between", .serialized)
+struct WebhookDeliveryTests {
+    static let secret = "whsec_" + Data("callwarden-test-secret-0123456789".utf8).base64EncodedString()
+
+    private func dispatcher(store: SQLiteStore, port: Int, counters: AlertDeliveryCounters) throws -> AlertDispatcher {
+        let signer = try #require(StandardWebhookSignature(secret: Self.secret))
+        return AlertDispatcher(
+            outbox: store,
+            sinks: [WebhookSink(name: "webhook:security", url: "http://127.0.0.1:\(port)/hook", signer: signer, timeout: .seconds(2))],
+            retry: RetrySchedule(initial: TimeSpan(microseconds: 50_000), maximum: TimeSpan(microseconds: 200_000)),
+            pollInterval: .milliseconds(50), logger: Logger(label: "test.alerts"), counters: counters)
+    }
+
+    @Test("every alert arrives exactly once, signed, after the receiver comes up and Callwarden restarted")
+    func downThenUpAcrossRestart() async throws {
+        let directory = try AlertFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("callwarden.sqlite").path
+        let port = try FreePort.pick()
+
+        // Phase 1: three incidents alert while nothing listens on the webhook's port.
+        var store = try SQLiteStore(path: path)
+        try AlertFixture.raiseAlerts(in: store, targets: ["1001", "1002", "1003"])
+        let firstCounters = AlertDeliveryCounters()
+        let first = Task { [store] in try await dispatcher(store: store, port: port, counters: firstCounters).run() }
+        let failedTwice = await eventually { firstCounters.counts(for: "webhook:security").failedAttempts >= 2 }
+        #expect(failedTwice)
+        first.cancel()
+        _ = await first.result
+        #expect(firstCounters.counts(for: "webhook:security").delivered == 0)
+        let pendingBeforeRestart = try store.pendingAlerts(forSink: "webhook:security", dueAt: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)), limit: 100)
+        #expect(pendingBeforeRestart.count == 3)
+        #expect(pendingBeforeRestart.first?.attempts ?? 0 >= 2)
+        try store.close()
+
+        // Phase 2: Callwarden restarts (new store, new dispatcher); a fourth alert comes from a
+        // status change; then the receiver comes up.
+        store = try SQLiteStore(path: path)
+        defer { try? store.close() }
+        let incident = try #require(try store.incidents(limit: 10).first)
+        _ = try store.changeStatus(incidentID: incident.id, to: .acknowledged, actor: "alice", note: "on it", at: AlertFixture.time(900))
+        let keys = Set(try store.incidents(limit: 10).flatMap { try store.alerts(incidentID: $0.id).map(\.key) })
+        #expect(keys.count == 4)
+
+        let secondCounters = AlertDeliveryCounters()
+        let second = Task { [store] in try await dispatcher(store: store, port: port, counters: secondCounters).run() }
+        let receiver = try WebhookReceiver(port: port, secret: Self.secret)
+        try await receiver.start()
+        let allArrived = await eventually { receiver.deliveries.count == 4 }
+        #expect(allArrived)
+        // Let the dispatcher run on: nothing more may arrive.
+        let drained = await eventually { (try? store.pendingAlerts(forSink: "webhook:security", dueAt: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 3_600), limit: 10).isEmpty) ?? false }
+        #expect(drained)
+        second.cancel()
+        _ = await second.result
+        await receiver.stop()
+
+        #expect(Set(receiver.deliveries.keys) == keys)
+        #expect(receiver.deliveries.values.allSatisfy { $0 == 1 })
+        #expect(receiver.badSignatures == 0)
+        #expect(secondCounters.counts(for: "webhook:security").delivered == 4)
+        let firstKey = try #require(keys.first)
+        let body = try #require(receiver.body(of: firstKey))
+        let data = try #require(body["data"] as? [String: Any])
+        #expect(data["caller"] as? String == "+447*******23")
+        #expect((body["type"] as? String)?.hasPrefix("incident.") == true)
+    }
+
+    @Test("a receiver that refuses an alert for good (400) does not block the ones after it")
+    func rejectedAlertIsNotRetriedForever() async throws {
+        let store = try SQLiteStore.temporary()
+        defer { try? store.close() }
+        try AlertFixture.raiseAlerts(in: store, targets: ["2001", "2002"])
+        let port = try FreePort.pick()
+        // A receiver with another secret answers 401 (retryable); one that answers 400 is what
+        // "rejected" means: use a receiver whose signature check fails for the first id only.
+        let receiver = try WebhookReceiver(port: port, secret: Self.secret)
+        try await receiver.start()
+        defer { Task { await receiver.stop() } }
+        let counters = AlertDeliveryCounters()
+        let signer = try #require(StandardWebhookSignature(secret: Self.secret))
+        let rejecting = RejectFirstSink(inner: WebhookSink(name: "webhook:x", url: "http://127.0.0.1:\(port)/hook", signer: signer))
+        let dispatcher = AlertDispatcher(
+            outbox: store, sinks: [rejecting], pollInterval: .milliseconds(50), logger: Logger(label: "test"), counters: counters)
+        let task = Task { try await dispatcher.run() }
+        let done = await eventually { counters.counts(for: "webhook:x").delivered == 2 }
+        task.cancel()
+        _ = await task.result
+        #expect(done)
+        #expect(counters.counts(for: "webhook:x").rejected == 1)
+        #expect(receiver.deliveries.count == 1)
+    }
+}
+
+/// Refuses the first alert it sees with a definite rejection, passes the rest on.
+struct RejectFirstSink: AlertSink {
+    let inner: WebhookSink
+    private let seen = SeenFlag()
+    var name: String { inner.name }
+    var batchSize: Int { 1 }
+
+    func deliver(_ notices: [AlertNotice]) async throws(AlertDeliveryError) {
+        if seen.firstTime() { throw .rejected("test receiver answered 400") }
+        try await inner.deliver(notices)
+    }
+}
+
+final class SeenFlag: Sendable {
+    private let flag = Mutex(false)
+    func firstTime() -> Bool {
+        flag.withLock { seen in
+            defer { seen = true }
+            return !seen
+        }
+    }
+}

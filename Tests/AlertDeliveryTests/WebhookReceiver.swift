@@ -1,0 +1,75 @@
+import AlertDelivery
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A webhook receiver on a loopback port: verifies every Standard Webhooks signature (a bad one
+/// is answered 401 and counted) and counts deliveries per `webhook-id`.
+final class WebhookReceiver: Sendable {
+    let port: Int
+    private let verifier: StandardWebhookSignature
+    private let state = Mutex(State())
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    struct State {
+        var deliveries: [String: Int] = [:]
+        var bodies: [String: [UInt8]] = [:]
+        var badSignatures = 0
+    }
+
+    init(port: Int, secret: String) throws {
+        self.port = port
+        guard let verifier = StandardWebhookSignature(secret: secret) else { throw TestFailure("bad secret") }
+        self.verifier = verifier
+    }
+
+    /// Deliveries per webhook id.
+    var deliveries: [String: Int] { state.withLock { $0.deliveries } }
+    var badSignatures: Int { state.withLock { $0.badSignatures } }
+    func body(of id: String) -> [String: Any]? {
+        guard let bytes = state.withLock({ $0.bodies[id] }) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    }
+
+    /// Starts listening; returns once the port is bound.
+    func start() async throws {
+        let router = Router(context: BasicRequestContext.self)
+        router.post("hook") { [self] request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let bytes = Array(body.readableBytesView)
+            let id = request.headers[HTTPField.Name("webhook-id")!] ?? ""
+            let timestamp = Int64(request.headers[HTTPField.Name("webhook-timestamp")!] ?? "") ?? 0
+            let signature = request.headers[HTTPField.Name("webhook-signature")!] ?? ""
+            let now = Int64(Date().timeIntervalSince1970)
+            guard verifier.verify(id: id, timestamp: timestamp, body: bytes, header: signature, now: now) else {
+                state.withLock { $0.badSignatures += 1 }
+                return Response(status: .unauthorized)
+            }
+            state.withLock { state in
+                state.deliveries[id, default: 0] += 1
+                state.bodies[id] = bytes
+            }
+            return Response(status: .noContent)
+        }
+        let ready = AsyncStream<Void>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { _ in ready.continuation.yield() },
+            logger: Logger(label: "test.webhook"))
+        task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
+        for await _ in ready.stream { break }
+    }
+
+    func stop() async {
+        let running = task.withLock { task -> Task<Void, any Error>? in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        _ = await running?.result
+    }
+}
