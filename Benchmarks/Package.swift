@@ -7,7 +7,7 @@ let package = Package(
     name: "CallwardenBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: "../"),
+        .package(name: "Callwarden", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -19,6 +19,53 @@ let package = Package(
             ],
             path: "Benchmarks/CDRBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "SIPBenchmarks",
+            dependencies: [
+                .product(name: "SIPDialogs", package: "Callwarden"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SIPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // A plain executable beside the suite: best-of-N messages/s without the harness, quick to run
+        // under `valgrind --tool=callgrind` where instruction counters are not available.
+        .executableTarget(
+            name: "SIPThroughput",
+            dependencies: [.product(name: "SIPDialogs", package: "Callwarden")],
+            path: "Benchmarks/SIPThroughput"
+        ),
+        .executableTarget(
+            name: "PacketBenchmarks",
+            dependencies: [
+                .product(name: "PacketCapture", package: "Callwarden"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PacketBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // `packet-bench make FILE FRAMES` and `packet-bench decode FILE`: used by run-packets.sh to
+        // time the decoder beside tshark in one run.
+        .executableTarget(
+            name: "packet-bench",
+            dependencies: [.product(name: "PacketCapture", package: "Callwarden")],
+            path: "Benchmarks/PacketBench"
+        ),
+        .executableTarget(
+            name: "MatcherBenchmarks",
+            dependencies: [
+                .product(name: "RuleMatching", package: "Callwarden"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/MatcherBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // A plain timing loop for profiling and thread-scaling tables (see its main.swift).
+        .executableTarget(
+            name: "MatcherProbe",
+            dependencies: [.product(name: "RuleMatching", package: "Callwarden")],
+            path: "Benchmarks/MatcherProbe"
+        ),
     ]
 )

@@ -18,6 +18,11 @@ import Yams
 ///   `jsonl`; `cdr.poll_interval` [`1s`].
 /// - `detection.*`: see ``DetectionSettings``. `response.crisis_line`: where unidentified callers
 ///   are redirected on escalation.
+/// - `push`, `ami`, `esl`, `evapi`: event streams, see ``EventStreamSettings``.
+/// - `decision`: the HTTP and FastAGI decision service, see ``DecisionServiceSettings``.
+/// - `capture`, `hep`, `sip`: SIP from the wire, see ``CaptureSettings``, ``HEPSettings`` and
+///   ``SIPSettings`` (absent `capture`/`hep`: no capture, no listener).
+/// - `incidents.*`, `alerts.*`, `recordings.*`: see ``IncidentSettings``.
 /// - `logging.level` [`info`].
 package struct CallwardenConfiguration: Sendable {
     package var storePath: String
@@ -28,6 +33,15 @@ package struct CallwardenConfiguration: Sendable {
     package var detection: DetectionSettings
     package var crisisLine: String?
     package var logLevel: String
+    package var streams: EventStreamSettings
+    package var decision: DecisionServiceSettings
+    /// Live capture; nil when not configured.
+    package var capture: CaptureSettings?
+    /// HEP collector; nil when not configured.
+    package var hep: HEPSettings?
+    package var sip = SIPSettings()
+    /// Incidents, alert sinks, recording directories and the incident API.
+    package var incidents = IncidentSettings()
 
     /// The configuration every default describes (no CDR files).
     package static var defaults: CallwardenConfiguration {
@@ -115,15 +129,23 @@ package struct CallwardenConfiguration: Sendable {
         if let crisisLine, plan.normalise(crisisLine).e164 == nil, case .invalid = plan.normalise(crisisLine) {
             response.fail("crisis_line", "\"\(crisisLine)\" is not a phone number")
         }
+        let streams = EventStreamSettings.read(root)
+        let decision = DecisionServiceSettings.read(root)
         let logging = root.section("logging")
         let level = logging.string("level", default: "info")
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
             logging.fail("level", "\"\(level)\" is not one of trace, debug, info, notice, warning, error, critical")
         }
 
-        return CallwardenConfiguration(
+        var configuration = CallwardenConfiguration(
             storePath: storePath, plan: plan, timeZone: timeZone, cdrFiles: files, pollInterval: pollInterval,
-            detection: detection, crisisLine: crisisLine, logLevel: level)
+            detection: detection, crisisLine: crisisLine, logLevel: level, streams: streams,
+            decision: decision)
+        configuration.capture = CaptureSettings.read(root.section("capture"))
+        configuration.hep = HEPSettings.read(root.section("hep"))
+        configuration.sip = SIPSettings.read(root.section("sip"))
+        configuration.incidents = IncidentSettings.read(root, resolve: resolve)
+        return configuration
     }
 
     private static func readPlan(_ numbering: ConfigNode) -> NumberPlan {

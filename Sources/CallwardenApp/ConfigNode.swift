@@ -24,6 +24,9 @@ final class ConfigNode {
         return false
     }
 
+    /// Whether this node was written in the file (a section that is absent or `null` is not).
+    var isPresent: Bool { mapping != nil }
+
     private func key(_ name: String) -> String { path.isEmpty ? name : name.isEmpty ? path : path + "." + name }
 
     private func raw(_ name: String) -> Node? {

@@ -2,8 +2,9 @@ package import CallModel
 package import Logging
 import Synchronization
 
-/// Logs detections as alerts until the alert sinks exist: one line when an episode opens and one
-/// each time its action changes, never one per call. Numbers are masked: the log is not where
+/// Logs detection episodes: one line when an episode opens and one each time its action changes,
+/// never one per call, `watch` episodes included. The incident alerts themselves go through the
+/// outbox (`alerts.journal` writes them to the same log). Numbers are masked: the log is not where
 /// security staff read identities (they use `callwarden` or the API, which are access-controlled).
 package final class DetectionLogger: Sendable {
     private let logger: Logger

@@ -23,7 +23,7 @@ extension ReplayReport {
             return entry
         }
         object["files"] = files.map { file -> [String: Any] in
-            ["path": file.path, "format": file.format?.rawValue as Any, "events": file.events, "malformed": file.malformed]
+            ["path": file.path, "format": file.formatName as Any, "events": file.events, "malformed": file.malformed]
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
             return "{}"
@@ -35,7 +35,7 @@ extension ReplayReport {
     package func table() -> String {
         var lines: [String] = []
         for file in files {
-            lines.append("\(file.path): \(file.format?.rawValue ?? "?"), \(file.events) events, \(file.malformed) malformed")
+            lines.append("\(file.path): \(file.formatName ?? "?"), \(file.events) events, \(file.malformed) malformed")
         }
         lines.append("\(events) events, \(calls) calls, \(malformed) malformed lines, \(detections.count) detections")
         guard !detections.isEmpty else { return lines.joined(separator: "\n") }

@@ -2,7 +2,12 @@ package import CallModel
 package import CallPipeline
 package import CDRParsing
 import CDRIngest
+package import CaptureIngest
 package import Logging
+import PacketCapture
+import PacketDecoding
+import SIPDialogs
+import SIPIngest
 import SQLiteStore
 
 /// What a replay found: the same totals and detections the daemon would have stored.
@@ -18,14 +23,32 @@ package struct ReplayReport: Sendable {
 package struct ReplayFileSummary: Sendable {
     package var path: String
     package var format: CDRFormat?
+    /// Set instead of ``format`` for a pcap or pcapng capture.
+    package var captureFormat: CaptureFileFormat?
     package var events: Int
     package var malformed: Int
+
+    package init(path: String, format: CDRFormat?, captureFormat: CaptureFileFormat? = nil, events: Int, malformed: Int) {
+        self.path = path
+        self.format = format
+        self.captureFormat = captureFormat
+        self.events = events
+        self.malformed = malformed
+    }
+
+    /// The format's name as `--json` and the table print it (`asterisk-csv`, `pcapng` …).
+    package var formatName: String? { format?.rawValue ?? captureFormat?.rawValue }
 }
 
-/// Runs CDR files through exactly the daemon's pipeline (decoder → processor → batch commit)
-/// into a temporary SQLite store, then reads the results back from that store. Files are read in
-/// the order given, as one history (put them in time order). Event time drives detection, so a
-/// replay is deterministic.
+/// Runs CDR files and SIP captures through exactly the daemon's pipeline (decoder → processor →
+/// batch commit) into a temporary SQLite store, then reads the results back from that store. Files
+/// are read in the order given, as one history (put them in time order). Event time drives
+/// detection, so a replay is deterministic.
+///
+/// A file whose first four bytes are a pcap (either byte order, micro- or nanosecond) or pcapng
+/// magic number is a capture: its frames go through `SIPIngestPipeline` (SIP over UDP, TCP, SCTP,
+/// WebSocket and HEP inside the capture), and at its end the dialogs still open are closed at the
+/// last capture time. Anything else is a CDR file.
 package struct ReplayRunner {
     package var configuration: CallwardenConfiguration
     /// Nil: detect each file's format from its first lines.
@@ -47,7 +70,13 @@ package struct ReplayRunner {
         }
         var processor = configuration.makeProcessor()
         var summaries: [ReplayFileSummary] = []
+        let committer = OverlappedCommitter(store: store)
+        defer { _ = try? committer.finish() }
         for path in paths {
+            if let captureFormat = CaptureFileFormat.detect(path: path) {
+                summaries.append(try replayCapture(path: path, format: captureFormat, processor: &processor, committer: committer))
+                continue
+            }
             let source = CDRSource(path: path, format: format, decoderConfiguration: configuration.decoderConfiguration)
             guard FileManagerShim.isReadableFile(path) else {
                 throw ConfigurationError(key: "", reason: "cannot read \(path)")
@@ -56,7 +85,7 @@ package struct ReplayRunner {
                 var batch = IngestBatch()
                 let lines = source.step(maximumLines: 4_096, processor: &processor, batch: &batch, logger: logger)
                 if lines == 0 { source.finish(processor: &processor, batch: &batch, logger: logger) }
-                if !batch.isEmpty { try store.commit(batch) }
+                if !batch.isEmpty { try committer.submit(batch) }
                 if lines == 0 { break }
             }
             if source.format == nil {
@@ -65,6 +94,37 @@ package struct ReplayRunner {
             summaries.append(
                 ReplayFileSummary(path: path, format: source.format, events: source.eventsRead, malformed: source.malformedLines))
         }
+        try committer.finish()
+        return try report(store: store, files: summaries)
+    }
+
+    private func replayCapture(
+        path: String, format: CaptureFileFormat, processor: inout CallEventProcessor, committer: OverlappedCommitter
+    ) throws -> ReplayFileSummary {
+        do {
+            let source = try CaptureFileSource(path: path, format: format, configuration: configuration.sipIngestConfiguration)
+            while true {
+                var batch = IngestBatch()
+                let frames = try source.step(maximumFrames: 4_096, processor: &processor, batch: &batch)
+                if frames == 0 { source.finish(processor: &processor, batch: &batch) }
+                if !batch.isEmpty { try committer.submit(batch) }
+                if frames == 0 { break }
+            }
+            let counters = source.counters
+            logger.info(
+                "capture replayed",
+                metadata: [
+                    "capture.file": "\(path)", "sip.frames": "\(counters.packets.frames)",
+                    "sip.messages": "\(counters.dialogs.messages)", "sip.dropped.malformed": "\(counters.malformedTotal)",
+                ])
+            return ReplayFileSummary(
+                path: path, format: nil, captureFormat: format, events: source.eventsRead, malformed: Int(counters.malformedTotal))
+        } catch let error as CaptureError {
+            throw ConfigurationError(key: "", reason: error.description)
+        }
+    }
+
+    private func report(store: any EventStore & DetectionStore, files summaries: [ReplayFileSummary]) throws -> ReplayReport {
         let statistics = try store.statistics()
         let detections = try store.detections(limit: Int.max).sorted {
             ($0.kind.rawValue, $0.first, $0.episodeKey) < ($1.kind.rawValue, $1.first, $1.episodeKey)

@@ -10,6 +10,9 @@ struct Blocks: AsyncParsableCommand {
         abstract: "List, add and remove block-list entries. Every change is audited with who and why.",
         subcommands: [List.self, Add.self, Remove.self])
 
+    /// Removing works the same for every kind of rule.
+    typealias Remove = RemoveRule
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List block and redirect rules in force.")
         @OptionGroup var options: ConfigOption
@@ -24,51 +27,42 @@ struct Blocks: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Block a number, a number range (+44113496*) or unidentified callers.")
+            abstract: "Block a number, a number range (+44113496*) or unidentified callers; or allow or flag them.")
         @OptionGroup var options: ConfigOption
-        @Argument(help: "A number in any form the PBX writes, a prefix ending in *, or 'unidentified'.")
-        var match: String
-        @Option(name: .long, help: "Why (kept in the audit log and shown to ops).") var reason: String
-        @Option(name: .long, help: "Who is making the change (default: the login name).") var by: String?
-        @Option(name: .long, help: "Limit the block to calls to this extension.") var scope: String?
-        @Option(name: .long, help: "Expire after this long (e.g. 24h, 7d); default never.") var expires: String?
+        @OptionGroup var rule: RuleOptions
+        @Option(
+            name: .long,
+            help: "block (reject the call), allow (an allow-list entry that overrides blocks of equal or shorter prefix) or flag (let through, mark MCID-style).")
+        var action: String = "block"
 
         func run() async throws {
             let configuration = try options.load()
-            guard let ruleMatch = RuleMatch(text: match, plan: configuration.plan) else {
-                throw ValidationError("\"\(match)\" is not a number, a prefix such as +44113496* or 'unidentified'")
+            let ruleAction: RuleAction
+            switch action {
+            case "block": ruleAction = .block
+            case "allow": ruleAction = .allow
+            case "flag": ruleAction = .flag
+            default: throw ValidationError("--action \"\(action)\" is not block, allow or flag (redirects: `callwarden redirects add`)")
             }
-            var expiry: TimeSpan?
-            if let expires {
-                guard let span = TimeSpan(parsing: expires), span.microseconds > 0 else {
-                    throw ValidationError("--expires \"\(expires)\" is not a duration (45s, 30m, 12h, 7d)")
-                }
-                expiry = span
-            }
-            let now = WallClock.now()
-            let actor = Actor.resolve(by)
-            let rule = Rule(
-                match: ruleMatch, scope: scope, action: .block, reason: reason, createdBy: actor, createdAt: now,
-                expiresAt: expiry.map { now + $0 }, origin: .manual)
-            let stored = try configuration.openStore().addRule(rule, actor: actor)
-            print("added rule \(stored.id ?? 0): block \(ruleMatch.text)\(scope.map { " to \($0)" } ?? "")")
+            let stored = try rule.add(action: ruleAction, configuration: configuration)
+            print("added rule \(stored.id ?? 0): \(RuleOptions.summary(of: stored))")
         }
     }
+}
 
-    struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a rule by its id (see `blocks list`).")
-        @OptionGroup var options: ConfigOption
-        @Argument(help: "Rule id.") var id: Int64
-        @Option(name: .long, help: "Why (kept in the audit log).") var reason: String
-        @Option(name: .long, help: "Who is making the change (default: the login name).") var by: String?
+struct RemoveRule: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a rule by its id (see `blocks list`).")
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Rule id.") var id: Int64
+    @Option(name: .long, help: "Why (kept in the audit log).") var reason: String
+    @Option(name: .long, help: "Who is making the change (default: the login name).") var by: String?
 
-        func run() async throws {
-            let store = try options.load().openStore()
-            guard try store.removeRule(id: id, actor: Actor.resolve(by), reason: reason, at: WallClock.now()) else {
-                throw ValidationError("no rule with id \(id)")
-            }
-            print("removed rule \(id)")
+    func run() async throws {
+        let store = try options.load().openStore()
+        guard try store.removeRule(id: id, actor: Actor.resolve(by), reason: reason, at: WallClock.now()) else {
+            throw ValidationError("no rule with id \(id)")
         }
+        print("removed rule \(id)")
     }
 }
 
@@ -84,12 +78,12 @@ enum Actor {
 enum RuleTable {
     static func render(_ rules: [Rule]) -> String {
         guard !rules.isEmpty else { return "no rules" }
-        var rows = [["ID", "MATCH", "SCOPE", "ACTION", "EXPIRES", "BY", "REASON"]]
+        var rows = [["ID", "MATCH", "SCOPE", "ACTION", "WHEN", "EXPIRES", "BY", "REASON"]]
         for rule in rules {
             var action = rule.action.name
             if let target = rule.action.redirectTarget { action += " → " + target }
             rows.append([
-                String(rule.id ?? 0), rule.match.text, rule.scope ?? "*", action,
+                String(rule.id ?? 0), rule.match.text, rule.scope ?? "*", action, rule.schedule?.description ?? "always",
                 rule.expiresAt?.rfc3339 ?? "never", rule.createdBy, rule.reason,
             ])
         }

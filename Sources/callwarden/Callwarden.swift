@@ -8,7 +8,10 @@ struct Callwarden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callwarden",
         abstract: "Protects staff from threatening and harassing callers.",
-        subcommands: [Serve.self, Replay.self, Blocks.self, Detections.self, CheckConfig.self]
+        subcommands: [
+            Serve.self, Replay.self, Blocks.self, Redirects.self, Detections.self, IncidentsCommand.self,
+            MCIDCommand.self, EvidenceCommand.self, CheckConfig.self,
+        ]
     )
 }
 

@@ -3,6 +3,8 @@ import CDRIngest
 import CallModel
 import CDRParsing
 import CallwardenApp
+import Evidence
+import Incidents
 
 struct CheckConfig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +22,23 @@ struct CheckConfig: AsyncParsableCommand {
             print("  numbering: +\(configuration.plan.countryCode), trunk \(configuration.plan.trunkPrefix), time zone \(configuration.timeZone.name)")
             for cdr in configuration.cdrFiles {
                 print("  cdr: \(cdr.path) (\(cdr.format?.rawValue ?? "auto"))")
+            }
+            if let capture = configuration.capture {
+                print("  capture: \(capture.interface), filter \(capture.filter ?? "default"), snaplen \(capture.snapLength) (needs CAP_NET_RAW)")
+            }
+            if let hep = configuration.hep {
+                print("  hep: \(hep.address):\(hep.port) \(hep.transport.rawValue)\(hep.authKey == nil ? "" : ", auth key set")")
+            }
+            let incidents = configuration.incidents
+            print("  alerts: from \(incidents.alertPolicy.minimumAction.rawValue), at most one update per incident per \(incidents.alertPolicy.minimumUpdateInterval)")
+            if incidents.journal { print("  alert sink: journal") }
+            for webhook in incidents.webhooks { print("  alert sink: \(webhook.name) \(webhook.url)") }
+            for manager in incidents.alertmanagers { print("  alert sink: \(manager.name) \(manager.url)") }
+            for directory in incidents.recordingDirectories {
+                print("  recordings: \(directory.path) (\(directory.patterns.map(\.name).joined(separator: ", ")))")
+            }
+            if let listen = incidents.apiListen {
+                print("  incident API: \(listen.host):\(listen.port), \(incidents.apiTokens.isEmpty ? "no tokens (keep it on loopback)" : "\(incidents.apiTokens.count) token(s)")")
             }
         } catch let errors as ConfigurationErrors {
             print("\(file): \(errors.errors.count) problem(s)")

@@ -6,23 +6,25 @@ import Logging
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run CDR files through the daemon's pipeline with a temporary store and print what it finds.",
+        abstract: "Run CDR files and SIP captures through the daemon's pipeline with a temporary store and print what it finds.",
         discussion: """
             Files are read in the order given, as one history. Detection runs on the calls' own times, \
             so the same files always give the same result. Without --config, /etc/callwarden/callwarden.yaml \
-            is used when it exists, else the built-in defaults.
+            is used when it exists, else the built-in defaults. A pcap or pcapng file (told by its magic \
+            number; HEP inside it is decoded too) is read as SIP: its calls are followed from their INVITE, \
+            and calls still open at the end of the capture are closed at its last packet's time.
             """)
 
     @Option(name: .long, help: "Configuration file (YAML).")
     var config: String?
 
-    @Option(name: .long, help: "auto, asterisk-csv, freeswitch-csv or jsonl.")
+    @Option(name: .long, help: "auto, asterisk-csv, freeswitch-csv or jsonl (CDR files; captures are always detected).")
     var format: String = "auto"
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Argument(help: "CDR files.")
+    @Argument(help: "CDR files or pcap/pcapng captures, in time order.")
     var files: [String]
 
     func validate() throws {

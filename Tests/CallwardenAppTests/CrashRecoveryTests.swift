@@ -27,16 +27,6 @@ struct CrashRecoveryTests {
         try handle.close()
     }
 
-    func startDaemon(config: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestSupport.executable)
-        process.arguments = ["serve", "--config", config]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     @Test func killNineMidIngestLosesAndDuplicatesNothing() throws {
         let directory = try TestSupport.temporaryDirectory("kill9")
         let cdr = directory + "/Master.csv"
@@ -47,7 +37,7 @@ struct CrashRecoveryTests {
         var kills = 0
         var midIngestKills = 0
         for round in 0..<3 {
-            let daemon = try startDaemon(config: config)
+            let daemon = try TestSupport.startDaemon(config: config)
             // Wait until it has stored something in this round, then kill it without warning.
             let before = (try? SQLiteStore(path: storePath).statistics().events) ?? 0
             _ = TestSupport.wait(upTo: 60) {
@@ -64,7 +54,7 @@ struct CrashRecoveryTests {
             kills += 1
         }
         // The last start runs to the end of the file.
-        let daemon = try startDaemon(config: config)
+        let daemon = try TestSupport.startDaemon(config: config)
         defer {
             if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
         }
@@ -90,7 +80,7 @@ struct CrashRecoveryTests {
         let cdr = directory + "/Master.csv"
         try writeCDR(to: cdr, lines: 0..<2_000)
         let config = try TestSupport.writeConfiguration(in: directory, cdrPath: cdr)
-        let daemon = try startDaemon(config: config)
+        let daemon = try TestSupport.startDaemon(config: config)
         let storePath = directory + "/callwarden.sqlite"
         let done = TestSupport.wait(upTo: 60) {
             ((try? SQLiteStore(path: storePath).statistics().events) ?? 0) == 2_000

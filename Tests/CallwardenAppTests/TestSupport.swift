@@ -41,6 +41,24 @@ enum TestSupport {
 
     /// A configuration for a daemon in `directory`, following `cdrPath`.
     static func writeConfiguration(in directory: String, cdrPath: String) throws -> String {
+        try writeConfiguration(
+            in: directory,
+            sections: """
+                cdr:
+                  files:
+                    - path: \(cdrPath)
+                      format: asterisk-csv
+                  poll_interval: 1s
+                decision:
+                  http: 127.0.0.1:0
+                logging:
+                  level: warning
+                """)
+    }
+
+    /// Writes `directory/callwarden.yaml` and returns its path: the store in `directory`, GB
+    /// numbering in UTC, then `sections` (top-level YAML keys, unindented).
+    static func writeConfiguration(in directory: String, sections: String) throws -> String {
         let path = directory + "/callwarden.yaml"
         let text = """
             store:
@@ -48,16 +66,34 @@ enum TestSupport {
             numbering:
               country: GB
               time_zone: UTC
-            cdr:
-              files:
-                - path: \(cdrPath)
-                  format: asterisk-csv
-              poll_interval: 1s
-            logging:
-              level: warning
-            """
+
+            """ + sections
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// Starts `callwarden` with `arguments` as a child process, its output discarded. The caller
+    /// waits for it or signals it.
+    static func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Starts the daemon, `callwarden serve --config config`, as a child process.
+    static func startDaemon(config: String) throws -> Process {
+        try launch(["serve", "--config", config])
+    }
+
+    /// Runs one `callwarden` command (e.g. `blocks add ...`) to its end; its exit status.
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let process = try launch(arguments)
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// Polls `condition` every 50 ms for up to `seconds`; true when it became true. A bound on how

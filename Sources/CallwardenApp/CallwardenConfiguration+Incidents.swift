@@ -1,0 +1,54 @@
+package import AlertDelivery
+import CallModel
+package import CallPipeline
+package import Evidence
+import Foundation
+package import IncidentAPI
+package import Incidents
+package import Logging
+import SQLiteStore
+
+extension CallwardenConfiguration {
+    /// Opens (and migrates) the store for the incident commands, with this configuration's alert
+    /// policy, so that a change made from the CLI raises the same alerts the daemon would.
+    package func openIncidentStore() throws -> any IncidentStore & RecordingStore & RuleStore {
+        try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy)
+    }
+
+    /// The crisis line as the rules store it: E.164 when it is a number.
+    package var normalisedCrisisLine: String? {
+        crisisLine.flatMap { plan.normalise($0).e164?.description ?? $0 }
+    }
+
+    /// The alert sinks configured: the journal (unless switched off), the webhooks, the Alertmanagers.
+    package func makeAlertSinks(logger: Logger) -> [any AlertSink] {
+        var sinks: [any AlertSink] = []
+        if incidents.journal { sinks.append(JournalSink(logger: logger)) }
+        for webhook in incidents.webhooks {
+            sinks.append(WebhookSink(
+                name: webhook.name, url: webhook.url, signer: webhook.signer, showNumbers: webhook.showNumbers,
+                timeout: .microseconds(webhook.timeout.microseconds)))
+        }
+        for manager in incidents.alertmanagers {
+            sinks.append(AlertmanagerSink(
+                name: manager.name, url: manager.url, showNumbers: manager.showNumbers,
+                resendInterval: .microseconds(manager.resendInterval.microseconds), generatorBaseURL: manager.generatorURL))
+        }
+        return sinks
+    }
+
+    /// The exporter, writing local times in `numbering.time_zone` beside UTC.
+    package func evidenceExporter() -> EvidenceExporter {
+        let zone = TimeZone(identifier: timeZone.name) ?? TimeZone(identifier: "UTC") ?? .current
+        return EvidenceExporter(
+            timeFormat: EvidenceTimeFormat(timeZone: zone),
+            generator: "Callwarden on " + ProcessInfo.processInfo.hostName)
+    }
+
+    /// The incident routes over `store`, with the configured tokens and crisis line.
+    package func incidentRoutes(store: any IncidentStore & RecordingStore, logger: Logger) -> IncidentRoutes {
+        IncidentRoutes(
+            store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens, mcidWindow: incidents.mcidWindow,
+            logger: logger)
+    }
+}

@@ -1,0 +1,116 @@
+import CDRParsing
+import CallModel
+package import EventStreams
+
+/// The `push:`, `ami:`, `esl:` and `evapi:` sections: which event streams the daemon takes calls
+/// from besides its CDR files. Every section is optional; an absent one is off.
+///
+/// - `push.listeners`: list of `{tcp: "127.0.0.1:7070"` or `unix: /run/callwarden/push.sock`,
+///   `format` (`jsonl`, `asterisk-csv`, `freeswitch-csv`), `secret`, `idle_timeout` [60s],
+///   `window` [4096], `max_connections` [64]`}`. A `tcp` value without a host binds 127.0.0.1.
+/// - `ami`: `host` [127.0.0.1], `port` [5038], `username`, `secret` (both required).
+/// - `esl`: `host` [127.0.0.1], `port` [8021], `password` [ClueCon, FreeSWITCH's default].
+/// - `evapi`: `host` [127.0.0.1], `port` [8448].
+/// - each client also takes `reconnect_max` [30s], the longest wait between reconnection attempts.
+package struct EventStreamSettings: Sendable {
+    package var listeners: [PushListenerConfiguration] = []
+    package var ami: (client: ClientConfiguration, username: String, secret: String)?
+    package var esl: (client: ClientConfiguration, password: String)?
+    package var evapi: ClientConfiguration?
+
+    package init() {}
+
+    /// Whether any stream is configured.
+    package var isEmpty: Bool { listeners.isEmpty && ami == nil && esl == nil && evapi == nil }
+
+    static func read(_ root: ConfigNode) -> EventStreamSettings {
+        var settings = EventStreamSettings()
+        let push = root.section("push")
+        for node in push.sectionList("listeners") {
+            if let listener = readListener(node) { settings.listeners.append(listener) }
+        }
+        var seen: Set<PushListenerConfiguration.Endpoint> = []
+        for listener in settings.listeners where !seen.insert(listener.endpoint).inserted {
+            push.fail("listeners", "\(listener.endpoint) is configured twice")
+        }
+
+        let ami = root.section("ami")
+        if ami.isPresent {
+            let client = readClient(ami, defaultPort: 5038)
+            let username = ami.string("username")
+            let secret = ami.string("secret")
+            if username == nil { ami.fail("username", "is required") }
+            if secret == nil { ami.fail("secret", "is required") }
+            if let username, let secret { settings.ami = (client, username, secret) }
+        }
+        let esl = root.section("esl")
+        if esl.isPresent {
+            settings.esl = (readClient(esl, defaultPort: 8021), esl.string("password", default: "ClueCon"))
+        }
+        let evapi = root.section("evapi")
+        if evapi.isPresent { settings.evapi = readClient(evapi, defaultPort: 8448) }
+        return settings
+    }
+
+    private static func readListener(_ node: ConfigNode) -> PushListenerConfiguration? {
+        let tcp = node.string("tcp")
+        let unix = node.string("unix")
+        let formatName = node.string("format", default: "jsonl")
+        let format = CDRFormat(rawValue: formatName)
+        if format == nil {
+            node.fail("format", "\"\(formatName)\" is not one of " + CDRFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let secret = node.string("secret")
+        if let secret, secret.isEmpty || secret.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            node.fail("secret", "must be a non-empty single line")
+        }
+        let idle = node.duration("idle_timeout", default: .seconds(60))
+        let window = node.int("window", default: 4_096, range: 1...1_000_000)
+        let connections = node.int("max_connections", default: 64, range: 1...10_000)
+
+        let endpoint: PushListenerConfiguration.Endpoint
+        switch (tcp, unix) {
+        case (let tcp?, nil):
+            guard let parsed = parseTCP(tcp) else {
+                node.fail("tcp", "\"\(tcp)\" is not a port or host:port (e.g. 127.0.0.1:7070)")
+                return nil
+            }
+            endpoint = parsed
+        case (nil, let path?):
+            guard path.hasPrefix("/"), path.utf8.count < 108 else {
+                node.fail("unix", "\"\(path)\" is not an absolute socket path shorter than 108 bytes")
+                return nil
+            }
+            endpoint = .unix(path: path)
+        case (.some, .some):
+            node.fail("tcp", "give tcp or unix, not both")
+            return nil
+        case (nil, nil):
+            node.fail("tcp", "is required (or unix)")
+            return nil
+        }
+        guard let format else { return nil }
+        return PushListenerConfiguration(
+            endpoint: endpoint, format: format, secret: secret,
+            idleTimeout: .microseconds(idle.microseconds), window: window, maximumConnections: connections)
+    }
+
+    /// `7070`, `127.0.0.1:7070`, `[::1]:7070`.
+    static func parseTCP(_ text: String) -> PushListenerConfiguration.Endpoint? {
+        if let port = Int(text), (0...65_535).contains(port) { return .tcp(host: "127.0.0.1", port: port) }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65_535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return .tcp(host: host, port: port)
+    }
+
+    private static func readClient(_ node: ConfigNode, defaultPort: Int) -> ClientConfiguration {
+        let host = node.string("host", default: "127.0.0.1")
+        let port = node.int("port", default: defaultPort, range: 1...65_535)
+        let maximum = node.duration("reconnect_max", default: .seconds(30))
+        return ClientConfiguration(host: host, port: port, maximumBackoff: .microseconds(maximum.microseconds))
+    }
+}

@@ -1,0 +1,61 @@
+package import PacketCapture
+
+/// The `hep` section: a HEP collector (Kamailio `siptrace`, heplify, Asterisk `res_hep`,
+/// FreeSWITCH `capture-server` send to it). Absent: no listener.
+///
+/// Keys (defaults in brackets):
+/// - `address` [`0.0.0.0`]: the IPv4 or IPv6 literal to bind (`127.0.0.1`, `::`).
+/// - `port` [`9060`].
+/// - `transport` [`udp`]: `udp`, `tcp` (HEPv3 only) or `both` (the same port on each).
+/// - `auth_key`: when set, HEPv3 packets must carry it (chunk 0x000e); others are dropped and
+///   counted. HEPv1/v2 carry no key and are then dropped too.
+/// - `queue` [`65536`]: SIP payloads held per listener between its thread and the ingest loop
+///   (drop newest when full).
+///
+/// Deliberately not handled: TLS, several listen addresses, and HEP types other than SIP (RTCP,
+/// logs: counted and dropped).
+package struct HEPSettings: Sendable, Hashable {
+    package enum Transport: String, Sendable, Hashable, CaseIterable {
+        case udp, tcp, both
+    }
+
+    package var address = "0.0.0.0"
+    package var port: UInt16 = 9060
+    package var transport = Transport.udp
+    package var authKey: String?
+    package var queueCapacity = 65_536
+
+    /// The listener configuration (UDP and TCP listeners share it).
+    package var listenerConfiguration: HEPListenerConfiguration {
+        HEPListenerConfiguration(
+            host: address, port: port, authKey: authKey.map { Array($0.utf8) }, queueCapacity: queueCapacity)
+    }
+
+    /// Reads the section; nil when it is absent.
+    static func read(_ node: ConfigNode) -> HEPSettings? {
+        guard node.isPresent else { return nil }
+        var settings = HEPSettings()
+        let address = node.string("address", default: settings.address)
+        if IPLiteral.parse(address) == nil {
+            node.fail("address", "\"\(address)\" is not an IPv4 or IPv6 address (0.0.0.0, ::, 127.0.0.1)")
+        } else {
+            settings.address = address
+        }
+        settings.port = UInt16(node.int("port", default: Int(settings.port), range: 1...65_535))
+        let transport = node.string("transport", default: settings.transport.rawValue)
+        if let value = Transport(rawValue: transport) {
+            settings.transport = value
+        } else {
+            node.fail("transport", "\"\(transport)\" is not one of udp, tcp, both")
+        }
+        if let key = node.string("auth_key") {
+            if key.isEmpty || key.utf8.count > 255 {
+                node.fail("auth_key", "must be 1–255 bytes")
+            } else {
+                settings.authKey = key
+            }
+        }
+        settings.queueCapacity = node.int("queue", default: settings.queueCapacity, range: 16...(1 << 22))
+        return settings
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import CallModel
+import CallwardenApp
+import CDRIngest
+import Evidence
+import Foundation
+import Incidents
+
+struct IncidentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidents",
+        abstract: "List, show and handle incidents (acknowledge, report to police, close, note) and export evidence.",
+        subcommands: [List.self, Show.self, Acknowledge.self, Report.self, Close.self, Note.self, Export.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Incidents, the most recently active first.")
+        @OptionGroup var options: ConfigOption
+        @Option(name: .long, help: "Only this status: open, acknowledged, reported, closed.") var status: String?
+        @Option(name: .long, help: "At most this many.") var limit = 50
+
+        func run() async throws {
+            var wanted: IncidentStatus?
+            if let status {
+                guard let parsed = IncidentStatus(word: status) else {
+                    throw ValidationError("--status \"\(status)\" is not open, acknowledged, reported or closed")
+                }
+                wanted = parsed
+            }
+            let incidents = try options.load().openIncidentStore().incidents(status: wanted, limit: max(1, limit))
+            guard !incidents.isEmpty else { return print("no incidents") }
+            var rows = [["ID", "KIND", "SEVERITY", "STATUS", "CALLER", "TARGET", "OPENED", "LAST ACTIVITY"]]
+            for incident in incidents {
+                rows.append([
+                    String(incident.id), incident.kind.rawValue, incident.severity.rawValue, incident.status.label,
+                    incident.identity, incident.target, incident.openedAt.rfc3339, incident.updatedAt.rfc3339,
+                ])
+            }
+            print(TextTable.render(rows))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An incident's timeline: calls, detections, decisions, flags, recordings, notes.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Incident id.") var id: Int64
+
+        func run() async throws {
+            guard let timeline = try options.load().openIncidentStore().timeline(incidentID: id) else {
+                throw ValidationError("no incident with id \(id)")
+            }
+            let incident = timeline.incident
+            print("incident \(incident.id): \(incident.kind.title) — \(incident.severity.rawValue), \(incident.status.label)")
+            print("caller \(incident.identity), target \(incident.target), opened \(incident.openedAt.rfc3339)")
+            for entry in timeline.entries { print(entry.time.rfc3339 + "  " + Self.describe(entry)) }
+        }
+
+        static func describe(_ entry: TimelineEntry) -> String {
+            switch entry {
+            case .call(let call):
+                let asserted = call.caller.assertedIdentity.map { " (asserted \($0.description))" } ?? ""
+                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(call.disposition?.rawValue ?? "in progress")"
+            case .detection(let detection):
+                return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
+            case .decision(let decision): return "rule \(decision.ruleID): \(decision.summary) by \(decision.createdBy)"
+            case .flag(let flag): return "MCID \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)"
+            case .recording(let recording): return "recording of call \(recording.callID): \(recording.location) sha256 \(recording.sha256 ?? "-")"
+            case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": \(log.note)")
+            }
+        }
+    }
+
+    struct Acknowledge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Security has seen the incident and handles it.")
+        @OptionGroup var change: StatusChange
+        func run() async throws { try change.apply(.acknowledged) }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The incident was reported to the police (put the report's reference in --note).")
+        @OptionGroup var change: StatusChange
+        func run() async throws { try change.apply(.reported) }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close the incident (a note is required); its alerts resolve.")
+        @OptionGroup var change: StatusChange
+        func run() async throws { try change.apply(.closed) }
+    }
+
+    struct Note: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a note to an incident (audited).")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Incident id.") var id: Int64
+        @Argument(help: "The note.") var note: String
+        @Option(name: .long, help: "Who is writing (default: the login name).") var by: String?
+
+        func run() async throws {
+            try IncidentErrors.mapped {
+                try options.load().openIncidentStore().addNote(incidentID: id, actor: Actor.resolve(by), note: note, at: WallClock.now())
+            }
+            print("note added to incident \(id)")
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the evidence bundle (report.html, report.json, recordings, MANIFEST.sha256) into a new directory.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Incident id.") var id: Int64
+        @Option(name: .long, help: "Directory to create (must not exist or be empty).") var out: String
+        @Option(name: .long, help: "Who is exporting, for the audit log (default: the login name).") var by: String?
+
+        func run() async throws {
+            let configuration = try options.load()
+            let store = try configuration.openIncidentStore()
+            guard let timeline = try store.timeline(incidentID: id) else { throw ValidationError("no incident with id \(id)") }
+            let bundle = try configuration.evidenceExporter().export(timeline, to: out)
+            try store.addNote(
+                incidentID: id, actor: Actor.resolve(by),
+                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256)", at: WallClock.now())
+            for recording in bundle.recordings where recording.status == .altered || recording.status == .missing {
+                print("warning: recording \(recording.recording.location) is \(recording.status.rawValue)")
+            }
+            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: (cd \(out) && sha256sum -c MANIFEST.sha256)")
+        }
+    }
+}
+
+/// The options of a status change.
+struct StatusChange: ParsableArguments {
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "Incident id.") var id: Int64
+    @Option(name: .long, help: "Why, or the police report's reference (required to close).") var note = ""
+    @Option(name: .long, help: "Who is making the change (default: the login name).") var by: String?
+
+    func apply(_ status: IncidentStatus) throws {
+        let incident = try IncidentErrors.mapped {
+            try options.load().openIncidentStore().changeStatus(
+                incidentID: id, to: status, actor: Actor.resolve(by), note: note, at: WallClock.now())
+        }
+        print("incident \(incident.id) is now \(incident.status.label)")
+    }
+}
+
+/// Turns a refused change into a command-line error with its reason.
+enum IncidentErrors {
+    static func mapped<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as IncidentChangeError {
+            throw ValidationError(error.description)
+        }
+    }
+}
