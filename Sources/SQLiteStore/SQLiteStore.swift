@@ -69,19 +69,53 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         self.ownedDirectory = ownedDirectory
         self.alertPolicy = alertPolicy
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration(readOnly: readOnly))
-            let migrator = StoreSchema.migrator
             if readOnly {
-                guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else {
+                pool = try DatabasePool(path: path, configuration: Self.configuration(readOnly: true))
+                guard try pool.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }) else {
                     throw SQLiteStoreError(
                         code: .schemaOutdated, message: "the database at \(path) has not been migrated to the current schema")
                 }
             } else {
-                try migrator.migrate(pool)
+                pool = try Self.openAndMigrate(path: path)
             }
         } catch {
             throw SQLiteStoreError(wrapping: error)
         }
+    }
+
+    /// Opens `path` for writing and migrates it, tolerating another opener (the daemon, a CLI
+    /// command run beside it) doing the same to the same new file at the same moment. GRDB decides
+    /// which migrations are missing before it takes the write lock, so the second of two openers
+    /// would run again a migration the first had just committed ("table already exists"), and the
+    /// switch to WAL can meet a lock that SQLite does not wait for ("database is locked"). Each
+    /// migration is its own IMMEDIATE transaction and rolls back whole, so after a failure this
+    /// reads again what is applied: done when the other opener completed the schema, otherwise
+    /// tried again, a bounded number of times, before the error is thrown.
+    private static func openAndMigrate(path: String) throws -> DatabasePool {
+        let migrator = StoreSchema.migrator
+        var attempt = 0
+        while true {
+            var pool: DatabasePool?
+            do {
+                let opened = try DatabasePool(path: path, configuration: configuration(readOnly: false))
+                pool = opened
+                try migrator.migrate(opened)
+                return opened
+            } catch {
+                attempt += 1
+                if let pool, (try? pool.read({ try migrator.hasCompletedMigrations($0) })) == true { return pool }
+                try? pool?.close()
+                guard attempt < 8, Self.mayBeARacingOpener(error) else { throw error }
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+            }
+        }
+    }
+
+    /// True for the errors a concurrent opener causes (a lock, or a migration it already applied),
+    /// false for those that another try cannot mend (not a database, no such directory, ...).
+    private static func mayBeARacingOpener(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode)
     }
 
     /// Opens the file, applies the migrations up to and including `lastMigration` only, then runs

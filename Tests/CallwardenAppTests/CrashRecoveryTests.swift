@@ -27,6 +27,14 @@ struct CrashRecoveryTests {
         try handle.close()
     }
 
+    /// Events in the daemon's store, read the way an operator's tool beside it would: read-only,
+    /// so the test never migrates (or locks) the file the daemon is creating; 0 until it exists.
+    static func storedEvents(_ storePath: String) -> Int {
+        guard let store = try? SQLiteStore(path: storePath, readOnly: true) else { return 0 }
+        defer { try? store.close() }
+        return (try? store.statistics().events) ?? 0
+    }
+
     @Test func killNineMidIngestLosesAndDuplicatesNothing() throws {
         let directory = try TestSupport.temporaryDirectory("kill9")
         let cdr = directory + "/Master.csv"
@@ -39,14 +47,12 @@ struct CrashRecoveryTests {
         for round in 0..<3 {
             let daemon = try TestSupport.startDaemon(config: config)
             // Wait until it has stored something in this round, then kill it without warning.
-            let before = (try? SQLiteStore(path: storePath).statistics().events) ?? 0
-            _ = TestSupport.wait(upTo: 60) {
-                ((try? SQLiteStore(path: storePath).statistics().events) ?? 0) > before
-            }
+            let before = Self.storedEvents(storePath)
+            _ = TestSupport.wait(upTo: 60) { Self.storedEvents(storePath) > before }
             if round == 1 { try writeCDR(to: cdr, lines: (Self.totalLines / 2)..<Self.totalLines) }
             kill(daemon.processIdentifier, SIGKILL)
             daemon.waitUntilExit()
-            #expect(daemon.terminationReason == .uncaughtSignal)
+            #expect(daemon.terminationReason == .uncaughtSignal, "the daemon stopped by itself: \(TestSupport.daemonLog(config: config))")
             // The kill landed in the middle: some of this round's lines were stored, not all.
             let after = try SQLiteStore(path: storePath).statistics().events
             #expect(after > before)
@@ -58,10 +64,8 @@ struct CrashRecoveryTests {
         defer {
             if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
         }
-        let caughtUp = TestSupport.wait(upTo: 120) {
-            ((try? SQLiteStore(path: storePath).statistics().events) ?? 0) >= Self.totalLines
-        }
-        #expect(caughtUp)
+        let caughtUp = TestSupport.wait(upTo: 120) { Self.storedEvents(storePath) >= Self.totalLines }
+        #expect(caughtUp, "\(TestSupport.daemonLog(config: config))")
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
 
@@ -82,10 +86,8 @@ struct CrashRecoveryTests {
         let config = try TestSupport.writeConfiguration(in: directory, cdrPath: cdr)
         let daemon = try TestSupport.startDaemon(config: config)
         let storePath = directory + "/callwarden.sqlite"
-        let done = TestSupport.wait(upTo: 60) {
-            ((try? SQLiteStore(path: storePath).statistics().events) ?? 0) == 2_000
-        }
-        #expect(done)
+        let done = TestSupport.wait(upTo: 60) { Self.storedEvents(storePath) == 2_000 }
+        #expect(done, "\(TestSupport.daemonLog(config: config))")
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
         #expect(daemon.terminationReason == .exit)

@@ -72,21 +72,43 @@ enum TestSupport {
         return path
     }
 
-    /// Starts `callwarden` with `arguments` as a child process, its output discarded. The caller
-    /// waits for it or signals it.
-    static func launch(_ arguments: [String]) throws -> Process {
+    /// Starts `callwarden` with `arguments` as a child process, its output discarded unless
+    /// `logPath` names a file to append it to. The caller waits for it or signals it.
+    static func launch(_ arguments: [String], logPath: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let logPath {
+            if !FileManager.default.fileExists(atPath: logPath) {
+                FileManager.default.createFile(atPath: logPath, contents: nil)
+            }
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            try log.seekToEnd()
+            process.standardOutput = log
+            process.standardError = log
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
 
-    /// Starts the daemon, `callwarden serve --config config`, as a child process.
+    /// Starts the daemon, `callwarden serve --config config`, as a child process; what it prints
+    /// goes to ``daemonLog(config:)`` so that a test can show why a daemon stopped.
     static func startDaemon(config: String) throws -> Process {
-        try launch(["serve", "--config", config])
+        try launch(["serve", "--config", config], logPath: daemonLogPath(config: config))
+    }
+
+    /// The file beside `config` that ``startDaemon(config:)`` appends the daemon's output to.
+    static func daemonLogPath(config: String) -> String {
+        URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("daemon.log").path
+    }
+
+    /// What the daemons started with `config` printed (the last 4,000 characters).
+    static func daemonLog(config: String) -> String {
+        let text = (try? String(contentsOfFile: daemonLogPath(config: config), encoding: .utf8)) ?? ""
+        return String(text.suffix(4_000))
     }
 
     /// Runs one `callwarden` command (e.g. `blocks add ...`) to its end; its exit status.

@@ -38,6 +38,40 @@ struct SchemaTests {
         }
     }
 
+    /// The daemon and a CLI command (or a test inspecting the daemon's store) may open a new file
+    /// at the same moment; both must end with one migrated schema, neither with an error.
+    @Test("openers racing on a new file all succeed and the schema is migrated once")
+    func concurrentOpenersOfANewFileAllSucceed() throws {
+        for _ in 0..<20 {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let openers = 4
+            let failures = FailureLog()
+            // Real threads, released together, so that the migrations really overlap.
+            let start = DispatchSemaphore(value: 0)
+            let group = DispatchGroup()
+            for _ in 0..<openers {
+                group.enter()
+                Thread.detachNewThread {
+                    start.wait()
+                    do {
+                        let store = try SQLiteStore(path: directory.databasePath)
+                        try store.close()
+                    } catch {
+                        failures.append("\(error)")
+                    }
+                    group.leave()
+                }
+            }
+            for _ in 0..<openers { start.signal() }
+            group.wait()
+            #expect(failures.all.isEmpty, "\(failures.all)")
+            let store = try SQLiteStore(path: directory.databasePath, readOnly: true)
+            #expect(try store.diagnostics().appliedMigrations.count == 4)
+            try store.close()
+        }
+    }
+
     @Test("a file that is not a database gives a corrupt error, not a crash")
     func corruptFileGivesAnError() throws {
         let directory = try TemporaryDirectory()
@@ -121,4 +155,13 @@ extension IngestBatch {
         batch.events = [Fixture.fullEvent()]
         return batch
     }
+}
+
+/// Errors collected from several threads.
+final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func append(_ message: String) { lock.withLock { messages.append(message) } }
+    var all: [String] { lock.withLock { messages } }
 }
