@@ -40,8 +40,10 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` every 50 ms until it holds or `seconds` pass; true when it held. A bound on
-/// waiting, not a timing assertion: the test asserts the condition, never how fast it came.
-func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// waiting, not a timing assertion: the test asserts the condition, never how fast it came. The
+/// default is generous because a loaded CI machine may run other tests' CPU-bound work on both
+/// threads of the cooperative pool for a while.
+func eventually(seconds: Double = 90, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }

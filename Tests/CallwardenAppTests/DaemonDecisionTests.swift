@@ -53,7 +53,7 @@ struct DaemonDecisionTests {
 
         // A block added by another process is in force for the next question (the refresher follows
         // the store's rules revision; poll with a generous cap, no timing assertion).
-        #expect(try TestSupport.run(["blocks", "add", "07700900123", "--reason", "threats", "--by", "test", "--config", config]) == 0)
+        #expect(try await TestSupport.run(["blocks", "add", "07700900123", "--reason", "threats", "--by", "test", "--config", config]) == 0)
         var blocked: Answer?
         for _ in 0..<600 {
             blocked = try await Self.ask(port: port, caller: "+447700900123")
@@ -62,7 +62,7 @@ struct DaemonDecisionTests {
         }
         #expect(blocked?.action == "block")
         let ruleID = try #require(blocked?.rule)
-        #expect(try TestSupport.run(["blocks", "remove", "\(ruleID)", "--reason", "resolved", "--by", "test", "--config", config]) == 0)
+        #expect(try await TestSupport.run(["blocks", "remove", "\(ruleID)", "--reason", "resolved", "--by", "test", "--config", config]) == 0)
         var allowedAgain: Answer?
         for _ in 0..<600 {
             allowedAgain = try await Self.ask(port: port, caller: "07700900123")
@@ -73,7 +73,7 @@ struct DaemonDecisionTests {
 
         // `redirects add` sends unidentified callers to the given line.
         #expect(
-            try TestSupport.run([
+            try await TestSupport.run([
                 "redirects", "add", "unidentified", "--to", "02079460999", "--reason", "anonymous threats", "--by", "test",
                 "--config", config,
             ]) == 0)
@@ -87,7 +87,7 @@ struct DaemonDecisionTests {
         #expect(redirected?.target == "+442079460999")
 
         kill(daemon.processIdentifier, SIGTERM)
-        #expect(TestSupport.wait(upTo: 60) { !daemon.isRunning })
+        #expect(await TestSupport.wait(upTo: 60) { !daemon.isRunning })
         #expect(daemon.terminationStatus == 0)
         // Every question the daemon answered is a stored call event (source `decision`).
         let store = try SQLiteStore(path: directory + "/callwarden.sqlite")

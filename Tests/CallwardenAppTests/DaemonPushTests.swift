@@ -13,7 +13,7 @@ struct DaemonPushTests {
             + "\n"
     }
 
-    @Test func pushedEventsAreAcknowledgedAfterCommitAndSIGTERMLosesNothingAcknowledged() throws {
+    @Test func pushedEventsAreAcknowledgedAfterCommitAndSIGTERMLosesNothingAcknowledged() async throws {
         let directory = try TestSupport.temporaryDirectory("daemon-push")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = BlockingLineSocket.freePort()
@@ -32,7 +32,7 @@ struct DaemonPushTests {
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
 
         var connection: BlockingLineSocket?
-        _ = TestSupport.wait(upTo: 60) {
+        _ = await TestSupport.wait(upTo: 60) {
             connection = BlockingLineSocket(port: port)
             return connection != nil
         }
@@ -54,7 +54,7 @@ struct DaemonPushTests {
         while let answer = socket.readLine() {
             if answer.hasPrefix("OK "), let line = Int(answer.dropFirst(3)) { last = max(last, line) }
         }
-        #expect(TestSupport.wait(upTo: 60) { !daemon.isRunning })
+        #expect(await TestSupport.wait(upTo: 60) { !daemon.isRunning })
         #expect(daemon.terminationStatus == 0)
         let stored = try SQLiteStore(path: directory + "/callwarden.sqlite").statistics().events
         #expect(stored == last - 1)

@@ -64,7 +64,7 @@ struct ServeSIPTests {
     }
 
     @Test("serve: captured SIP and HEP reach the store; SIGTERM exits cleanly", .enabled(if: canCapture, "needs CAP_NET_RAW to capture"))
-    func serveCapturesAndListens() throws {
+    func serveCapturesAndListens() async throws {
         let directory = try TestSupport.temporaryDirectory("serve-sip")
         let sink = Self.openUDP()
         defer { close(sink.descriptor) }
@@ -107,7 +107,8 @@ struct ServeSIPTests {
         let storePath = directory + "/callwarden.sqlite"
         // Until the daemon is listening, sends are lost: send the calls again every round (the
         // tracker counts repeats as retransmissions), bounded at 60 s for a loaded machine.
-        let stored = TestSupport.wait(upTo: 60) {
+        var stored = false
+        for _ in 0..<200 where !stored {
             for message in captured { Self.send(message, from: sender.descriptor, to: sink.port) }
             for (index, message) in mirrored.enumerated() {
                 let fromCaller = [0, 3, 4].contains(index)
@@ -117,12 +118,12 @@ struct ServeSIPTests {
                         authKey: "s3cret", payload: message),
                     from: sender.descriptor, to: hepPort)
             }
-            usleep(300_000)
-            return ((try? SQLiteStore(path: storePath).statistics().events) ?? 0) >= 8
+            try? await Task.sleep(for: .milliseconds(300))
+            stored = ((try? SQLiteStore(path: storePath, readOnly: true).statistics().events) ?? 0) >= 8
         }
         #expect(stored, "both calls stored")
         kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
+        await TestSupport.exit(of: daemon)
         #expect(daemon.terminationReason == .exit && daemon.terminationStatus == 0)
 
         let store = try SQLiteStore(path: storePath)

@@ -112,19 +112,28 @@ enum TestSupport {
     }
 
     /// Runs one `callwarden` command (e.g. `blocks add ...`) to its end; its exit status.
-    static func run(_ arguments: [String]) throws -> Int32 {
+    static func run(_ arguments: [String]) async throws -> Int32 {
         let process = try launch(arguments)
-        process.waitUntilExit()
+        await exit(of: process)
         return process.terminationStatus
     }
 
+    /// Waits for `process` to end. Suspends instead of blocking: Swift Testing runs tests on the
+    /// cooperative pool (2 threads on a 2-core machine), and a test that blocks a pool thread for
+    /// a minute (Foundation's `waitUntilExit`, `usleep` polling) stalls every other test's tasks
+    /// (an alert dispatcher under test then makes no attempt at all).
+    static func exit(of process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`; true when it became true. A bound on how
-    /// long to wait for a child process, not a timing assertion.
-    static func wait(upTo seconds: Double, for condition: () throws -> Bool) rethrows -> Bool {
+    /// long to wait for a child process, not a timing assertion. Suspends between polls (see
+    /// ``exit(of:)``).
+    static func wait(upTo seconds: Double, for condition: () throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return try condition()
     }

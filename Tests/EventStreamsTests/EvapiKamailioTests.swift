@@ -9,10 +9,10 @@ import Testing
     .timeLimit(.minutes(3)),
     .enabled(if: KamailioLab.isAvailable, "needs kamailio, kamailio-extra-modules, kamailio-json-modules and sip-tester (scripts/test installs them)"))
 struct EvapiKamailioTests {
-    @Test func theShippedConfigurationIsAcceptedByKamailio() throws {
+    @Test func theShippedConfigurationIsAcceptedByKamailio() async throws {
         let harness = try StreamHarness("kamailio-check")
         let lab = try KamailioLab(directory: harness.directory)
-        #expect(try lab.check(KamailioLab.packageRoot + "/Config/kamailio/kamailio-evapi.cfg") == 0)
+        #expect(try await lab.check(KamailioLab.packageRoot + "/Config/kamailio/kamailio-evapi.cfg") == 0)
     }
 
     @Test func sippCallsThroughKamailioAreStoredWithTheirSIPCallIDs() async throws {
@@ -20,7 +20,7 @@ struct EvapiKamailioTests {
         let lab = try KamailioLab(directory: harness.directory)
         defer { lab.stop() }
         let configuration = try lab.writeConfiguration()
-        #expect(try lab.check(configuration) == 0)
+        #expect(try await lab.check(configuration) == 0)
         try lab.startKamailio(configuration)
         try lab.startUAS()
         let client = EvapiClient(

@@ -52,9 +52,11 @@ final class KamailioLab: @unchecked Sendable {
     }
 
     /// `kamailio -c -f <path>`: the exit status.
-    func check(_ path: String) throws -> Int32 {
+    /// Suspends while it waits (at most 30 s), so that a slow check does not hold a thread of the
+    /// cooperative pool that the other tests' tasks need.
+    func check(_ path: String) async throws -> Int32 {
         let process = try launch(Self.kamailio, ["-c", "-f", path], keep: false)
-        Self.waitForExit(process)
+        for _ in 0..<1_500 where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? -1 : process.terminationStatus
     }
 
