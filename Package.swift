@@ -12,6 +12,7 @@
 //                    SIPIngest → PacketDecoding → CallModel
 //                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
 //                    Incidents → CallModel
+//                    MetricsExposition (no dependencies: the port every module offers its counters through)
 //
 // Core modules import no NIO, GRDB, HTTP or networking; `.ci/check-imports` enforces it.
 import PackageDescription
@@ -64,6 +65,9 @@ let package = Package(
     targets: [
         // MARK: - Core (pure: no I/O, no NIO, no GRDB, no HTTP)
         .target(name: "CallModel", swiftSettings: swiftSettings),
+        // Counters for GET /metrics: the MetricsSource port, the registry and the Prometheus text
+        // format. Below everything, so every module can offer its counters.
+        .target(name: "MetricsExposition", swiftSettings: swiftSettings),
         .target(name: "CDRParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "HarassmentDetection", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "SIPParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
@@ -114,7 +118,10 @@ let package = Package(
         ),
         .target(
             name: "DecisionService",
-            dependencies: ["CallModel", "CallPipeline", hummingbird, httpTypes, nioCore, nioPosix, logging, serviceLifecycle],
+            dependencies: [
+                "CallModel", "CallPipeline", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
+                serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -167,6 +174,7 @@ let package = Package(
 
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
@@ -254,7 +262,8 @@ let package = Package(
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "CallPipeline", "CallModel", hummingbird, httpTypes, nioCore, nioPosix, logging, serviceLifecycle,
+                "DecisionService", "CallPipeline", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
