@@ -12,6 +12,7 @@
 //                    SIPIngest → PacketDecoding → CallModel
 //                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
 //                    Incidents → CallModel
+//                    MetricsExposition (no dependencies: the port every module offers its counters through)
 //
 // Core modules import no NIO, GRDB, HTTP or networking; `.ci/check-imports` enforces it.
 import PackageDescription
@@ -64,6 +65,9 @@ let package = Package(
     targets: [
         // MARK: - Core (pure: no I/O, no NIO, no GRDB, no HTTP)
         .target(name: "CallModel", swiftSettings: swiftSettings),
+        // Counters for GET /metrics: the MetricsSource port, the registry and the Prometheus text
+        // format. Below everything, so every module can offer its counters.
+        .target(name: "MetricsExposition", swiftSettings: swiftSettings),
         .target(name: "CDRParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "HarassmentDetection", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "SIPParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
@@ -73,21 +77,21 @@ let package = Package(
         .target(name: "RuleMatching", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(
             name: "CallPipeline",
-            dependencies: ["CallModel", "CDRParsing", "HarassmentDetection"],
+            dependencies: ["CallModel", "CDRParsing", "HarassmentDetection", "MetricsExposition"],
             swiftSettings: swiftSettings
         ),
         .target(name: "Incidents", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "PacketDecoding", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         // Joins the packet path to the dialog tracker: SIPPayload → SIPTransportInfo → parse → dialogs → CallEvents.
         .target(
-            name: "SIPIngest", dependencies: ["CallModel", "PacketDecoding", "SIPParsing", "SIPDialogs"],
+            name: "SIPIngest", dependencies: ["CallModel", "PacketDecoding", "SIPParsing", "SIPDialogs", "MetricsExposition"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Adapters (I/O)
         .target(
             name: "CDRIngest",
-            dependencies: ["CallModel", "CDRParsing", "CallPipeline", logging, serviceLifecycle],
+            dependencies: ["CallModel", "CDRParsing", "CallPipeline", "MetricsExposition", logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -98,7 +102,8 @@ let package = Package(
         .target(
             name: "AlertDelivery",
             dependencies: [
-                "CallModel", "Incidents", asyncHTTPClient, crypto, nioCore, nioHTTP1, logging, serviceLifecycle,
+                "CallModel", "Incidents", "MetricsExposition", asyncHTTPClient, crypto, nioCore, nioHTTP1, logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,7 +119,10 @@ let package = Package(
         ),
         .target(
             name: "DecisionService",
-            dependencies: ["CallModel", "CallPipeline", hummingbird, httpTypes, nioCore, nioPosix, logging, serviceLifecycle],
+            dependencies: [
+                "CallModel", "CallPipeline", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
+                serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -126,14 +134,17 @@ let package = Package(
         ),
         .target(
             name: "EventStreams",
-            dependencies: ["CallModel", "CDRParsing", "CallPipeline", nioCore, nioPosix, logging, serviceLifecycle],
+            dependencies: [
+                "CallModel", "CDRParsing", "CallPipeline", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         // Capture files for replay, live capture and HEP listeners as pushed sources of the ingest loop.
         .target(
             name: "CaptureIngest",
             dependencies: [
-                "CallModel", "CallPipeline", "PacketCapture", "PacketDecoding", "SIPIngest", logging, serviceLifecycle,
+                "CallModel", "CallPipeline", "PacketCapture", "PacketDecoding", "SIPIngest", "MetricsExposition", logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,7 +156,7 @@ let package = Package(
                 "CallModel", "CDRParsing", "HarassmentDetection", "CallPipeline", "CDRIngest", "SQLiteStore",
                 "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "CaptureIngest", "SIPIngest", "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -167,6 +178,7 @@ let package = Package(
 
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
@@ -188,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "CDRIngestTests",
             dependencies: [
-                "CDRIngest", "CallPipeline", "CallModel", "CDRParsing", "HarassmentDetection",
+                "CDRIngest", "CallPipeline", "CallModel", "CDRParsing", "HarassmentDetection", "MetricsExposition",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
@@ -203,8 +215,8 @@ let package = Package(
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [
-                "AlertDelivery", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", hummingbird, httpTypes, nioCore,
-                nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
+                "AlertDelivery", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", "MetricsExposition", hummingbird,
+                httpTypes, nioCore, nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -254,7 +266,8 @@ let package = Package(
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "CallPipeline", "CallModel", hummingbird, httpTypes, nioCore, nioPosix, logging, serviceLifecycle,
+                "DecisionService", "CallPipeline", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -270,7 +283,7 @@ let package = Package(
             name: "EventStreamsTests",
             dependencies: [
                 "EventStreams", "SQLiteStore", "CDRIngest", "CallPipeline", "CallModel", "CDRParsing",
-                "HarassmentDetection", nioCore, nioPosix, logging,
+                "HarassmentDetection", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -279,7 +292,7 @@ let package = Package(
             name: "CaptureIngestTests",
             dependencies: [
                 "CaptureIngest", "SIPIngest", "PacketCapture", "PacketDecoding", "CallPipeline", "CallModel",
-                "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -289,7 +302,7 @@ let package = Package(
                 "CallwardenApp", "CallPipeline", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
                 "CaptureIngest", "SIPIngest", "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", logging, hummingbird, httpTypes, nioCore,
+                "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
             ],
             swiftSettings: swiftSettings
         ),

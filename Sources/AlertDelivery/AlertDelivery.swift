@@ -6,5 +6,7 @@
 /// confirmed it, so a receiver that is down gets everything once it is back and a restart of
 /// Callwarden loses nothing.
 ///
-/// Allowed imports: CallModel, Incidents, AsyncHTTPClient, Crypto, NIOCore, Logging,
+/// ``AlertDeliveryCounters`` counts deliveries, refusals and the backlog per sink for `/metrics`.
+///
+/// Allowed imports: CallModel, Incidents, MetricsExposition, AsyncHTTPClient, Crypto, NIOCore, Logging,
 /// ServiceLifecycle, Foundation (JSON encoding and base64 only).

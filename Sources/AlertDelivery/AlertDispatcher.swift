@@ -1,6 +1,7 @@
 import CallModel
 package import Incidents
 package import Logging
+package import MetricsExposition
 import ServiceLifecycle
 import Synchronization
 
@@ -12,6 +13,10 @@ import Synchronization
 /// definite refusal mark it with the error and count it. Idle sinks look again every
 /// ``pollInterval``; sinks with a ``AlertSink/resendInterval`` re-send the active alerts.
 ///
+/// Each round also records how many alerts wait for the sink (``AlertDeliveryCounters``, for
+/// `/metrics`): from the round's own read when it saw them all, else from a count in the store at
+/// most once per ``pendingCountInterval``.
+///
 /// Delivery is at least once: an answer lost after the receiver acted makes the alert go again,
 /// with the same idempotency key. Deliberately not handled: a wake-up from the committing
 /// transaction (the poll interval bounds the delay) and per-sink concurrency (one request at a time).
@@ -22,6 +27,8 @@ package struct AlertDispatcher: Service {
     package var pollInterval: Duration
     package var logger: Logger
     package let counters: AlertDeliveryCounters
+    /// The shortest time between two counts of a sink's backlog in the store.
+    package var pendingCountInterval: Duration = .seconds(1)
 
     package init(
         outbox: any AlertOutbox, sinks: [any AlertSink], retry: RetrySchedule = RetrySchedule(),
@@ -33,6 +40,7 @@ package struct AlertDispatcher: Service {
         self.pollInterval = pollInterval
         self.logger = logger
         self.counters = counters
+        counters.register(sinks: sinks.map(\.name))
     }
 
     /// Runs until cancelled or a graceful shutdown; what is in flight is finished or left undelivered.
@@ -48,9 +56,10 @@ package struct AlertDispatcher: Service {
 
     private func runLoop(for sink: any AlertSink) async {
         var lastResend: ContinuousClock.Instant?
+        var lastPendingCount: ContinuousClock.Instant?
         var random = SystemRandomNumberGenerator()
         while !Task.isCancelled {
-            let busy = await step(sink, lastResend: &lastResend, random: &random)
+            let busy = await step(sink, lastResend: &lastResend, lastPendingCount: &lastPendingCount, random: &random)
             if busy { continue }
             do {
                 try await Task.sleep(for: pollInterval)
@@ -62,16 +71,19 @@ package struct AlertDispatcher: Service {
 
     /// One round for one sink; true when it delivered something (look again at once).
     func step(
-        _ sink: any AlertSink, lastResend: inout ContinuousClock.Instant?, random: inout some RandomNumberGenerator
+        _ sink: any AlertSink, lastResend: inout ContinuousClock.Instant?, lastPendingCount: inout ContinuousClock.Instant?,
+        random: inout some RandomNumberGenerator
     ) async -> Bool {
         let now = ProcessingClock.now()
         let pending: [PendingAlert]
+        let limit = max(1, sink.batchSize)
         do {
-            pending = try outbox.pendingAlerts(forSink: sink.name, dueAt: now, limit: max(1, sink.batchSize))
+            pending = try outbox.pendingAlerts(forSink: sink.name, dueAt: now, limit: limit)
         } catch {
             logger.error("alert outbox unreadable", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
             return false
         }
+        recordBacklog(of: sink, read: pending.count, limit: limit, now: now, lastCount: &lastPendingCount)
         let due = pending.prefix { $0.nextAttemptAt.map { $0 <= now } ?? true }
         if !due.isEmpty {
             await deliver(Array(due), to: sink, random: &random)
@@ -85,6 +97,23 @@ package struct AlertDispatcher: Service {
             }
         }
         return false
+    }
+
+    /// Sets the sink's pending gauge: the read is the whole backlog when it came back short of its
+    /// limit; otherwise the store counts it (at most once per ``pendingCountInterval``).
+    private func recordBacklog(
+        of sink: any AlertSink, read: Int, limit: Int, now: Timestamp, lastCount: inout ContinuousClock.Instant?
+    ) {
+        if read < limit {
+            counters.setPending(read, sink: sink.name)
+            return
+        }
+        let clock = ContinuousClock()
+        if let last = lastCount, last.duration(to: clock.now) < pendingCountInterval { return }
+        lastCount = clock.now
+        if let count = try? outbox.pendingAlertCount(forSink: sink.name, at: now) {
+            counters.setPending(count, sink: sink.name)
+        }
     }
 
     private func deliver(_ batch: [PendingAlert], to sink: any AlertSink, random: inout some RandomNumberGenerator) async {
@@ -149,25 +178,72 @@ package struct AlertDispatcher: Service {
     }
 }
 
-/// Delivery counts per sink since start, for tests, logs and metrics.
-package final class AlertDeliveryCounters: Sendable {
+/// Delivery counts per sink since start, for tests, logs and `/metrics` (a
+/// ``MetricsExposition/MetricsSource``: `callwarden_alerts_*` labelled `sink`). Updated by the
+/// dispatcher under a lock of their own, once per delivery (never on the call path).
+package final class AlertDeliveryCounters: MetricsSource {
     package struct Counts: Hashable, Sendable {
+        /// Alerts marked done for the sink: confirmed by its receiver, or refused for good.
         package var delivered = 0
         package var failedAttempts = 0
+        /// Alerts the receiver refused for good (400, 413, 422); also counted in ``delivered``.
         package var rejected = 0
         package var resent = 0
+        /// Alerts waiting for the sink at its last round (a gauge).
+        package var pending = 0
     }
 
-    private let counts = Mutex<[String: Counts]>([:])
+    /// Counts by sink, and the sinks in the order first seen (so the exposition is stable).
+    private let state = Mutex<(counts: [String: Counts], order: [String])>(([:], []))
 
     package init() {}
 
+    /// Makes `sinks` known, so that they are exported (at 0) before anything happens to them.
+    package func register(sinks: [String]) {
+        for sink in sinks { update(sink) { _ in } }
+    }
+
     package func count(_ field: WritableKeyPath<Counts, Int> & Sendable, sink: String, by amount: Int = 1) {
-        counts.withLock { $0[sink, default: Counts()][keyPath: field] += amount }
+        update(sink) { $0[keyPath: field] += amount }
+    }
+
+    /// Sets how many alerts wait for `sink`.
+    package func setPending(_ pending: Int, sink: String) {
+        update(sink) { $0.pending = pending }
+    }
+
+    private func update(_ sink: String, _ change: (inout Counts) -> Void) {
+        state.withLock { state in
+            if state.counts[sink] == nil { state.order.append(sink) }
+            change(&state.counts[sink, default: Counts()])
+        }
+    }
+
+    package func collectMetrics(into collector: inout MetricsCollector) {
+        let (all, sinks) = state.withLock { ($0.counts, $0.order) }
+        for sink in sinks {
+            let counts = all[sink] ?? Counts()
+            collector.counter(
+                "callwarden_alerts_delivered_total",
+                help: "Alerts done for a sink: confirmed by its receiver, or refused for good (see refused).",
+                labels: ["sink": sink], value: counts.delivered)
+            collector.counter(
+                "callwarden_alerts_refused_total", help: "Alerts a sink's receiver refused for good (400, 413, 422); not retried.",
+                labels: ["sink": sink], value: counts.rejected)
+            collector.counter(
+                "callwarden_alert_delivery_failures_total", help: "Failed delivery attempts, retried with backoff.",
+                labels: ["sink": sink], value: counts.failedAttempts)
+            collector.counter(
+                "callwarden_alerts_resent_total", help: "Active alerts re-sent (Alertmanager).", labels: ["sink": sink],
+                value: counts.resent)
+            collector.gauge(
+                "callwarden_alerts_pending", help: "Outbox alerts the sink has not delivered yet (within the last week).",
+                labels: ["sink": sink], value: counts.pending)
+        }
     }
 
     /// The counts of one sink.
     package func counts(for sink: String) -> Counts {
-        counts.withLock { $0[sink] ?? Counts() }
+        state.withLock { $0.counts[sink] ?? Counts() }
     }
 }

@@ -5,4 +5,6 @@
 /// (``CDRTailService``). The file on disk is the queue in front of this stage: nothing is dropped
 /// when the store is slow, the tail simply lags and catches up.
 ///
-/// Allowed imports: CallModel, CDRParsing, CallPipeline, Logging, ServiceLifecycle, Glibc.
+/// ``IngestLoopMetrics`` counts what the loop committed, for `/metrics`.
+///
+/// Allowed imports: CallModel, CDRParsing, CallPipeline, MetricsExposition, Logging, ServiceLifecycle, Glibc.

@@ -30,8 +30,8 @@ package struct CDRFileConfiguration: Sendable, Hashable {
 /// ``maximumLinesPerStep`` lines per file or events per pushed source. A failed commit is retried with backoff (the batch is kept, the checkpoint has not moved,
 /// and the file keeps what comes next) until it succeeds or the service is cancelled.
 package struct CDRTailService: ServiceLifecycle.Service {
-    package var files: [CDRFileConfiguration]
-    package var pushedSources: [any PushedEventSource]
+    package let files: [CDRFileConfiguration]
+    package let pushedSources: [any PushedEventSource]
     package var decoderConfiguration: CDRDecoderConfiguration
     package var store: any EventStore
     /// Builds the processor, warmed up from the store; called once at the start of `run()`.
@@ -41,6 +41,8 @@ package struct CDRTailService: ServiceLifecycle.Service {
     package var pollInterval: Duration
     package var maximumLinesPerStep: Int
     package var logger: Logger
+    /// What the loop counts, for `/metrics` (made here from ``files`` and ``pushedSources``).
+    package let metrics: IngestLoopMetrics
 
     package init(
         files: [CDRFileConfiguration], pushedSources: [any PushedEventSource] = [],
@@ -58,6 +60,7 @@ package struct CDRTailService: ServiceLifecycle.Service {
         self.pollInterval = pollInterval
         self.maximumLinesPerStep = maximumLinesPerStep
         self.logger = logger
+        self.metrics = IngestLoopMetrics(files: files.map(\.path), pushedSources: pushedSources.map(\.name))
     }
 
     package func run() async throws {
@@ -73,7 +76,7 @@ package struct CDRTailService: ServiceLifecycle.Service {
         var drained: [CallEvent] = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var progressed = false
-            for source in sources {
+            for (index, source) in sources.enumerated() {
                 var batch = IngestBatch()
                 let lines = source.step(
                     maximumLines: maximumLinesPerStep, processor: &processor, batch: &batch, logger: logger)
@@ -81,9 +84,11 @@ package struct CDRTailService: ServiceLifecycle.Service {
                 progressed = true
                 batch.checkpoints = [source.tailer.checkpoint(at: WallClock.now())]
                 guard try await commit(batch) else { return }
+                metrics.countCommitted(file: index, lines: lines, malformed: batch.malformedCount, events: batch.events.count)
                 if !batch.detections.isEmpty { onCommitted(batch.detections) }
             }
             guard let drainedAny = try await drainPushedSources(processor: &processor, scratch: &drained) else { return }
+            metrics.roundFinished(atMicroseconds: WallClock.now().microsecondsSinceEpoch)
             if !progressed && !drainedAny {
                 // Shutdown ends the wait at once rather than after a whole poll interval.
                 let interval = pollInterval
@@ -103,13 +108,14 @@ package struct CDRTailService: ServiceLifecycle.Service {
     /// before a commit succeeded, else whether anything was drained.
     private func drainPushedSources(processor: inout CallEventProcessor, scratch: inout [CallEvent]) async throws -> Bool? {
         var drainedAny = false
-        for source in pushedSources {
+        for (index, source) in pushedSources.enumerated() {
             scratch.removeAll(keepingCapacity: true)
             guard source.drain(into: &scratch, maximum: maximumLinesPerStep) > 0 else { continue }
             drainedAny = true
             var batch = IngestBatch()
             for event in scratch { processor.process(event, into: &batch) }
             guard try await commit(batch, pushed: true) else { return nil }
+            metrics.countCommitted(pushedSource: index, events: scratch.count)
             source.didCommit(scratch.count)
             if !batch.detections.isEmpty { onCommitted(batch.detections) }
         }
@@ -124,6 +130,7 @@ package struct CDRTailService: ServiceLifecycle.Service {
                 if pushed { try store.commitPushed(batch) } else { try store.commit(batch) }
                 return true
             } catch {
+                metrics.countCommitFailure()
                 logger.error("store commit failed; retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
                 if Task.isCancelled { return false }
                 try? await Task.sleep(for: delay)

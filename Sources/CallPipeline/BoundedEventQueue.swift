@@ -59,6 +59,10 @@ package final class BoundedEventQueue: PushedEventSource, @unchecked Sendable {
     /// Events taken into the queue, since creation.
     package var acceptedCount: Int { accepted.load(ordering: .relaxed) }
 
+    /// Positions handed to producers and to the consumer so far (their difference is the depth).
+    var enqueueCount: Int { enqueuePosition.load(ordering: .relaxed) }
+    var dequeueCount: Int { dequeuePosition.load(ordering: .relaxed) }
+
     /// Enqueues `event`; false (and counted) when the queue is full.
     package func offer(_ event: CallEvent) -> Bool {
         var position = enqueuePosition.load(ordering: .relaxed)

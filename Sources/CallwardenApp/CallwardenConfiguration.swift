@@ -23,6 +23,7 @@ import Yams
 /// - `capture`, `hep`, `sip`: SIP from the wire, see ``CaptureSettings``, ``HEPSettings`` and
 ///   ``SIPSettings`` (absent `capture`/`hep`: no capture, no listener).
 /// - `incidents.*`, `alerts.*`, `recordings.*`: see ``IncidentSettings``.
+/// - `metrics.http`: a listener of its own for `GET /metrics`, see ``MetricsSettings``.
 /// - `logging.level` [`info`].
 package struct CallwardenConfiguration: Sendable {
     package var storePath: String
@@ -42,6 +43,8 @@ package struct CallwardenConfiguration: Sendable {
     package var sip = SIPSettings()
     /// Incidents, alert sinks, recording directories and the incident API.
     package var incidents = IncidentSettings()
+    /// Where `/metrics` is served besides the decision service.
+    package var metrics = MetricsSettings()
 
     /// The configuration every default describes (no CDR files).
     package static var defaults: CallwardenConfiguration {
@@ -145,6 +148,7 @@ package struct CallwardenConfiguration: Sendable {
         configuration.hep = HEPSettings.read(root.section("hep"))
         configuration.sip = SIPSettings.read(root.section("sip"))
         configuration.incidents = IncidentSettings.read(root, resolve: resolve)
+        configuration.metrics = MetricsSettings.read(root)
         return configuration
     }
 

@@ -6,6 +6,8 @@ import Evidence
 import Hummingbird
 import IncidentAPI
 package import Logging
+import DecisionService
+import MetricsExposition
 import ServiceLifecycle
 import RuleMatching
 import UnixSignals
@@ -20,14 +22,15 @@ import SQLiteStore
 /// in use stops start-up) → CDR tail (resumes from committed checkpoints) → event streams, decision
 /// transports and SIP sources, all handing their events to the tail as pushed sources → the alert
 /// dispatcher (drains the incident outbox into the sinks), the recording watcher and the incident
-/// API when configured → `READY=1`.
+/// API when configured, and the metrics listener (`metrics.http`) → `READY=1`. Every part that counts
+/// is registered in one ``MetricsExposition/MetricsRegistry``, which `GET /metrics` renders.
 /// Shutdown (SIGTERM/SIGINT): `STOPPING=1`; services stop in reverse order: the capture threads, the
 /// decision transports and the event streams first (listeners stop accepting and reading, wait for
 /// the tail to commit and acknowledge what they had read, and close; clients log off), then the
 /// rules refresher, then the tail finishes its current step (its commit is atomic, so whatever it
 /// had read is either stored with its checkpoint or read again next time) and drains the pushed
 /// sources once more; the alert dispatcher stops after it (what it has not delivered stays in the
-/// outbox for the next start); the store closes last.
+/// outbox for the next start), then the metrics listener; the store closes last.
 package struct Daemon {
     package var configuration: CallwardenConfiguration
     package var logger: Logger
@@ -49,8 +52,10 @@ package struct Daemon {
             store: store, timeZone: configuration.timeZone, logger: logger, now: { WallClock.now() })
         logger.info("rules compiled", metadata: ["rules.count": "\(rules.publisher.current.statistics.rules)"])
         let streams = EventStreamServices(configuration: configuration, logger: logger)
+        let registry = MetricsRegistry()
         let decisions = DecisionServices(
-            configuration: configuration, decider: PublishedRuleDecider(publisher: rules.publisher), logger: logger)
+            configuration: configuration, decider: PublishedRuleDecider(publisher: rules.publisher), registry: registry,
+            logger: logger)
         var pollInterval = configuration.pollInterval
         if !streams.services.isEmpty { pollInterval = min(pollInterval, EventStreamServices.pollIntervalWithStreams) }
         let sipSources = try SIPSources(configuration: configuration, logger: logger)
@@ -78,10 +83,23 @@ package struct Daemon {
         // watcher and the incident API.
         var incidentServices: (first: [any Service], rest: [any Service]) = ([], [])
         let sinks = configuration.makeAlertSinks(logger: logger)
+        let alertCounters = AlertDeliveryCounters()
         if !sinks.isEmpty {
             incidentServices.first.append(AlertDispatcher(
                 outbox: store, sinks: sinks, retry: configuration.incidents.retry,
-                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), logger: logger))
+                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), logger: logger,
+                counters: alertCounters))
+        }
+        registry.register(tail.metrics)
+        registry.register(decisions.metricsSources + streams.metricsSources + sipSources.metricsSources)
+        if !sinks.isEmpty { registry.register(alertCounters) }
+        var metricsServices: [any Service] = []
+        if let listen = configuration.metrics.http {
+            metricsServices.append(MetricsHTTPServer.application(
+                host: listen.host, port: listen.port, registry: registry, logger: logger,
+                onServerRunning: { channel in
+                    logger.info("metrics listening", metadata: ["http.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                }))
         }
         if !configuration.incidents.recordingDirectories.isEmpty {
             incidentServices.rest.append(RecordingWatcher(
@@ -98,9 +116,9 @@ package struct Daemon {
             configuration: ServiceGroupConfiguration(
                 // Shut down in reverse order: SIP capture, decision transports and streams first, then
                 // the incident API and recording watcher, the rules refresher, the tail (and its final
-                // drain), and the alert dispatcher last.
-                services: (incidentServices.first + [tail, rules] + incidentServices.rest + streams.services
-                    + decisions.services + sipSources.services).map { .init(service: $0) },
+                // drain), the alert dispatcher, and the metrics listener last.
+                services: (metricsServices + incidentServices.first + [tail, rules] + incidentServices.rest
+                    + streams.services + decisions.services + sipSources.services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             ))

@@ -2,6 +2,7 @@ import CallPipeline
 import EventStreams
 import Logging
 import CallModel
+import MetricsExposition
 import ServiceLifecycle
 
 /// The listeners and clients the `push:`, `ami:`, `esl:` and `evapi:` sections ask for, built for
@@ -11,6 +12,8 @@ import ServiceLifecycle
 struct EventStreamServices {
     var sources: [any PushedEventSource] = []
     var services: [any Service] = []
+    /// For `/metrics`: each listener (its queue and open connections) and each client's queue.
+    var metricsSources: [any MetricsSource] = []
 
     /// The ingest loop's longest sleep while streams are configured: pushed events wait at most
     /// this long for the loop (and a push sender for its `OK`) when the loop was idle.
@@ -24,6 +27,7 @@ struct EventStreamServices {
                 configuration: listenerConfiguration, decoderConfiguration: decoder, logger: logger)
             sources.append(listener.queue)
             services.append(listener)
+            metricsSources.append(listener)
         }
         if let ami = settings.ami {
             let client = AMIClient(
@@ -31,16 +35,19 @@ struct EventStreamServices {
                 decoderConfiguration: decoder, logger: logger)
             sources.append(client.queue)
             services.append(client)
+            metricsSources.append(client.queue)
         }
         if let esl = settings.esl {
             let client = ESLClient(configuration: esl.client, password: esl.password, decoderConfiguration: decoder, logger: logger)
             sources.append(client.queue)
             services.append(client)
+            metricsSources.append(client.queue)
         }
         if let evapi = settings.evapi {
             let client = EvapiClient(configuration: evapi, decoderConfiguration: decoder, logger: logger)
             sources.append(client.queue)
             services.append(client)
+            metricsSources.append(client.queue)
         }
     }
 }

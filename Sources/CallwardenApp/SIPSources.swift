@@ -1,6 +1,7 @@
 import CaptureIngest
 package import CallPipeline
 package import Logging
+package import MetricsExposition
 import PacketCapture
 import PacketDecoding
 package import ServiceLifecycle
@@ -11,6 +12,8 @@ package import ServiceLifecycle
 package struct SIPSources {
     package var pushedSources: [any PushedEventSource] = []
     package var services: [any Service] = []
+    /// For `/metrics`: each source's pipeline counters and each capture thread's counters.
+    package var metricsSources: [any MetricsSource] = []
 
     /// Opens everything configured. Capture needs CAP_NET_RAW; the error says so.
     /// - Throws: ``ConfigurationError`` naming the section when an interface, filter or port cannot be used.
@@ -27,6 +30,7 @@ package struct SIPSources {
             let source = SIPCaptureSource(name: "sip:capture", input: .frames(live.frames), configuration: ingest)
             pushedSources.append(source)
             services.append(SIPCaptureService(source: source, threads: [live], logger: logger))
+            metricsSources += [source, live]
             logger.info(
                 "SIP capture configured",
                 metadata: ["capture.interface": "\(capture.interface)", "capture.filter": "\(live.filter)", "capture.link": "\(live.linkType)"])
@@ -51,6 +55,8 @@ package struct SIPSources {
             let source = SIPCaptureSource(name: "sip:hep", input: .payloads(queues), configuration: ingest)
             pushedSources.append(source)
             services.append(SIPCaptureService(source: source, threads: threads, logger: logger))
+            metricsSources.append(source)
+            metricsSources += threads.map { $0 as any MetricsSource }
             logger.info(
                 "HEP listener configured",
                 metadata: ["hep.address": "\(hep.address)", "hep.port": "\(hep.port)", "hep.transport": "\(hep.transport.rawValue)"])

@@ -1,4 +1,5 @@
 package import Logging
+import MetricsExposition
 import SIPIngest
 import ServiceLifecycle
 import CallModel
@@ -11,7 +12,8 @@ import Glibc
 /// them, writes at most one warning per ``logInterval`` about what was dropped since the last one
 /// (malformed packets and SIP messages by reason, queue drops; never their content), and on
 /// graceful shutdown stops the threads, so the ingest loop's last drain finds everything they
-/// queued. The ingest loop, not this service, drains the source.
+/// queued, and logs the source's and threads' metric series once. The ingest loop, not this
+/// service, drains the source; the daemon registers the source and threads for `/metrics`.
 ///
 /// A thread that fails to start ends `run()` with its error (the service group then stops the
 /// daemon: a configured capture that cannot run is not silently skipped).
@@ -45,10 +47,12 @@ package struct SIPCaptureService: Service {
             }
         }
         for thread in threads { thread.stop() }
+        // The same series `/metrics` shows, as they stand at the end (the source's last drain comes later).
+        var collector = MetricsCollector()
+        source.collectMetrics(into: &collector)
+        for thread in threads { thread.collectMetrics(into: &collector) }
         var metadata: Logger.Metadata = ["sip.source": "\(source.name)"]
-        for (name, value) in source.counters.namedValues + threads.flatMap(\.exportedCounters) {
-            metadata[name] = "\(value)"
-        }
+        for (series, value) in collector.compactSeries { metadata[series] = "\(PrometheusTextFormat.format(value))" }
         logger.info("SIP capture stopped", metadata: metadata)
     }
 

@@ -1,5 +1,6 @@
 package import CallModel
 import CallPipeline
+package import MetricsExposition
 import PacketCapture
 import PacketDecoding
 package import SIPIngest
@@ -21,10 +22,13 @@ import Synchronization
 /// traffic stops; the capture's own clock is never compared with the local one.
 ///
 /// Concurrency: the pipeline lives in a `Mutex` taken once per drain (not per event); the ingest
-/// loop is its only regular user, the service reads ``counters`` once per log interval.
+/// loop is its only regular user, the service reads ``counters`` once per log interval. At the end
+/// of a drain that took input or moved time on, a copy of the counters is published under a lock
+/// of its own, which is what a metrics scrape reads (``collectMetrics(into:)``): a scrape never
+/// waits for a drain.
 /// Deliberately not handled: acknowledging anything (capture cannot ask for a resend, so
 /// ``didCommit(_:)`` does nothing, and events drained but not committed when the process dies are lost).
-package final class SIPCaptureSource: PushedEventSource {
+package final class SIPCaptureSource: PushedEventSource, MetricsSource {
     private struct State {
         var pipeline: SIPIngestPipeline
         var pending: [CallEvent] = []
@@ -40,6 +44,8 @@ package final class SIPCaptureSource: PushedEventSource {
     package let maximumInputsPerDrain: Int
     package let idleSweepInterval: Duration
     private let state: Mutex<State>
+    /// The counters as of the end of the last drain that changed them.
+    private let published = Mutex(SIPIngestCounters())
 
     /// - Parameters:
     ///   - name: for logs and counters (`sip:capture`, `sip:hep`).
@@ -69,6 +75,7 @@ package final class SIPCaptureSource: PushedEventSource {
                 taken += 1
             }
             let now = clock.now
+            var changed = taken > 0
             if taken > 0 {
                 state.lastInput = now
             } else if let lastInput = state.lastInput, let captureTime = state.pipeline.latestCaptureTime,
@@ -79,9 +86,19 @@ package final class SIPCaptureSource: PushedEventSource {
                 let micros = idle.components.seconds * 1_000_000 + idle.components.attoseconds / 1_000_000_000_000
                 state.pipeline.advance(to: captureTime + TimeSpan(microseconds: micros), into: &state.pending)
                 state.lastInput = now
+                changed = true
+            }
+            if changed {
+                let snapshot = state.pipeline.counters
+                published.withLock { $0 = snapshot }
             }
             return Self.handOut(&state, into: &events, maximum: maximum)
         }
+    }
+
+    /// The pipeline's counters as of the last drain, labelled `source` with ``name``.
+    package func collectMetrics(into collector: inout MetricsCollector) {
+        published.withLock { $0 }.collectMetrics(into: &collector, source: name)
     }
 
     private static func takeOne(from input: SIPCaptureInput, into state: inout State) -> Bool {

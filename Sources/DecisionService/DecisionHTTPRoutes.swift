@@ -1,5 +1,6 @@
 package import Hummingbird
 import HTTPTypes
+package import MetricsExposition
 import NIOCore
 
 /// The decision service's HTTP routes:
@@ -7,15 +8,17 @@ import NIOCore
 /// - `GET /v1/decision?caller=...&callee=...&callid=...[&pai=...&name=...&restricted=1]`
 /// - `POST /v1/decision` with `{"caller":..,"callee":..,"callid":..}` (see ``DecisionRequestBody``)
 /// - `GET /healthz` → `200 ok`
-/// - `GET /metrics` → Prometheus text (``DecisionMetrics``)
+/// - `GET /metrics` → Prometheus text: every source of the daemon's ``MetricsExposition/MetricsRegistry``
+///   (``MetricsRoutes``), or only ``DecisionMetrics`` when no registry is given
 ///
 /// Answers `{"action","target","reason","rule","callid"}`; a bad request gets 400 (413 for an
 /// oversized body) with `{"error","parameter","message"}`. The decision itself is synchronous; the
 /// only await is reading a POST body. Deliberately not handled: authentication and TLS (bind to
 /// loopback or a management network), and logging per request.
 package enum DecisionHTTPRoutes {
-    /// The router with all routes, answering through `screener`.
-    package static func router(screener: CallScreener) -> Router<BasicRequestContext> {
+    /// The router with all routes, answering through `screener`; `/metrics` renders `metrics`
+    /// (nil: a registry of the screener's own ``DecisionMetrics``).
+    package static func router(screener: CallScreener, metrics: MetricsRegistry? = nil) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("v1/decision") { request, _ -> Response in
             screener.metrics.countRequest(.http)
@@ -34,12 +37,7 @@ package enum DecisionHTTPRoutes {
             }
             return answer(DecisionRequestBody.query(from: Array(body.readableBytesView)), screener: screener)
         }
-        router.get("healthz") { _, _ -> Response in
-            text(.ok, "ok\n", contentType: "text/plain; charset=utf-8")
-        }
-        router.get("metrics") { _, _ -> Response in
-            text(.ok, screener.metrics.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
-        }
+        MetricsRoutes.add(to: router, registry: metrics ?? MetricsRegistry([screener.metrics]))
         return router
     }
 
@@ -86,7 +84,7 @@ package enum DecisionHTTPRoutes {
         text(status, body, contentType: "application/json")
     }
 
-    private static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String) -> Response {
+    static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String) -> Response {
         Response(
             status: status, headers: [.contentType: contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))

@@ -1,5 +1,6 @@
 package import Hummingbird
 package import Logging
+package import MetricsExposition
 package import NIOCore
 
 /// Where the HTTP decision service listens.
@@ -21,16 +22,18 @@ package struct DecisionHTTPConfiguration: Hashable, Sendable {
 /// Deliberately not handled: TLS, HTTP/2 and request logging (Hummingbird's own logger stays at
 /// the level of the logger passed in; nothing here logs per request).
 package enum DecisionHTTPServer {
-    /// The application serving ``DecisionHTTPRoutes`` on `configuration`'s address.
+    /// The application serving ``DecisionHTTPRoutes`` on `configuration`'s address; `/metrics`
+    /// renders `metrics` (nil: the screener's ``DecisionMetrics`` only).
     /// `onServerRunning` is told the listening channel (its `localAddress` gives the port).
     package static func application(
         configuration: DecisionHTTPConfiguration,
         screener: CallScreener,
+        metrics: MetricsRegistry? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         Application(
-            router: DecisionHTTPRoutes.router(screener: screener),
+            router: DecisionHTTPRoutes.router(screener: screener, metrics: metrics),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "callwarden-decision"),

@@ -1,11 +1,13 @@
 package import CallModel
+package import MetricsExposition
 import Synchronization
 
-/// Counters of the decision transports, rendered as Prometheus text by ``prometheusText()``.
+/// Counters of the decision transports, a ``MetricsExposition/MetricsSource`` (`callwarden_decision_*`,
+/// `callwarden_agi_sessions_total`).
 ///
 /// Every counter is a relaxed atomic: counting takes no lock and never waits. Deliberately not
 /// handled: latency histograms (measure latency from outside, with wrk; see Benchmarks/).
-package final class DecisionMetrics: Sendable {
+package final class DecisionMetrics: MetricsSource {
     /// Which transport a request came in on.
     package enum Transport: String, Sendable, CaseIterable {
         case http, agi
@@ -31,10 +33,10 @@ package final class DecisionMetrics: Sendable {
         case overConnectionLimit = "over_connection_limit"
     }
 
-    private let requests = AtomicCounters(count: Transport.allCases.count)
-    private let badRequests = AtomicCounters(count: Transport.allCases.count)
-    private let actions = AtomicCounters(count: DecisionMetrics.actionNames.count)
-    private let agiOutcomes = AtomicCounters(count: AGIOutcome.allCases.count)
+    private let requests = AtomicCounterArray(count: Transport.allCases.count)
+    private let badRequests = AtomicCounterArray(count: Transport.allCases.count)
+    private let actions = AtomicCounterArray(count: DecisionMetrics.actionNames.count)
+    private let agiOutcomes = AtomicCounterArray(count: AGIOutcome.allCases.count)
     private let eventsDropped = Atomic<Int>(0)
 
     private static let actionNames = ["allow", "block", "redirect", "flag"]
@@ -84,35 +86,30 @@ package final class DecisionMetrics: Sendable {
         agiOutcomes.value(outcome.index)
     }
 
-    /// The counters in Prometheus text exposition format 0.0.4.
-    package func prometheusText() -> String {
-        var text = ""
-        text += "# HELP callwarden_decision_requests_total Decision requests received, by transport.\n"
-        text += "# TYPE callwarden_decision_requests_total counter\n"
+    package func collectMetrics(into collector: inout MetricsCollector) {
         for transport in Transport.allCases {
-            text += "callwarden_decision_requests_total{transport=\"\(transport.rawValue)\"} "
-            text += "\(requestCount(transport))\n"
+            collector.counter(
+                "callwarden_decision_requests_total", help: "Decision requests received, by transport.",
+                labels: ["transport": transport.rawValue], value: requestCount(transport))
         }
-        text += "# HELP callwarden_decision_bad_requests_total Requests refused as malformed, by transport.\n"
-        text += "# TYPE callwarden_decision_bad_requests_total counter\n"
         for transport in Transport.allCases {
-            text += "callwarden_decision_bad_requests_total{transport=\"\(transport.rawValue)\"} "
-            text += "\(badRequestCount(transport))\n"
+            collector.counter(
+                "callwarden_decision_bad_requests_total", help: "Requests refused as malformed, by transport.",
+                labels: ["transport": transport.rawValue], value: badRequestCount(transport))
         }
-        text += "# HELP callwarden_decisions_total Decisions made, by action.\n"
-        text += "# TYPE callwarden_decisions_total counter\n"
         for (index, name) in Self.actionNames.enumerated() {
-            text += "callwarden_decisions_total{action=\"\(name)\"} \(actions.value(index))\n"
+            collector.counter(
+                "callwarden_decisions_total", help: "Decisions made, by action.", labels: ["action": name],
+                value: actions.value(index))
         }
-        text += "# HELP callwarden_decision_events_dropped_total Call events dropped because the queue was full.\n"
-        text += "# TYPE callwarden_decision_events_dropped_total counter\n"
-        text += "callwarden_decision_events_dropped_total \(droppedEventCount)\n"
-        text += "# HELP callwarden_agi_sessions_total FastAGI sessions, by how they ended.\n"
-        text += "# TYPE callwarden_agi_sessions_total counter\n"
+        collector.counter(
+            "callwarden_decision_events_dropped_total", help: "Call events dropped because the queue was full.",
+            value: droppedEventCount)
         for outcome in AGIOutcome.allCases {
-            text += "callwarden_agi_sessions_total{outcome=\"\(outcome.rawValue)\"} \(agiSessionCount(outcome))\n"
+            collector.counter(
+                "callwarden_agi_sessions_total", help: "FastAGI sessions, by how they ended.",
+                labels: ["outcome": outcome.rawValue], value: agiSessionCount(outcome))
         }
-        return text
     }
 
     private static func index(of action: RuleAction) -> Int {

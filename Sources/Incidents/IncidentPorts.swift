@@ -25,6 +25,8 @@ package protocol AlertOutbox: Sendable {
     /// Alerts `sink` has not delivered (raised within the last week of `now`), oldest first, each
     /// with its failed attempts and when the next is due; the sink delivers them in order.
     func pendingAlerts(forSink sink: String, dueAt now: Timestamp, limit: Int) throws -> [PendingAlert]
+    /// How many alerts ``pendingAlerts(forSink:dueAt:limit:)`` would offer without a limit (due or not).
+    func pendingAlertCount(forSink sink: String, at now: Timestamp) throws -> Int
     /// Records that `sink` delivered the alert (its receiver confirmed); it is not offered again.
     func markDelivered(alertID: Int64, sink: String, at time: Timestamp) throws
     /// Records a failed attempt and when to try again.

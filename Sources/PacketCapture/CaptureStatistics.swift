@@ -1,4 +1,4 @@
-/// Counters of a live capture, as exported (`capture.received`, `capture.dropped.kernel`, ...).
+/// Counters of a live capture (exported by CaptureIngest as `callwarden_capture_*`).
 package struct CaptureStatistics: Sendable, Equatable {
     /// `pcap_stats` `ps_recv`: packets the filter passed (Linux: since the capture started).
     package var received: UInt64
@@ -17,14 +17,5 @@ package struct CaptureStatistics: Sendable, Equatable {
         self.droppedByInterface = droppedByInterface
         self.captured = captured
         self.droppedByQueue = droppedByQueue
-    }
-
-    /// The counters by their exported names.
-    package var counters: [(name: String, value: UInt64)] {
-        [
-            ("capture.received", received), ("capture.dropped.kernel", droppedByKernel),
-            ("capture.dropped.interface", droppedByInterface), ("capture.captured", captured),
-            ("capture.dropped.queue", droppedByQueue),
-        ]
     }
 }

@@ -35,17 +35,6 @@ final class HEPIntake: @unchecked Sendable {
 
     func dropCount(_ reason: PacketDropReason) -> UInt64 { drops.value(reason.rawValue) }
 
-    /// `hep.queued`, `hep.dropped.queue` and the non-zero `packets.dropped.*` counters.
-    var counters: [(name: String, value: UInt64)] {
-        var result: [(name: String, value: UInt64)] = [
-            ("hep.queued", payloads.acceptedCount), ("hep.dropped.queue", payloads.droppedCount),
-        ]
-        for reason in PacketDropReason.allCases where dropCount(reason) > 0 {
-            result.append((reason.counterName, dropCount(reason)))
-        }
-        return result
-    }
-
     private static func now() -> Timestamp {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)

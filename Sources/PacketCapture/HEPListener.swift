@@ -42,11 +42,6 @@ package final class HEPListener: @unchecked Sendable {
     /// Datagrams dropped for `reason`.
     package func dropCount(_ reason: PacketDropReason) -> UInt64 { runner.intake.dropCount(reason) }
 
-    /// Counters by exported name (`hep.datagrams`, `hep.dropped.queue`, `packets.dropped.*`), non-zero drops only.
-    package var counters: [(name: String, value: UInt64)] {
-        [("hep.datagrams", datagramsReceived)] + runner.intake.counters
-    }
-
     private func receiveLoop() {
         let capacity = 65_536
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)

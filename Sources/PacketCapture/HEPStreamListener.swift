@@ -43,10 +43,6 @@ package final class HEPStreamListener: @unchecked Sendable {
     /// Packets dropped for `reason`.
     package func dropCount(_ reason: PacketDropReason) -> UInt64 { runner.intake.dropCount(reason) }
 
-    package var counters: [(name: String, value: UInt64)] {
-        [("hep.tcp.accepted", acceptedConnections), ("hep.tcp.refused", refusedConnections)] + runner.intake.counters
-    }
-
     private func serve() {
         var connections: [Int32: [UInt8]] = [:]
         let capacity = 65_536

@@ -78,9 +78,13 @@ package enum PacketDropReason: Int, CaseIterable, Sendable {
     /// The HEP listener's auth key check failed (counted by the listener, not the decoder).
     case hepAuthKeyMismatch
 
-    /// A dotted counter name, e.g. `packets.dropped.fragment_overlap` (from the case name).
-    package var counterName: String {
-        var name = "packets.dropped."
+    /// A dotted counter name for logs, e.g. `packets.dropped.fragment_overlap`.
+    package var counterName: String { "packets.dropped." + reasonName }
+
+    /// The reason in snake case, e.g. `fragment_overlap` (from the case name): the `reason` label
+    /// of `callwarden_packets_dropped_total` and `callwarden_hep_dropped_total`.
+    package var reasonName: String {
+        var name = ""
         var previousWasUpper = true
         for character in String(describing: self) {
             if character.isUppercase && !previousWasUpper { name.append("_") }

@@ -3,9 +3,10 @@ package import SIPDialogs
 package import SIPParsing
 
 /// Everything one ``SIPIngestPipeline`` counted, as plain values (a snapshot the owner reads and
-/// exports). Every SIP payload ends in exactly one place: a parse drop by reason, or one of the
-/// tracker's message counters. Deliberately not handled: rates or histories (the exporter turns
-/// the cumulative values into rates), and resetting (make a new pipeline).
+/// exports with ``collectMetrics(into:source:)``). Every SIP payload ends in exactly one place: a
+/// parse drop by reason, or one of the tracker's message counters. Deliberately not handled: rates
+/// or histories (the scraper turns the cumulative values into rates), and resetting (make a new
+/// pipeline).
 package struct SIPIngestCounters: Sendable, Equatable {
     /// Frames, SIP payloads found in them, reassembly and drops by ``PacketDecoding/PacketDropReason``.
     package var packets = PacketDecoderCounters()
@@ -18,6 +19,17 @@ package struct SIPIngestCounters: Sendable, Equatable {
     /// Call events emitted.
     package var events: UInt64 = 0
     private var parseDrops = [UInt64](repeating: 0, count: SIPParseError.Code.allCases.count)
+
+    /// SIP messages that did not parse, by `SIPParseError.Code` in snake case (`message_too_long`),
+    /// then `missing_headers` (no Call-ID, CSeq or From); non-zero only.
+    package var sipMalformed: [(reason: String, count: UInt64)] {
+        var drops: [(reason: String, count: UInt64)] = []
+        for (index, code) in SIPParseError.Code.allCases.enumerated() where parseDrops[index] > 0 {
+            drops.append((code.rawValue.replacingDashes, parseDrops[index]))
+        }
+        if dialogs.missingHeaders > 0 { drops.append(("missing_headers", UInt64(dialogs.missingHeaders))) }
+        return drops
+    }
 
     package init() {}
 
@@ -41,37 +53,12 @@ package struct SIPIngestCounters: Sendable, Equatable {
         for (reason, count) in packets.nonZeroDrops where Self.isMalformed(reason) {
             drops.append((reason.counterName, count))
         }
-        for (index, code) in SIPParseError.Code.allCases.enumerated() where parseDrops[index] > 0 {
-            drops.append(("sip.dropped." + code.rawValue.replacingDashes, parseDrops[index]))
-        }
-        if dialogs.missingHeaders > 0 { drops.append(("sip.dropped.missing_headers", UInt64(dialogs.missingHeaders))) }
+        drops += sipMalformed.map { ("sip.dropped." + $0.reason, $0.count) }
         return drops
     }
 
     /// The sum of ``malformedDrops``.
     package var malformedTotal: UInt64 { malformedDrops.reduce(0) { $0 &+ $1.count } }
-
-    /// Every counter by its exported name (`sip.frames`, `sip.messages`, `sip.dialogs.evicted` …)
-    /// followed by the non-zero ``malformedDrops``.
-    package var namedValues: [(name: String, value: UInt64)] {
-        var values: [(name: String, value: UInt64)] = [
-            ("sip.frames", packets.frames),
-            ("sip.payloads", payloads),
-            ("sip.hep_packets", packets.hepPackets),
-            ("sip.messages", UInt64(dialogs.messages)),
-            ("sip.retransmissions", UInt64(dialogs.retransmissions)),
-            ("sip.copies_from_other_legs", UInt64(dialogs.copiesFromOtherLegs)),
-            ("sip.outside_calls", UInt64(dialogs.outsideCalls)),
-            ("sip.dialogs.started", UInt64(dialogs.dialogsStarted)),
-            ("sip.dialogs.timed_out", UInt64(dialogs.dialogsTimedOut)),
-            ("sip.dialogs.evicted", UInt64(dialogs.dialogsEvicted)),
-            ("sip.dialogs.held", UInt64(dialogsHeld)),
-            ("sip.events", events),
-            ("sip.dropped.malformed", malformedTotal),
-        ]
-        values += malformedDrops.map { ($0.name, $0.count) }
-        return values
-    }
 
     /// Whether a packet drop reason is malformed, truncated or over a bound rather than ordinary
     /// traffic that is not SIP (ARP, RTP, other TCP).

@@ -40,6 +40,22 @@ extension SQLiteStore {
         }
     }
 
+    /// How many alerts `sink` has not delivered (raised within ``outboxHorizon`` of `now`), due or not.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func pendingAlertCount(forSink sink: String, at now: Timestamp) throws -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM alert_outbox AS o
+                        LEFT JOIN alert_deliveries AS d ON d.alert_id = o.id AND d.sink = ?
+                        WHERE d.delivered_at IS NULL AND o.created_at >= ?
+                        """),
+                arguments: [sink, (now - Self.outboxHorizon).microsecondsSinceEpoch]) ?? 0
+        }
+    }
+
     /// Records that `sink`'s receiver confirmed the alert.
     ///
     /// - Throws: ``SQLiteStoreError``.

@@ -4,6 +4,7 @@ import CallPipeline
 import Foundation
 import Incidents
 import Logging
+import MetricsExposition
 import SQLiteStore
 import Synchronization
 import Testing
@@ -38,6 +39,12 @@ struct WebhookDeliveryTests {
         first.cancel()
         _ = await first.result
         #expect(firstCounters.counts(for: "webhook:security").delivered == 0)
+        // The backlog for /metrics: a webhook reads one alert per round, so the store counted the three.
+        var collector = MetricsCollector()
+        firstCounters.collectMetrics(into: &collector)
+        #expect(collector.family("callwarden_alerts_pending")?.value(["sink": "webhook:security"]) == 3)
+        #expect(collector.family("callwarden_alerts_delivered_total")?.value(["sink": "webhook:security"]) == 0)
+        #expect((collector.family("callwarden_alert_delivery_failures_total")?.value(["sink": "webhook:security"]) ?? 0) >= 2)
         let pendingBeforeRestart = try store.pendingAlerts(forSink: "webhook:security", dueAt: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)), limit: 100)
         #expect(pendingBeforeRestart.count == 3)
         #expect(pendingBeforeRestart.first?.attempts ?? 0 >= 2)
@@ -61,6 +68,8 @@ struct WebhookDeliveryTests {
         // Let the dispatcher run on: nothing more may arrive.
         let drained = await eventually { (try? store.pendingAlerts(forSink: "webhook:security", dueAt: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 3_600), limit: 10).isEmpty) ?? false }
         #expect(drained)
+        let backlogGone = await eventually { secondCounters.counts(for: "webhook:security").pending == 0 }
+        #expect(backlogGone, "a round that finds nothing waiting sets the backlog to 0")
         second.cancel()
         _ = await second.result
         await receiver.stop()
@@ -99,6 +108,10 @@ struct WebhookDeliveryTests {
         #expect(done)
         #expect(counters.counts(for: "webhook:x").rejected == 1)
         #expect(receiver.deliveries.count == 1)
+        var collector = MetricsCollector()
+        counters.collectMetrics(into: &collector)
+        #expect(collector.family("callwarden_alerts_refused_total")?.value(["sink": "webhook:x"]) == 1)
+        #expect(collector.family("callwarden_alerts_delivered_total")?.value(["sink": "webhook:x"]) == 2)
     }
 }
 

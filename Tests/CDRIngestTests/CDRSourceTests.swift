@@ -6,6 +6,7 @@ import Foundation
 import HarassmentDetection
 import InMemoryLogging
 import Logging
+import MetricsExposition
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
@@ -92,5 +93,12 @@ struct CDRSourceTests {
         let checkpoint = try #require(try store.checkpoint(forPath: path))
         #expect(checkpoint.lineNumber == 11)
         #expect(checkpoint.offset == Int64((try Data(contentsOf: URL(fileURLWithPath: path))).count))
+        // What the loop counted for /metrics: per file, once per committed step.
+        var collector = MetricsCollector()
+        service.metrics.collectMetrics(into: &collector)
+        #expect(collector.family("callwarden_cdr_lines_total")?.value(["file": path]) == 11)
+        #expect(collector.family("callwarden_cdr_events_committed_total")?.value(["file": path]) == 11)
+        #expect(collector.family("callwarden_cdr_malformed_lines_total")?.value(["file": path]) == 0)
+        #expect(collector.family("callwarden_ingest_commit_failures_total")?.value() == 0)
     }
 }

@@ -45,6 +45,21 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func theMetricsListenerIsOffByDefaultAndTakesAPortOrHostPort() throws {
+        #expect(CallwardenConfiguration.defaults.metrics.http == nil)
+        let port = try CallwardenConfiguration.parse(yaml: "metrics:\n  http: 9750\n", baseDirectory: "/")
+        #expect(port.metrics.http?.host == "127.0.0.1")
+        #expect(port.metrics.http?.port == 9750)
+        let hostPort = try CallwardenConfiguration.parse(yaml: "metrics:\n  http: \"[::1]:9751\"\n", baseDirectory: "/")
+        #expect(hostPort.metrics.http?.host == "::1")
+        #expect(try CallwardenConfiguration.parse(yaml: "metrics:\n  http: off\n", baseDirectory: "/").metrics.http == nil)
+        #expect {
+            try CallwardenConfiguration.parse(yaml: "metrics:\n  http: somewhere\n  listen: 1\n", baseDirectory: "/")
+        } throws: { error in
+            Set((error as? ConfigurationErrors)?.errors.map(\.key) ?? []) == ["metrics.http", "metrics.listen"]
+        }
+    }
+
     @Test func notYAMLIsOneClearError() {
         #expect(throws: ConfigurationError.self) {
             try CallwardenConfiguration.parse(yaml: "store: [unclosed", baseDirectory: "/")

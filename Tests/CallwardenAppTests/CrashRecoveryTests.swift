@@ -55,11 +55,12 @@ struct CrashRecoveryTests {
                 let deadline = Date().addingTimeInterval(60)
                 while storedEvents(storePath) <= before, daemon.isRunning, Date() < deadline { usleep(5_000) }
                 kill(daemon.processIdentifier, SIGKILL)
-                daemon.waitUntilExit()
+                // Polled: Foundation's `waitUntilExit` on a thread of one's own can spin forever.
+                for _ in 0..<3_000 where daemon.isRunning { usleep(10_000) }
                 let after = (try? SQLiteStore(path: storePath).statistics().events) ?? -1
                 continuation.resume(returning: KillRound(
                     before: before, after: after, linesInFile: linesInFile,
-                    killedBySignal: daemon.terminationReason == .uncaughtSignal))
+                    killedBySignal: !daemon.isRunning && daemon.terminationReason == .uncaughtSignal))
             }
         }
     }

@@ -1,6 +1,7 @@
 import CallModel
 import CallPipeline
 import CaptureIngest
+import MetricsExposition
 import PacketCapture
 import PacketDecoding
 import PacketTestSupport
@@ -105,6 +106,16 @@ struct SIPCaptureSourceTests {
         #expect(events.first?.caller.countedNumber?.description == "+447700900123")
         #expect(listener.dropCount(.hepAuthKeyMismatch) == 1)
         #expect(source.counters.payloads == 6)
+        // /metrics: the listener's counters, and the counters the source published at its last drain.
+        var collector = MetricsCollector()
+        listener.collectMetrics(into: &collector)
+        source.collectMetrics(into: &collector)
+        #expect(collector.family("callwarden_hep_datagrams_total")?.value(["transport": "udp"]) == 7)
+        #expect(collector.family("callwarden_hep_payloads_queued_total")?.value(["transport": "udp"]) == 6)
+        #expect(collector.family("callwarden_hep_dropped_total")?.value(["transport": "udp", "reason": "hep_auth_key_mismatch"]) == 1)
+        #expect(collector.family("callwarden_sip_payloads_total")?.value(["source": "sip:hep"]) == 6)
+        #expect(collector.family("callwarden_sip_events_total")?.value(["source": "sip:hep"]) == 4)
+        #expect(collector.family("callwarden_sip_dialogs_started_total")?.value(["source": "sip:hep"]) == 1)
     }
 
     @Test("a drain hands out at most `maximum` events and keeps the rest for the next one")

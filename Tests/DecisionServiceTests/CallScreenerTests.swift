@@ -1,6 +1,7 @@
 import CallModel
 import CallPipeline
 import DecisionService
+import MetricsExposition
 import Testing
 
 @Suite("CallScreener")
@@ -70,7 +71,7 @@ struct CallScreenerTests {
         #expect(recorded == [true, true, false, false, false])
         #expect(fixture.metrics.droppedEventCount == 3)
         #expect(fixture.queue.droppedCount == 3)
-        #expect(fixture.metrics.prometheusText().contains("callwarden_decision_events_dropped_total 3\n"))
+        #expect(MetricsRegistry([fixture.metrics]).prometheusText().contains("callwarden_decision_events_dropped_total 3\n"))
     }
 
     @Test("a withheld number the PBX still names counts as the asserted identity, not as unidentified")

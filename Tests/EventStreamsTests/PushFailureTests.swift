@@ -1,6 +1,7 @@
 import CallModel
 import EventStreams
 import Foundation
+import MetricsExposition
 import NIOCore
 import Testing
 
@@ -32,6 +33,13 @@ struct PushFailureTests {
         }
         #expect(try harness.storedEvents().map(\.callID) == ["push-1", "push-3", "push-6"])
         #expect(listener.queue.counters.snapshot.malformedRecords == 2)
+        // The same counts as /metrics shows them, labelled with the listener's name.
+        var collector = MetricsCollector()
+        listener.collectMetrics(into: &collector)
+        let stream: KeyValuePairs<String, String> = ["stream": listener.queue.name]
+        #expect(collector.family("callwarden_stream_malformed_records_total")?.value(stream) == 2)
+        #expect(collector.family("callwarden_stream_events_committed_total")?.value(stream) == 3)
+        #expect(collector.family("callwarden_stream_unsettled_events")?.value(stream) == 0)
     }
 
     @Test func aTenMegabyteLineIsRejectedAndTheConnectionGoesOn() async throws {

@@ -1,0 +1,87 @@
+package import MetricsExposition
+
+/// Counters of the daemon's ingest loop (``CDRTailService``), a ``MetricsExposition/MetricsSource``:
+/// per CDR file the lines read, the malformed ones among them and the call events committed; per
+/// pushed source the events committed; failed commits; and when the loop last finished a round
+/// (its liveness: an idle loop still finishes a round every poll interval).
+///
+/// Counted once per committed step, never per line or event, with relaxed atomics (no lock, no
+/// wait); a scrape reads them from any thread. Deliberately not handled: how far a file's reader
+/// lags behind the file's end (that needs a `stat` at scrape time), and per-kind detection counts.
+package final class IngestLoopMetrics: MetricsSource {
+    /// The followed files' paths (the `file` label), in configuration order.
+    package let files: [String]
+    /// The pushed sources' names (the `source` label), in the order the loop drains them.
+    package let pushedSources: [String]
+    private static let perFile = 3
+    private let fileCounters: AtomicCounterArray
+    private let pushedCounters: AtomicCounterArray
+    private let commitFailures = AtomicCounterArray(count: 1)
+    /// Microseconds since the epoch (wall clock) at the end of the last round; 0 before the first.
+    private let lastRound = AtomicCounterArray(count: 1)
+
+    package init(files: [String], pushedSources: [String]) {
+        self.files = files
+        self.pushedSources = pushedSources
+        fileCounters = AtomicCounterArray(count: files.count * Self.perFile)
+        pushedCounters = AtomicCounterArray(count: pushedSources.count)
+    }
+
+    /// One step of file `index` committed: `lines` read, `malformed` of them skipped, `events` stored.
+    package func countCommitted(file index: Int, lines: Int, malformed: Int, events: Int) {
+        guard index >= 0, index < files.count else { return }
+        fileCounters.add(index * Self.perFile, lines)
+        fileCounters.add(index * Self.perFile + 1, malformed)
+        fileCounters.add(index * Self.perFile + 2, events)
+    }
+
+    /// One drain of pushed source `index` committed with `events` events.
+    package func countCommitted(pushedSource index: Int, events: Int) {
+        pushedCounters.add(index, events)
+    }
+
+    /// A commit failed (it is retried with backoff).
+    package func countCommitFailure() {
+        commitFailures.add(0)
+    }
+
+    /// The loop finished a round at `microsecondsSinceEpoch` (wall clock).
+    package func roundFinished(atMicroseconds microsecondsSinceEpoch: Int64) {
+        lastRound.store(0, Int(microsecondsSinceEpoch))
+    }
+
+    /// Lines read from file `index`, malformed ones included.
+    package func lineCount(file index: Int) -> Int { fileCounters.value(index * Self.perFile) }
+    /// Malformed lines skipped in file `index`.
+    package func malformedCount(file index: Int) -> Int { fileCounters.value(index * Self.perFile + 1) }
+
+    package func collectMetrics(into collector: inout MetricsCollector) {
+        for (index, path) in files.enumerated() {
+            collector.counter(
+                "callwarden_cdr_lines_total", help: "CDR lines read and committed, malformed ones included, by file.",
+                labels: ["file": path], value: lineCount(file: index))
+            collector.counter(
+                "callwarden_cdr_malformed_lines_total", help: "CDR lines skipped as malformed, by file.",
+                labels: ["file": path], value: malformedCount(file: index))
+            collector.counter(
+                "callwarden_cdr_events_committed_total", help: "Call events from CDR lines committed to the store, by file.",
+                labels: ["file": path], value: fileCounters.value(index * Self.perFile + 2))
+        }
+        for (index, name) in pushedSources.enumerated() {
+            collector.counter(
+                "callwarden_pushed_events_committed_total",
+                help: "Call events from pushed sources (decision, SIP, event streams) committed to the store, by source.",
+                labels: ["source": name], value: pushedCounters.value(index))
+        }
+        collector.counter(
+            "callwarden_ingest_commit_failures_total", help: "Store commits of the ingest loop that failed and were retried.",
+            value: commitFailures.value(0))
+        let last = lastRound.value(0)
+        if last > 0 {
+            collector.gauge(
+                "callwarden_ingest_last_round_timestamp_seconds",
+                help: "When the ingest loop last finished a round (Unix time); it stops moving if the loop is stuck.",
+                value: Double(last) / 1_000_000)
+        }
+    }
+}
