@@ -38,7 +38,12 @@ package struct Daemon {
     }
 
     package func run() async throws {
-        let store = try SQLiteStore(path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy)
+        // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
+        // detection's incident change), so the alert leaves at once; the poll stays for other processes.
+        let alertWake = AlertWakeSignal()
+        let store = try SQLiteStore(
+            path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy,
+            onAlertCommitted: { alertWake.ring() })
         logger.info("store opened", metadata: ["store.path": "\(configuration.storePath)"])
         let configuration = self.configuration
         let logger = self.logger
@@ -81,7 +86,8 @@ package struct Daemon {
         if !sinks.isEmpty {
             incidentServices.first.append(AlertDispatcher(
                 outbox: store, sinks: sinks, retry: configuration.incidents.retry,
-                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), logger: logger))
+                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
+                logger: logger))
         }
         if !configuration.incidents.recordingDirectories.isEmpty {
             incidentServices.rest.append(RecordingWatcher(
