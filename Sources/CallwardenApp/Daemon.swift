@@ -19,8 +19,9 @@ import SQLiteStore
 /// → SIP capture and HEP listeners when configured (opened here, so a missing privilege or a port
 /// in use stops start-up) → CDR tail (resumes from committed checkpoints) → event streams, decision
 /// transports and SIP sources, all handing their events to the tail as pushed sources → the alert
-/// dispatcher (drains the incident outbox into the sinks), the recording watcher and the incident
-/// API when configured → `READY=1`.
+/// dispatcher (drains the incident outbox into the sinks, woken by the store after each commit that
+/// wrote an alert), store housekeeping (retention), the recording watcher and the incident API when
+/// configured → `READY=1`.
 /// Shutdown (SIGTERM/SIGINT): `STOPPING=1`; services stop in reverse order: the capture threads, the
 /// decision transports and the event streams first (listeners stop accepting and reading, wait for
 /// the tail to commit and acknowledge what they had read, and close; clients log off), then the
@@ -100,12 +101,16 @@ package struct Daemon {
                 host: listen.host, port: listen.port, routes: configuration.incidentRoutes(store: store, logger: logger),
                 logger: logger))
         }
+        // Housekeeping purges what has served its purpose (never evidence), off the call path.
+        let housekeeping = StoreHousekeeping(
+            store: store, retention: configuration.retention, alertSinks: Set(sinks.map(\.name)), logger: logger,
+            now: { WallClock.now() })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 // Shut down in reverse order: SIP capture, decision transports and streams first, then
-                // the incident API and recording watcher, the rules refresher, the tail (and its final
-                // drain), and the alert dispatcher last.
-                services: (incidentServices.first + [tail, rules] + incidentServices.rest + streams.services
+                // the incident API and recording watcher, housekeeping, the rules refresher, the tail
+                // (and its final drain), and the alert dispatcher last.
+                services: (incidentServices.first + [tail, rules, housekeeping] + incidentServices.rest + streams.services
                     + decisions.services + sipSources.services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

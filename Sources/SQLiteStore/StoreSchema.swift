@@ -34,6 +34,7 @@ enum StoreSchema {
         migrator.registerMigration("v2-rule-schedules", migrate: v2RuleSchedules)
         migrator.registerMigration("v3-pushed-event-keys", migrate: v3PushedEventKeys)
         migrator.registerMigration(incidentLifecycleMigration, migrate: incidentLifecycle)
+        migrator.registerMigration("v5-pushed-event-key-stored-at", migrate: v5PushedEventKeyStoredAt)
         return migrator
     }
 
@@ -166,6 +167,20 @@ enum StoreSchema {
                     time INTEGER NOT NULL,
                     PRIMARY KEY (source, call_id, phase, time)
                 ) WITHOUT ROWID;
+                """)
+    }
+
+    /// When each pushed-event key was stored (processing time, microseconds), so that housekeeping
+    /// can drop the keys of events stored longer ago than any sender resends (`store.retention`).
+    /// Keys stored before this migration take their event time, the best estimate there is (pushed
+    /// events are stored moments after they happen). The index is on a value that only grows, so
+    /// each commit appends to its right edge; the purge reads it in order.
+    private static func v5PushedEventKeyStoredAt(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE pushed_event_keys ADD COLUMN stored_at INTEGER;
+                UPDATE pushed_event_keys SET stored_at = time;
+                CREATE INDEX pushed_event_keys_by_stored_at ON pushed_event_keys (stored_at);
                 """)
     }
 
