@@ -15,7 +15,7 @@ struct AlertWakeTests {
 
     /// The dispatcher polls only every 60 s here, and has read the (empty) outbox before the flag
     /// is committed: without the store's ring after the commit the alert would wait a minute; the
-    /// bounded wait below is a sixth of that.
+    /// bounded wait below is a third of that.
     @Test("an MCID bomb-threat flag reaches a signed webhook while the poll interval is 60 s")
     func mcidFlagWakesTheDispatcher() async throws {
         let wake = AlertWakeSignal()
@@ -32,19 +32,22 @@ struct AlertWakeTests {
         let running = Task { try await dispatcher.run() }
 
         // The dispatcher's first round found nothing; it now waits for a ring or the poll.
-        let idle = await eventually(seconds: 10) { counters.counts(for: Self.sink).idleRounds >= 1 }
+        let idle = await eventually(seconds: 30) { counters.counts(for: Self.sink).idleRounds >= 1 }
         #expect(idle)
         let outcome = try store.flagMaliciousCall(
             MCIDRequest(
                 call: .lastCall(toExtension: "1001", within: .minutes(10)), kind: .bombThreat, actor: "pbx:*391 from 1001",
                 note: "named a time", time: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))),
             crisisLine: nil)
-        let arrived = await eventually(seconds: 10) { receiver.deliveries[outcome.alertKey] != nil }
+        let arrived = await eventually(seconds: 20) { receiver.deliveries[outcome.alertKey] != nil }
+        // The receiver has answered; let the dispatcher record it before stopping it.
+        let recorded = await eventually(seconds: 20) { counters.counts(for: Self.sink).delivered == 1 }
 
         running.cancel()
         _ = await running.result
         await receiver.stop()
         #expect(arrived)
+        #expect(recorded)
         #expect(receiver.deliveries == [outcome.alertKey: 1])
         #expect(receiver.badSignatures == 0)
         let body = try #require(receiver.body(of: outcome.alertKey))
@@ -52,7 +55,6 @@ struct AlertWakeTests {
         let data = try #require(body["data"] as? [String: Any])
         #expect(data["kind"] as? String == "bomb-threat")
         #expect(data["severity"] as? String == "critical")
-        #expect(counters.counts(for: Self.sink).delivered == 1)
     }
 
     @Test("only a commit that wrote an alert rings: a batch of calls alone does not")

@@ -115,7 +115,7 @@ struct IncidentDaemonTests {
         var arrived: [Bool] = []
         for (index, kind) in ["threat", "bomb-threat"].enumerated() {
             statuses.append(Self.post("kind=\(kind)&extension=1001&by=reception", path: "/v1/mcid", port: apiPort) ?? "")
-            arrived.append(await Self.eventually(seconds: 15) { received.all.count > index })
+            arrived.append(await Self.eventually(seconds: 20) { received.all.count > index })
         }
         daemon.cancel()
         _ = await daemon.result
