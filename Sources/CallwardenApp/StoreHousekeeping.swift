@@ -8,7 +8,9 @@ package import SQLiteStore
 /// needs any more and old idempotency keys of pushed events.
 ///
 /// Off the call path: it runs on its own task, deletes in chunks of at most ``chunk`` rows, each
-/// its own short transaction, and yields between them, so ingestion commits in between. One log
+/// its own short transaction, and yields between them, so ingestion commits in between. Pushed-event
+/// keys are found by walking the whole table in chunks of ``chunk`` keys (reads; `stored_at` has
+/// no index, so that commits do not pay for one). One log
 /// line per round that removed something; a failure is logged and the round tried again at the
 /// next interval.
 ///
@@ -22,7 +24,7 @@ package struct StoreHousekeeping: Service {
     package var alertSinks: Set<String>
     package var logger: Logger
     package var now: @Sendable () -> Timestamp
-    /// Rows per transaction.
+    /// Rows per transaction (and keys per read of the walk over pushed-event keys).
     package var chunk: Int
 
     package init(
@@ -68,25 +70,21 @@ package struct StoreHousekeeping: Service {
     package func purge() async throws -> Purged {
         let time = now()
         var purged = Purged()
-        purged.alerts = try await inChunks {
-            try store.purgeAlerts(createdBefore: time - retention.deliveredAlerts, sinks: alertSinks, now: time, limit: $0)
-        }
-        purged.pushedEventKeys = try await inChunks {
-            try store.purgePushedEventKeys(storedBefore: time - retention.pushedEventKeys, limit: $0)
-        }
-        return purged
-    }
-
-    /// Runs `step` (one transaction removing at most as many rows as it is given) until a step
-    /// removes fewer, yielding in between; returns the total.
-    private func inChunks(_ step: (Int) throws -> Int) async throws -> Int {
-        var total = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let removed = try step(chunk)
-            total += removed
+            let removed = try store.purgeAlerts(
+                createdBefore: time - retention.deliveredAlerts, sinks: alertSinks, now: time, limit: chunk)
+            purged.alerts += removed
             guard removed == chunk else { break }
             await Task.yield()
         }
-        return total
+        var position: PushedEventKeyPosition?
+        repeat {
+            let step = try store.purgePushedEventKeys(
+                storedBefore: time - retention.pushedEventKeys, after: position, limit: chunk)
+            purged.pushedEventKeys += step.purged
+            position = step.next
+            await Task.yield()
+        } while position != nil && !Task.isCancelled && !Task.isShuttingDownGracefully
+        return purged
     }
 }

@@ -122,9 +122,14 @@ struct RetentionTests {
         recent.events = [Fixture.minimalEvent(callID: "recent@host")]
         try store.commitPushed(recent)
 
-        #expect(try store.purgePushedEventKeys(storedBefore: cutoff, limit: 1) == 1)
-        #expect(try store.purgePushedEventKeys(storedBefore: cutoff, limit: 100) == 1)
-        #expect(try store.purgePushedEventKeys(storedBefore: cutoff, limit: 100) == 0)
+        // A walk two keys at a time: the keys sort old-1, old-2, recent.
+        let first = try store.purgePushedEventKeys(storedBefore: cutoff, after: nil, limit: 2)
+        #expect(first.purged == 2)
+        #expect(try store.pushedEventKeyCount() == 1)
+        let second = try store.purgePushedEventKeys(storedBefore: cutoff, after: try #require(first.next), limit: 2)
+        #expect(second.purged == 0)
+        #expect(second.next == nil)
+        #expect(try store.purgePushedEventKeys(storedBefore: cutoff, after: nil, limit: 100).purged == 0)
         #expect(try store.pushedEventKeyCount() == 1)
         #expect(try store.statistics().events == 3)
 
@@ -150,7 +155,7 @@ struct RetentionTests {
         let store = try SQLiteStore(path: directory.databasePath)
         defer { try? store.close() }
         #expect(try store.diagnostics().appliedMigrations.last == "v5-pushed-event-key-stored-at")
-        #expect(try store.purgePushedEventKeys(storedBefore: Fixture.time(3_600), limit: 100) == 1)
+        #expect(try store.purgePushedEventKeys(storedBefore: Fixture.time(3_600), after: nil, limit: 100).purged == 1)
         #expect(try store.pushedEventKeyCount() == 1)
     }
 }
