@@ -4,8 +4,12 @@
 # a receiver outage and a daemon restart. Loopback only; bounded (20 + 10 requests); stops itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build --product callwarden >/dev/null
-bin=$PWD/.build/debug/callwarden
+# CALLWARDEN_BIN: measure that binary (e.g. a copy of another branch's build) instead of building this one.
+bin=${CALLWARDEN_BIN:-}
+if [ -z "$bin" ]; then
+    swift build --product callwarden >/dev/null
+    bin=$PWD/.build/debug/callwarden
+fi
 dir=$(mktemp -d)
 cp Benchmarks/alerts/webhook-receiver.py "$dir/"
 cd "$dir"

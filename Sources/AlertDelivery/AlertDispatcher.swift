@@ -10,21 +10,25 @@ import Synchronization
 /// Per sink: take the undelivered alerts; stop at the first whose retry is not yet due (so a
 /// resolve never overtakes its firing); deliver; mark delivered only after the receiver confirmed;
 /// on a retryable failure record the attempt and retry with ``RetrySchedule`` backoff; on a
-/// definite refusal mark it with the error and count it. Idle sinks look again every
-/// ``pollInterval``; sinks with a ``AlertSink/resendInterval`` re-send the active alerts.
+/// definite refusal mark it with the error and count it. An idle sink looks again when ``wake``
+/// rings (this process committed an alert: it leaves at once) and in any case every
+/// ``pollInterval`` (alerts another process wrote, such as `callwarden mcid`, retries that became
+/// due); sinks with a ``AlertSink/resendInterval`` re-send the active alerts.
 ///
 /// Each round also records how many alerts wait for the sink (``AlertDeliveryCounters``, for
 /// `/metrics`): from the round's own read when it saw them all, else from a count in the store at
 /// most once per ``pendingCountInterval``.
 ///
 /// Delivery is at least once: an answer lost after the receiver acted makes the alert go again,
-/// with the same idempotency key. Deliberately not handled: a wake-up from the committing
-/// transaction (the poll interval bounds the delay) and per-sink concurrency (one request at a time).
+/// with the same idempotency key. Deliberately not handled: per-sink concurrency (one request at a
+/// time) and a wake-up across processes (the poll interval bounds that delay).
 package struct AlertDispatcher: Service {
     package var outbox: any AlertOutbox
     package var sinks: [any AlertSink]
     package var retry: RetrySchedule
     package var pollInterval: Duration
+    /// Rung by the store after a commit that wrote an alert; nil: the poll alone.
+    package var wake: AlertWakeSignal?
     package var logger: Logger
     package let counters: AlertDeliveryCounters
     /// The shortest time between two counts of a sink's backlog in the store.
@@ -32,12 +36,14 @@ package struct AlertDispatcher: Service {
 
     package init(
         outbox: any AlertOutbox, sinks: [any AlertSink], retry: RetrySchedule = RetrySchedule(),
-        pollInterval: Duration = .seconds(1), logger: Logger, counters: AlertDeliveryCounters = AlertDeliveryCounters()
+        pollInterval: Duration = .seconds(1), wake: AlertWakeSignal? = nil, logger: Logger,
+        counters: AlertDeliveryCounters = AlertDeliveryCounters()
     ) {
         self.outbox = outbox
         self.sinks = sinks
         self.retry = retry
         self.pollInterval = pollInterval
+        self.wake = wake
         self.logger = logger
         self.counters = counters
         counters.register(sinks: sinks.map(\.name))
@@ -47,25 +53,37 @@ package struct AlertDispatcher: Service {
     package func run() async throws {
         try await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
+                // One doorbell per sink, keeping only the newest ring: a ring while the sink is busy
+                // means one more round afterwards, never a lost alert.
+                var doorbells: [AsyncStream<Void>.Continuation] = []
                 for sink in sinks {
-                    group.addTask { await runLoop(for: sink) }
+                    let (rings, doorbell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                    doorbells.append(doorbell)
+                    group.addTask { await runLoop(for: sink, rings: rings) }
                 }
+                let subscription = wake?.subscribe(doorbells)
+                // The fallback poll.
+                group.addTask { [pollInterval, doorbells] in
+                    while (try? await Task.sleep(for: pollInterval)) != nil {
+                        for doorbell in doorbells { doorbell.yield() }
+                    }
+                    for doorbell in doorbells { doorbell.finish() }
+                }
+                await group.waitForAll()
+                if let subscription { wake?.unsubscribe(subscription) }
             }
         }
     }
 
-    private func runLoop(for sink: any AlertSink) async {
+    private func runLoop(for sink: any AlertSink, rings: AsyncStream<Void>) async {
         var lastResend: ContinuousClock.Instant?
         var lastPendingCount: ContinuousClock.Instant?
         var random = SystemRandomNumberGenerator()
+        var nextRing = rings.makeAsyncIterator()
         while !Task.isCancelled {
             let busy = await step(sink, lastResend: &lastResend, lastPendingCount: &lastPendingCount, random: &random)
             if busy { continue }
-            do {
-                try await Task.sleep(for: pollInterval)
-            } catch {
-                return
-            }
+            guard await nextRing.next() != nil else { return }
         }
     }
 
@@ -89,6 +107,7 @@ package struct AlertDispatcher: Service {
             await deliver(Array(due), to: sink, random: &random)
             return due.count == pending.count && !Task.isCancelled
         }
+        counters.count(\.idleRounds, sink: sink.name)
         if pending.isEmpty, let interval = sink.resendInterval {
             let clock = ContinuousClock()
             if lastResend.map({ $0.duration(to: clock.now) >= interval }) ?? true {
@@ -191,6 +210,8 @@ package final class AlertDeliveryCounters: MetricsSource {
         package var resent = 0
         /// Alerts waiting for the sink at its last round (a gauge).
         package var pending = 0
+        /// Rounds that read the outbox and found nothing due (the sink then waits for a ring or the poll).
+        package var idleRounds = 0
     }
 
     /// Counts by sink, and the sinks in the order first seen (so the exposition is stable).

@@ -9,7 +9,8 @@ import Yams
 ///
 /// Keys (defaults in brackets; durations as `45s`, `30m`, `12h`, `7d`, `2w`):
 /// - `store.path` [`/var/lib/callwarden/callwarden.sqlite`]: relative paths are resolved against the
-///   configuration file's directory.
+///   configuration file's directory. `store.retention.*`: what housekeeping purges, see
+///   ``StoreRetentionSettings``.
 /// - `numbering.country` [`GB`]: `FI`, `SE`, `RU`, `DE` or `GB`; `numbering.country_code`,
 ///   `trunk_prefix`, `international_prefixes`, `extension_digits` (`4` or `3-5`),
 ///   `digits_may_carry_country_code` override parts of it; `numbering.time_zone` [`UTC`] is the
@@ -27,6 +28,8 @@ import Yams
 /// - `logging.level` [`info`].
 package struct CallwardenConfiguration: Sendable {
     package var storePath: String
+    /// What the daemon's housekeeping purges, and how often.
+    package var retention = StoreRetentionSettings()
     package var plan: NumberPlan
     package var timeZone: LocalTimeZone
     package var cdrFiles: [CDRFileConfiguration]
@@ -95,6 +98,7 @@ package struct CallwardenConfiguration: Sendable {
 
         let store = root.section("store")
         let storePath = resolve(store.string("path", default: "/var/lib/callwarden/callwarden.sqlite"))
+        let retention = StoreRetentionSettings.read(store.section("retention"))
 
         let numbering = root.section("numbering")
         let plan = readPlan(numbering)
@@ -144,6 +148,7 @@ package struct CallwardenConfiguration: Sendable {
             storePath: storePath, plan: plan, timeZone: timeZone, cdrFiles: files, pollInterval: pollInterval,
             detection: detection, crisisLine: crisisLine, logLevel: level, streams: streams,
             decision: decision)
+        configuration.retention = retention
         configuration.capture = CaptureSettings.read(root.section("capture"))
         configuration.hep = HEPSettings.read(root.section("hep"))
         configuration.sip = SIPSettings.read(root.section("sip"))

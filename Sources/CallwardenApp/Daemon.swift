@@ -21,9 +21,10 @@ import SQLiteStore
 /// → SIP capture and HEP listeners when configured (opened here, so a missing privilege or a port
 /// in use stops start-up) → CDR tail (resumes from committed checkpoints) → event streams, decision
 /// transports and SIP sources, all handing their events to the tail as pushed sources → the alert
-/// dispatcher (drains the incident outbox into the sinks), the recording watcher and the incident
-/// API when configured, and the metrics listener (`metrics.http`) → `READY=1`. Every part that counts
-/// is registered in one ``MetricsExposition/MetricsRegistry``, which `GET /metrics` renders.
+/// dispatcher (drains the incident outbox into the sinks, woken by the store after each commit that
+/// wrote an alert), store housekeeping (retention), the recording watcher and the incident API when
+/// configured, and the metrics listener (`metrics.http`) → `READY=1`. Every part that counts is
+/// registered in one ``MetricsExposition/MetricsRegistry``, which `GET /metrics` renders.
 /// Shutdown (SIGTERM/SIGINT): `STOPPING=1`; services stop in reverse order: the capture threads, the
 /// decision transports and the event streams first (listeners stop accepting and reading, wait for
 /// the tail to commit and acknowledge what they had read, and close; clients log off), then the
@@ -41,7 +42,12 @@ package struct Daemon {
     }
 
     package func run() async throws {
-        let store = try SQLiteStore(path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy)
+        // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
+        // detection's incident change), so the alert leaves at once; the poll stays for other processes.
+        let alertWake = AlertWakeSignal()
+        let store = try SQLiteStore(
+            path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy,
+            onAlertCommitted: { alertWake.ring() })
         logger.info("store opened", metadata: ["store.path": "\(configuration.storePath)"])
         let configuration = self.configuration
         let logger = self.logger
@@ -87,8 +93,8 @@ package struct Daemon {
         if !sinks.isEmpty {
             incidentServices.first.append(AlertDispatcher(
                 outbox: store, sinks: sinks, retry: configuration.incidents.retry,
-                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), logger: logger,
-                counters: alertCounters))
+                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
+                logger: logger, counters: alertCounters))
         }
         registry.register(tail.metrics)
         registry.register(decisions.metricsSources + streams.metricsSources + sipSources.metricsSources)
@@ -112,12 +118,16 @@ package struct Daemon {
                 host: listen.host, port: listen.port, routes: configuration.incidentRoutes(store: store, logger: logger),
                 logger: logger))
         }
+        // Housekeeping purges what has served its purpose (never evidence), off the call path.
+        let housekeeping = StoreHousekeeping(
+            store: store, retention: configuration.retention, alertSinks: Set(sinks.map(\.name)), logger: logger,
+            now: { WallClock.now() })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 // Shut down in reverse order: SIP capture, decision transports and streams first, then
-                // the incident API and recording watcher, the rules refresher, the tail (and its final
-                // drain), the alert dispatcher, and the metrics listener last.
-                services: (metricsServices + incidentServices.first + [tail, rules] + incidentServices.rest
+                // the incident API and recording watcher, housekeeping, the rules refresher, the tail
+                // (and its final drain), the alert dispatcher, and the metrics listener last.
+                services: (metricsServices + incidentServices.first + [tail, rules, housekeeping] + incidentServices.rest
                     + streams.services + decisions.services + sipSources.services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

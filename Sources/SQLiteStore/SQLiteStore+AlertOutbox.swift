@@ -97,13 +97,18 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT \(Self.noticeColumns) FROM alert_outbox AS o JOIN incidents AS i ON i.id = o.incident_id
-                    WHERE i.status <> 'closed'
-                      AND o.id = (SELECT max(id) FROM alert_outbox WHERE incident_id = o.incident_id)
+                    WHERE \(Self.isLatestAlertOfAnActiveIncident)
                     ORDER BY o.id
                     """
             ).map(Self.notice(from:))
         }
     }
+
+    /// SQL true for an outbox row `o` that is the latest alert of its incident `i`, which is not
+    /// closed: what Alertmanager sinks keep re-sending (``activeAlerts()``), so housekeeping keeps it.
+    static let isLatestAlertOfAnActiveIncident = """
+        i.status <> 'closed' AND o.id = (SELECT max(id) FROM alert_outbox WHERE incident_id = o.incident_id)
+        """
 
     /// Every alert raised for an incident, oldest first (for `incidents show` and tests).
     ///
@@ -119,7 +124,8 @@ extension SQLiteStore {
 
     /// Writes an alert for the incident's current state into the outbox, inside the caller's
     /// transaction; returns its idempotency key (`msg_` and 32 hex digits, unique across stores).
-    /// Its `created_at` is the processing time now, whatever time the change itself carries.
+    /// Its `created_at` is the processing time now, whatever time the change itself carries. Once
+    /// that transaction commits, ``onAlertCommitted`` is called (not when it rolls back).
     func enqueueAlert(
         incidentID: Int64, event: AlertEvent, detail: String, endsAt: Timestamp?, _ db: Database
     ) throws -> String {
@@ -137,6 +143,9 @@ extension SQLiteStore {
         ])
         guard db.changesCount == 1 else {
             throw SQLiteStoreError(code: .database, message: "no incident \(incidentID) to raise an alert for")
+        }
+        if let onAlertCommitted {
+            db.afterNextTransaction(onCommit: { _ in onAlertCommitted() })
         }
         return key
     }

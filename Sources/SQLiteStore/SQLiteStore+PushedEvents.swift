@@ -6,18 +6,23 @@ import GRDB
 
 extension SQLiteStore {
     /// The events of `events` whose `PushedEventKey` is not in `pushed_event_keys` yet (nor earlier
-    /// in `events`), in order; their keys are inserted on the way. Runs inside the commit's write
-    /// transaction, so an event and its key are stored together or not at all.
+    /// in `events`), in order; their keys are inserted on the way, stamped with the processing time
+    /// now (`stored_at`, what retention counts from). Runs inside the commit's write transaction,
+    /// so an event and its key are stored together or not at all.
     static func firstDeliveries(of events: [CallEvent], _ db: Database) throws -> [CallEvent] {
         guard !events.isEmpty else { return events }
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO pushed_event_keys (source, call_id, phase, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            sql: """
+                INSERT INTO pushed_event_keys (source, call_id, phase, time, stored_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
+        let storedAt = processingTime().microsecondsSinceEpoch
         var fresh: [CallEvent] = []
         fresh.reserveCapacity(events.count)
         for event in events {
             let key = PushedEventKey(event)
             try statement.execute(arguments: [
-                key.source.rawValue, key.callID, key.phase.rawValue, key.time.microsecondsSinceEpoch,
+                key.source.rawValue, key.callID, key.phase.rawValue, key.time.microsecondsSinceEpoch, storedAt,
             ])
             if db.changesCount > 0 { fresh.append(event) }
         }

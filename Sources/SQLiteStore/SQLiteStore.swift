@@ -30,7 +30,10 @@ package import Incidents
 /// recordings linked to calls (``RecordingStore``): a detection's incident change and its alert are
 /// written in the transaction of the batch that produced the detection.
 ///
-/// Deliberately not handled: retention and purge of old call events (a later issue), and sharing
+/// Housekeeping removes only what has served its purpose: alerts no sink needs any more and old
+/// idempotency keys of pushed events (`SQLiteStore+Retention.swift`).
+///
+/// Deliberately not handled: retention and purge of call events and other evidence, and sharing
 /// one file between several processes that write heavily (the daemon writes; the CLI's few writes
 /// wait for the lock up to ``busyTimeout``).
 package final class SQLiteStore: EventStore, RuleStore, DetectionStore, IncidentStore, AlertOutbox, RecordingStore,
@@ -45,6 +48,11 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     /// When a detection's change to an incident raises an alert (the per-incident rate limit).
     package let alertPolicy: AlertPolicy
 
+    /// Called after every transaction that wrote an alert to the outbox has committed (on the
+    /// writer's queue; it must not block): the daemon rings its alert dispatcher with it, so the
+    /// alert leaves at once instead of at the next poll. Nil: nobody is told.
+    let onAlertCommitted: (@Sendable () -> Void)?
+
     let pool: DatabasePool
     /// The directory ``temporary()`` created, removed on ``close()`` or deinit; nil for a store the
     /// caller owns.
@@ -57,17 +65,26 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     ///   - readOnly: Opens without write access (for a CLI beside the running daemon). No migration
     ///     runs, so the file must already be at the current schema; every write then fails with
     ///     ``SQLiteStoreError/Code/readOnly``.
+    ///   - alertPolicy: When detections raise alerts (see ``AlertPolicy``).
+    ///   - onAlertCommitted: Called after each committed transaction that wrote an alert (see
+    ///     ``onAlertCommitted``).
     /// - Throws: ``SQLiteStoreError`` when the file cannot be opened, is not a database, is
     ///   corrupt, is read-only, or (with `readOnly`) has not been migrated.
-    ///   - alertPolicy: When detections raise alerts (see ``AlertPolicy``).
-    package convenience init(path: String, readOnly: Bool = false, alertPolicy: AlertPolicy = AlertPolicy()) throws {
-        try self.init(path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy)
+    package convenience init(
+        path: String, readOnly: Bool = false, alertPolicy: AlertPolicy = AlertPolicy(),
+        onAlertCommitted: (@Sendable () -> Void)? = nil
+    ) throws {
+        try self.init(
+            path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
     }
 
-    private init(path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy) throws {
+    private init(
+        path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy, onAlertCommitted: (@Sendable () -> Void)?
+    ) throws {
         self.path = path
         self.ownedDirectory = ownedDirectory
         self.alertPolicy = alertPolicy
+        self.onAlertCommitted = onAlertCommitted
         do {
             if readOnly {
                 pool = try DatabasePool(path: path, configuration: Self.configuration(readOnly: true))
@@ -138,7 +155,9 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     ///
     /// The directory and everything in it are removed by ``close()`` or when the store is released.
     /// - Throws: ``SQLiteStoreError`` when the directory or the database cannot be created.
-    package static func temporary(alertPolicy: AlertPolicy = AlertPolicy()) throws -> SQLiteStore {
+    package static func temporary(
+        alertPolicy: AlertPolicy = AlertPolicy(), onAlertCommitted: (@Sendable () -> Void)? = nil
+    ) throws -> SQLiteStore {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("callwarden-store-" + UUID().uuidString, isDirectory: true)
         do {
@@ -149,7 +168,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         do {
             return try SQLiteStore(
                 path: directory.appendingPathComponent("callwarden.sqlite").path, readOnly: false,
-                ownedDirectory: directory, alertPolicy: alertPolicy)
+                ownedDirectory: directory, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error

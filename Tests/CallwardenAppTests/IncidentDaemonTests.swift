@@ -24,30 +24,9 @@ struct IncidentDaemonTests {
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/Master.csv", atomically: true, encoding: .utf8)
 
-        let received = Mutex<[[UInt8]]>([])
-        let verifier = try #require(StandardWebhookSignature(secret: Self.secret))
-        let router = Router(context: BasicRequestContext.self)
-        router.post("hook") { request, _ -> Response in
-            let body = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
-            let id = request.headers[HTTPField.Name("webhook-id")!] ?? ""
-            let timestamp = Int64(request.headers[HTTPField.Name("webhook-timestamp")!] ?? "") ?? 0
-            let signature = request.headers[HTTPField.Name("webhook-signature")!] ?? ""
-            guard verifier.verify(id: id, timestamp: timestamp, body: body, header: signature, now: Int64(Date().timeIntervalSince1970))
-            else { return Response(status: .unauthorized) }
-            received.withLock { $0.append(body) }
-            return Response(status: .noContent)
-        }
-        let port = AsyncStream<Int>.makeStream()
-        let receiver = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { port.continuation.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "test.receiver"))
-        let receiverTask = Task { try await receiver.runService(gracefulShutdownSignals: []) }
+        let received = ReceivedBodies()
+        let (receiverTask, receiverPort) = try await Self.startReceiver(collecting: received)
         defer { receiverTask.cancel() }
-        var receiverPort = 0
-        for await bound in port.stream {
-            receiverPort = bound
-            break
-        }
 
         let yaml = """
             store:
@@ -75,12 +54,12 @@ struct IncidentDaemonTests {
         defer { daemon.cancel() }
 
         let deadline = Date().addingTimeInterval(60)
-        while received.withLock({ $0.isEmpty }) && Date() < deadline {
+        while received.all.isEmpty && Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         daemon.cancel()
         _ = await daemon.result
-        let bodies = received.withLock { $0 }
+        let bodies = received.all
         #expect(bodies.count == 1)
         let body = try #require(bodies.first)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
@@ -95,4 +74,106 @@ struct IncidentDaemonTests {
         #expect(incident.identity == "+447700900123")
         #expect(try store.timeline(incidentID: incident.id)?.calls.count == 5)
     }
+
+    @Test("an MCID flag posted to the daemon's API reaches the webhook at once although alerts.poll_interval is 60s")
+    func mcidFlagLeavesAtOnce() async throws {
+        let directory = try TestSupport.temporaryDirectory("incident-daemon-mcid")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.secret.write(toFile: directory + "/hook.secret", atomically: true, encoding: .utf8)
+        let received = ReceivedBodies()
+        let (receiverTask, receiverPort) = try await Self.startReceiver(collecting: received)
+        defer { receiverTask.cancel() }
+        let apiPort = BlockingLineSocket.freePort()
+        let yaml = """
+            store:
+              path: callwarden.sqlite
+            numbering:
+              country: GB
+            decision:
+              http: off
+            incidents:
+              api:
+                listen: 127.0.0.1:\(apiPort)
+            alerts:
+              journal: false
+              poll_interval: 60s
+              webhooks:
+                - name: security
+                  url: http://127.0.0.1:\(receiverPort)/hook
+                  secret_file: hook.secret
+            """
+        try yaml.write(toFile: directory + "/callwarden.yaml", atomically: true, encoding: .utf8)
+        let configuration = try CallwardenConfiguration.load(path: directory + "/callwarden.yaml")
+        let daemon = Task { try await Daemon(configuration: configuration, logger: Logger(label: "test.daemon")).run() }
+        defer { daemon.cancel() }
+        let apiUp = await Self.eventually(seconds: 30) { BlockingLineSocket(port: apiPort) != nil }
+        #expect(apiUp)
+
+        // Two flags, each after the one before arrived: by the second the dispatcher has long done
+        // its first round, so only the store's ring can bring it before the 60 s poll.
+        var statuses: [String] = []
+        var arrived: [Bool] = []
+        for (index, kind) in ["threat", "bomb-threat"].enumerated() {
+            statuses.append(Self.post("kind=\(kind)&extension=1001&by=reception", path: "/v1/mcid", port: apiPort) ?? "")
+            arrived.append(await Self.eventually(seconds: 20) { received.all.count > index })
+        }
+        daemon.cancel()
+        _ = await daemon.result
+        #expect(statuses.allSatisfy { $0.hasPrefix("HTTP/1.1 201") })
+        #expect(arrived == [true, true])
+        let bodies = received.all.compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        #expect(bodies.map { $0["type"] as? String } == ["incident.flagged", "incident.flagged"])
+        #expect(bodies.map { ($0["data"] as? [String: Any])?["kind"] as? String } == ["threat", "bomb-threat"])
+    }
+
+    /// A signing webhook receiver on a loopback port of its own: bodies with a valid Standard
+    /// Webhooks signature are collected, others answered 401.
+    static func startReceiver(collecting received: ReceivedBodies) async throws -> (Task<Void, any Error>, Int) {
+        let verifier = try #require(StandardWebhookSignature(secret: Self.secret))
+        let router = Router(context: BasicRequestContext.self)
+        router.post("hook") { request, _ -> Response in
+            let body = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let id = request.headers[HTTPField.Name("webhook-id")!] ?? ""
+            let timestamp = Int64(request.headers[HTTPField.Name("webhook-timestamp")!] ?? "") ?? 0
+            let signature = request.headers[HTTPField.Name("webhook-signature")!] ?? ""
+            guard verifier.verify(id: id, timestamp: timestamp, body: body, header: signature, now: Int64(Date().timeIntervalSince1970))
+            else { return Response(status: .unauthorized) }
+            received.append(body)
+            return Response(status: .noContent)
+        }
+        let port = AsyncStream<Int>.makeStream()
+        let receiver = Application(
+            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { port.continuation.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "test.receiver"))
+        let task = Task { try await receiver.runService(gracefulShutdownSignals: []) }
+        for await bound in port.stream { return (task, bound) }
+        throw CancellationError()
+    }
+
+    /// Checks `condition` every 50 ms until it holds or `seconds` pass (a bound on waiting, not a
+    /// timing assertion).
+    static func eventually(seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return true
+    }
+
+    /// POSTs a form body over a plain connection; the response's status line, or nil.
+    static func post(_ form: String, path: String, port: Int) -> String? {
+        guard let socket = BlockingLineSocket(port: port) else { return nil }
+        socket.send(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n" + form)
+        return socket.readLine()?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Webhook bodies a test receiver accepted, in arrival order.
+final class ReceivedBodies: Sendable {
+    private let bodies = Mutex<[[UInt8]]>([])
+    func append(_ body: [UInt8]) { bodies.withLock { $0.append(body) } }
+    var all: [[UInt8]] { bodies.withLock { $0 } }
 }

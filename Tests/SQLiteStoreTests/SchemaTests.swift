@@ -6,13 +6,17 @@ import Testing
 
 @Suite("Schema, connection settings and open errors")
 struct SchemaTests {
+    static let allMigrations = [
+        "v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle", "v5-pushed-event-key-stored-at",
+    ]
+
     @Test("a fresh file is migrated, in WAL mode with synchronous NORMAL and foreign keys on")
     func freshFileIsMigrated() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(path: directory.databasePath)
         let diagnostics = try store.diagnostics()
-        #expect(diagnostics.appliedMigrations == ["v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle"])
+        #expect(diagnostics.appliedMigrations == Self.allMigrations)
         #expect(diagnostics.journalMode == "wal")
         #expect(diagnostics.synchronous == 1)
         #expect(diagnostics.foreignKeys)
@@ -32,7 +36,7 @@ struct SchemaTests {
 
         for _ in 0..<2 {
             let reopened = try SQLiteStore(path: directory.databasePath)
-            #expect(try reopened.diagnostics().appliedMigrations == ["v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle"])
+            #expect(try reopened.diagnostics().appliedMigrations == Self.allMigrations)
             #expect(try reopened.statistics().events == 1)
             try reopened.close()
         }
@@ -67,7 +71,7 @@ struct SchemaTests {
             group.wait()
             #expect(failures.all.isEmpty, "\(failures.all)")
             let store = try SQLiteStore(path: directory.databasePath, readOnly: true)
-            #expect(try store.diagnostics().appliedMigrations.count == 4)
+            #expect(try store.diagnostics().appliedMigrations == Self.allMigrations)
             try store.close()
         }
     }
