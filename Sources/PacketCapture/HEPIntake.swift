@@ -31,9 +31,9 @@ final class HEPIntake: @unchecked Sendable {
         }
     }
 
-    func count(_ reason: PacketDropReason) { drops.increment(reason.rawValue) }
+    func count(_ reason: PacketDropReason) { drops.add(reason.rawValue) }
 
-    func dropCount(_ reason: PacketDropReason) -> UInt64 { drops.value(reason.rawValue) }
+    func dropCount(_ reason: PacketDropReason) -> UInt64 { UInt64(truncatingIfNeeded: drops.value(reason.rawValue)) }
 
     /// `hep.queued`, `hep.dropped.queue` and the non-zero `packets.dropped.*` counters.
     var counters: [(name: String, value: UInt64)] {
