@@ -129,7 +129,7 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(
             name: "PacketCapture",
-            dependencies: ["CPcap", "CallModel", "PacketDecoding"],
+            dependencies: ["CPcap", "CallModel", "PacketDecoding", "MetricsExposition"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,4 +1,4 @@
-import CallModel
+package import CallModel
 package import CallPipeline
 package import RuleMatching
 
@@ -45,13 +45,10 @@ package final class PublishedRuleDecider: CallDecider, @unchecked Sendable {
     package var hasThreadLocalReaders: Bool { key != nil }
 
     package func decide(_ request: DecisionRequest) -> CallDecision {
-        let decision: RuleDecision
         if let reader = threadReader() {
-            decision = reader.pointee.decide(request.caller, calleeKey: request.callee.key, at: request.time)
-        } else {
-            decision = publisher.decideWithoutSlot(request.caller, calleeKey: request.callee.key, at: request.time)
+            return reader.pointee.decide(request.caller, calleeKey: request.callee.key, at: request.time)
         }
-        return CallDecision(action: decision.action, ruleID: decision.ruleID, reason: decision.reason)
+        return publisher.decideWithoutSlot(request.caller, calleeKey: request.callee.key, at: request.time)
     }
 
     /// This thread's reader, claimed on first use; nil when no slot is free or there is no key.

@@ -1,5 +1,4 @@
 import CallModel
-import CallPipeline
 
 /// The AGI commands that hand a decision to the dialplan.
 ///

@@ -1,5 +1,4 @@
 import CallModel
-import CallPipeline
 
 /// The decision service's JSON answers, written by hand (no encoder allocations per request).
 ///

@@ -1,4 +1,4 @@
-package import CallPipeline
+package import CallModel
 
 /// What a transport answers the PBX with: the decision, and the call id it was recorded under.
 package struct DecisionOutcome: Hashable, Sendable {

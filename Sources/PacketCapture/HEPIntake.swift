@@ -1,6 +1,7 @@
 import CPcap
 import CallModel
 import Glibc
+import MetricsExposition
 import PacketDecoding
 
 /// What both HEP listeners do with one HEP packet: decode it, check the auth key, turn it into a
@@ -9,7 +10,7 @@ import PacketDecoding
 final class HEPIntake: @unchecked Sendable {
     let authKey: [UInt8]?
     let payloads: BoundedQueue<SIPPayload>
-    private let drops = AtomicCounters(count: PacketDropReason.allCases.count)
+    private let drops = AtomicCounterArray(count: PacketDropReason.allCases.count)
 
     init(authKey: [UInt8]?, queueCapacity: Int) {
         self.authKey = authKey
@@ -31,9 +32,9 @@ final class HEPIntake: @unchecked Sendable {
         }
     }
 
-    func count(_ reason: PacketDropReason) { drops.increment(reason.rawValue) }
+    func count(_ reason: PacketDropReason) { drops.add(reason.rawValue) }
 
-    func dropCount(_ reason: PacketDropReason) -> UInt64 { drops.value(reason.rawValue) }
+    func dropCount(_ reason: PacketDropReason) -> UInt64 { UInt64(truncatingIfNeeded: drops.value(reason.rawValue)) }
 
     private static func now() -> Timestamp {
         var time = timespec()

@@ -33,7 +33,7 @@ public final class MatcherBenchmark: @unchecked Sendable {
         ruleCount: Int, mix: MatcherBenchmarkMix = .typical, hitRatio: Double = 0.75, queryCount: Int = 1 << 20,
         seed: UInt64 = 0x5EED
     ) {
-        var random = BenchmarkRandom(state: seed)
+        var random = SplitMix64(state: seed)
         let time = Timestamp(secondsSinceEpoch: 1_705_320_000)
         let (rules, hitQueries) = mix.makeRules(count: ruleCount, time: time, random: &random)
         let compiler = RuleSnapshotCompiler(timeZone: .utc)

@@ -49,7 +49,7 @@ public enum MatcherBenchmarkMix: Sendable {
     }
 
     /// The rules and, for each, a question it answers.
-    func makeRules(count: Int, time: Timestamp, random: inout BenchmarkRandom) -> ([Rule], [MatcherBenchmark.Query]) {
+    func makeRules(count: Int, time: Timestamp, random: inout SplitMix64) -> ([Rule], [MatcherBenchmark.Query]) {
         var rules: [Rule] = []
         rules.reserveCapacity(count)
         var hits: [MatcherBenchmark.Query] = []
@@ -88,18 +88,5 @@ public enum MatcherBenchmarkMix: Sendable {
         var value: UInt64 = 1
         for _ in 0..<max(exponent, 0) { value *= 10 }
         return value
-    }
-}
-
-/// SplitMix64: deterministic synthetic data.
-struct BenchmarkRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -95,7 +95,7 @@ package final class RulePublisher: @unchecked Sendable {
     }
 
     /// A full decision for a thread that has no slot (see ``verdictWithoutSlot(for:calleeKey:at:)``).
-    package func decideWithoutSlot(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> RuleDecision {
+    package func decideWithoutSlot(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> CallDecision {
         readWithoutSlot { view in
             view.decision(
                 for: view.verdict(for: MatchCaller(caller), calleeKey: calleeKey, atMicroseconds: time.microsecondsSinceEpoch))

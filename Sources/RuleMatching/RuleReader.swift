@@ -41,7 +41,7 @@ package struct RuleReader: ~Copyable, @unchecked Sendable {
     }
 
     /// The full decision for `caller` (counted identity) calling the party keyed `calleeKey` at `time`.
-    package func decide(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> RuleDecision {
+    package func decide(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> CallDecision {
         read { view in
             view.decision(
                 for: view.verdict(for: MatchCaller(caller), calleeKey: calleeKey, atMicroseconds: time.microsecondsSinceEpoch))
@@ -50,7 +50,7 @@ package struct RuleReader: ~Copyable, @unchecked Sendable {
 
     /// The full decision for an already reduced caller.
     @inline(__always)
-    package func decide(_ caller: MatchCaller, calleeKey: String, at time: Timestamp) -> RuleDecision {
+    package func decide(_ caller: MatchCaller, calleeKey: String, at time: Timestamp) -> CallDecision {
         read { view in
             view.decision(for: view.verdict(for: caller, calleeKey: calleeKey, atMicroseconds: time.microsecondsSinceEpoch))
         }

@@ -44,7 +44,7 @@ package final class RuleSnapshot: @unchecked Sendable {
     }
 
     /// The full decision: the counted identity of `caller` against the rules for `calleeKey` at `time`.
-    package func decide(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> RuleDecision {
+    package func decide(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> CallDecision {
         withExtendedLifetime(self) {
             let view = self.view
             return view.decision(

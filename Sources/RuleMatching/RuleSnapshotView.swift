@@ -33,18 +33,19 @@ struct RuleSnapshotView {
         return match(caller, scope: 0, micros: micros, clock: &clock) ?? .noMatch
     }
 
-    /// The full decision for a verdict of this snapshot (copies the label strings out).
+    /// The ``CallModel/CallDecision`` for a verdict of this snapshot: the label strings (reason,
+    /// redirect target) are copied out by retaining their storage, which allocates nothing.
     @inline(__always)
-    func decision(for verdict: RuleVerdict) -> RuleDecision {
+    func decision(for verdict: RuleVerdict) -> CallDecision {
         guard verdict.outcome != .noMatch else { return .defaultAllow }
         let labels = (base + header.labelsOffset).assumingMemoryBound(to: String.self)
         let reason = labels[Int(verdict.label) &* 2]
         switch verdict.outcome {
-        case .allow, .noMatch: return RuleDecision(action: .allow, ruleID: verdict.ruleID, reason: reason)
-        case .block: return RuleDecision(action: .block, ruleID: verdict.ruleID, reason: reason)
-        case .flag: return RuleDecision(action: .flag, ruleID: verdict.ruleID, reason: reason)
+        case .allow, .noMatch: return CallDecision(action: .allow, ruleID: verdict.ruleID, reason: reason)
+        case .block: return CallDecision(action: .block, ruleID: verdict.ruleID, reason: reason)
+        case .flag: return CallDecision(action: .flag, ruleID: verdict.ruleID, reason: reason)
         case .redirect:
-            return RuleDecision(action: .redirect(to: labels[Int(verdict.label) &* 2 &+ 1]), ruleID: verdict.ruleID, reason: reason)
+            return CallDecision(action: .redirect(to: labels[Int(verdict.label) &* 2 &+ 1]), ruleID: verdict.ruleID, reason: reason)
         }
     }
 

@@ -61,28 +61,6 @@ package struct RuleVerdict: Hashable, Sendable {
     }
 }
 
-/// The full answer: the action with its redirect target, the deciding rule and its reason.
-///
-/// Copying the reason and target out of the snapshot retains their string storage (no allocation);
-/// strings of up to 15 UTF-8 bytes are stored inline and cost nothing.
-package struct RuleDecision: Hashable, Sendable {
-    /// `allow` when no rule matched.
-    package var action: RuleAction
-    /// Nil when no rule matched.
-    package var ruleID: Int64?
-    /// The deciding rule's reason; empty when no rule matched.
-    package var reason: String
-
-    package init(action: RuleAction, ruleID: Int64?, reason: String) {
-        self.action = action
-        self.ruleID = ruleID
-        self.reason = reason
-    }
-
-    /// No rule matched: the call goes through.
-    package static let defaultAllow = RuleDecision(action: .allow, ruleID: nil, reason: "")
-}
-
 /// The caller side of one question, reduced to what matching needs.
 ///
 /// Built from ``CallModel/CallerIdentity`` by its counted identity: the asserted identity

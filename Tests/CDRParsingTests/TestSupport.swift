@@ -103,16 +103,3 @@ enum Fixture {
         {"v":1,"time":"2024-01-15T14:31:02+02:00","call_id":"abc-1","phase":"ended","caller":"+447700900123","callee":"1001","caller_name":"Caf\u00e9 \"Q\" \ud83d\ude00\/\t","asserted_identity":"020 7946 0123","privacy":true,"disposition":"answered","start":1705321822.5,"duration":40,"talk_time":35.25,"extra":{"nested":[1,2,{"x":null}],"e":-1.5e-3},"z":false}
         """#
 }
-
-/// A deterministic pseudo-random generator (SplitMix64), so that mutation tests repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

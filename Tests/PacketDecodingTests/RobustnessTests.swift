@@ -8,19 +8,6 @@ import Testing
 /// deterministic.
 @Suite("robustness")
 struct RobustnessTests {
-    /// SplitMix64: a fixed seed gives the same run every time.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     static let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .raw, .rawDLT, .ipv4, .ipv6, .null, .loop]
 
     static let seeds: [[UInt8]] = {
@@ -38,7 +25,7 @@ struct RobustnessTests {
 
     @Test("random bytes under every link type", arguments: linkTypes)
     func randomBytes(linkType: LinkType) {
-        var random = Random(state: UInt64(linkType.rawValue) &+ 1)
+        var random = SplitMix64(state: UInt64(linkType.rawValue) &+ 1)
         var harness = DecoderHarness()
         for _ in 0..<3_000 {
             let frame = (0..<random.below(200)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
@@ -49,7 +36,7 @@ struct RobustnessTests {
 
     @Test("mutated valid frames", arguments: 0..<7)
     func mutations(seedIndex: Int) {
-        var random = Random(state: UInt64(seedIndex) &* 7_919)
+        var random = SplitMix64(state: UInt64(seedIndex) &* 7_919)
         var harness = DecoderHarness()
         let seed = Self.seeds[seedIndex]
         for _ in 0..<4_000 {
@@ -63,4 +50,9 @@ struct RobustnessTests {
         }
         #expect(harness.counters.frames == 4_000)
     }
+}
+
+extension SplitMix64 {
+    /// A number in `0..<bound` (modulo, so that a seed gives the same frames as it always did).
+    fileprivate mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

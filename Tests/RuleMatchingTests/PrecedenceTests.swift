@@ -152,7 +152,7 @@ struct PrecedenceTests {
             RuleFixtures.rule(7, .prefix("4420"), .redirect(to: "+442079460000"), reason: longReason)
         ])
         let decision = snapshot.decide(RuleFixtures.caller(Self.harasser), calleeKey: "1001", at: RuleFixtures.monday)
-        #expect(decision == RuleDecision(action: .redirect(to: "+442079460000"), ruleID: 7, reason: longReason))
+        #expect(decision == CallDecision(action: .redirect(to: "+442079460000"), ruleID: 7, reason: longReason))
         #expect(snapshot.decide(RuleFixtures.caller("+441134960001"), calleeKey: "1001", at: RuleFixtures.monday) == .defaultAllow)
     }
 }

@@ -84,7 +84,7 @@ struct PublisherTests {
         let verdict = publisher.verdictWithoutSlot(for: MatchCaller(F.caller(Self.number)), calleeKey: "1001", at: F.monday)
         #expect(verdict.outcome == .block && verdict.ruleID == 1)
         let decision = publisher.decideWithoutSlot(F.caller(Self.number), calleeKey: "1001", at: F.monday)
-        #expect(decision == RuleDecision(action: .block, ruleID: 1, reason: "generation 1"))
+        #expect(decision == CallDecision(action: .block, ruleID: 1, reason: "generation 1"))
         #expect(publisher.statistics.overflowDecisions == 2)
 
         // Slot-less readers that have left hold nothing back.

@@ -6,28 +6,16 @@ import Testing
 struct RandomizedReferenceTests {
     typealias F = RuleFixtures
 
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed by its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Numbers drawn from a small synthetic pool so that rules and callers collide often:
     /// +44 20 7946 0xxx with 9 to 12 digits after the country code's first digit.
-    static func randomDigits(_ random: inout SplitMix) -> String {
+    static func randomDigits(_ random: inout SplitMix64) -> String {
         let tails = ["", "0", "01", "012", "0123", "01234"]
         var digits = "4420794" + tails[Int.random(in: 0..<tails.count, using: &random)]
         while digits.count < 11 { digits.append(String(Int.random(in: 0...2, using: &random))) }
         return digits
     }
 
-    static func randomRule(_ id: Int64, _ random: inout SplitMix) -> Rule {
+    static func randomRule(_ id: Int64, _ random: inout SplitMix64) -> Rule {
         let digits = randomDigits(&random)
         let match: RuleMatch =
             switch Int.random(in: 0..<10, using: &random) {
@@ -50,7 +38,7 @@ struct RandomizedReferenceTests {
         return F.rule(id, match, action, scope: scopes.randomElement(using: &random)!, expiresAt: expiry, schedule: schedule)
     }
 
-    static func randomCaller(_ random: inout SplitMix) -> CallerIdentity {
+    static func randomCaller(_ random: inout SplitMix64) -> CallerIdentity {
         switch Int.random(in: 0..<12, using: &random) {
         case 0: return F.unidentifiedCaller
         case 1: return CallerIdentity(raw: "1005", internalExtension: "1005")
@@ -63,7 +51,7 @@ struct RandomizedReferenceTests {
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func snapshotAgreesWithTheReference(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(state: seed)
         let zone = LocalTimeZone.fixed(offsetSeconds: 7_200)
         let rules = (1...Int64(200 * seed)).map { Self.randomRule($0, &random) }
         let compilation = RuleSnapshotCompiler(timeZone: zone).compile(rules, at: F.monday)

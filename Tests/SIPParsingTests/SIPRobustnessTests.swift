@@ -49,7 +49,7 @@ struct SIPRobustnessTests {
     }
 
     @Test func pseudoRandomMutationsNeverTrap() {
-        var random = SIPFixture.SplitMix64(state: 0x5EED_0003)
+        var random = SplitMix64(state: 0x5EED_0003)
         let interesting: [UInt8] = Array("\r\n \t:;,<>\"\\@=%.+-[]?0123456789".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xFF]
         var parsed = 0
         var failed = 0

@@ -20,28 +20,9 @@ package struct DecisionRequest: Hashable, Sendable {
     }
 }
 
-/// The answer to a ``DecisionRequest``: what to do with the call and which rule said so.
-package struct CallDecision: Hashable, Sendable {
-    /// `allow` when no rule matched.
-    package var action: RuleAction
-    /// The store id of the deciding rule; nil when no rule matched (default allow).
-    package var ruleID: Int64?
-    /// The deciding rule's reason, or empty for the default.
-    package var reason: String
-
-    package init(action: RuleAction, ruleID: Int64?, reason: String) {
-        self.action = action
-        self.ruleID = ruleID
-        self.reason = reason
-    }
-
-    /// No rule matched: the call goes through.
-    package static let defaultAllow = CallDecision(action: .allow, ruleID: nil, reason: "")
-}
-
-/// Decides calls from the currently published rules. The hot path: implementations take no
-/// lock, do no I/O, never await and do not allocate per decision, and may be called from any
-/// thread at once.
+/// Answers ``DecisionRequest``s with a ``CallModel/CallDecision`` (in the daemon: from the currently
+/// published rules). The hot path: implementations take no lock, do no I/O, never await and do not
+/// allocate per decision, and may be called from any thread at once.
 package protocol CallDecider: Sendable {
     func decide(_ request: DecisionRequest) -> CallDecision
 }
