@@ -170,12 +170,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(
-            name: "decision-fixture-server",
-            dependencies: ["DecisionService", "CallModel", "CallPipeline", argumentParser, logging, nioCore, serviceLifecycle, unixSignals],
-            swiftSettings: swiftSettings
-        ),
-
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),

@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${CALLS:-5000}
 rate=${RATE:-2000}
-swift build -c release --product decision-fixture-server >/dev/null
 work=$(mktemp -d /tmp/callwarden-kam-bench.XXXXXX)
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; for p in "${pids[@]}"; do wait $p 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -16,13 +15,22 @@ read -r http_port kam_port uas_port hep_port uac_port < <(python3 -c '
 import socket
 k=[socket.socket(socket.AF_INET, t) for t in (socket.SOCK_STREAM,)+(socket.SOCK_DGRAM,)*4]
 [s.bind(("127.0.0.1",0)) for s in k]; print(" ".join(str(s.getsockname()[1]) for s in k))')
-printf '+442079460123 block - 7 threatened reception\n' >"$work/rules.txt"
-.build/release/decision-fixture-server --http-port "$http_port" --rules "$work/rules.txt" >"$work/server.log" 2>&1 &
-pids+=($!)
+source Benchmarks/bench-serve.sh
+start_callwarden_serve "$http_port"
+pids+=("$serve_pid")
 sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin >/dev/null 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-printf 'SEQUENTIAL\n02079460777;carrier.example;Allowed;\n' >"$work/callers.csv"
+# Distinct callers, each used once per 7,000 calls (Ofcom drama ranges): the real daemon detects
+# harassment, and one number calling 1001 thousands of times is a repeat caller it soon blocks.
+python3 - "$work/callers.csv" <<'PY'
+import sys
+ranges = ["07700900", "01134960", "01144960", "01154960", "01164960", "01174960", "01184960"]
+with open(sys.argv[1], "w") as out:
+    out.write("SEQUENTIAL\n")
+    for index in range(1000):
+        for prefix in ranges:
+            out.write(f"{prefix}{index:03d};carrier.example;Allowed;\n")
+PY
 
 run() {
     local label=$1; shift
