@@ -27,14 +27,6 @@ struct CrashRecoveryTests {
         try handle.close()
     }
 
-    /// Events in the daemon's store, read the way an operator's tool beside it would: read-only,
-    /// so the test never migrates (or locks) the file the daemon is creating; 0 until it exists.
-    static func storedEvents(_ storePath: String) -> Int {
-        guard let store = try? SQLiteStore(path: storePath, readOnly: true) else { return 0 }
-        defer { try? store.close() }
-        return (try? store.statistics().events) ?? 0
-    }
-
     /// What one round of start-and-kill saw.
     struct KillRound: Sendable {
         var before: Int
@@ -51,9 +43,9 @@ struct CrashRecoveryTests {
         let daemon = try TestSupport.startDaemon(config: config)
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                let before = storedEvents(storePath)
+                let before = TestSupport.storedEvents(storePath)
                 let deadline = Date().addingTimeInterval(60)
-                while storedEvents(storePath) <= before, daemon.isRunning, Date() < deadline { usleep(5_000) }
+                while TestSupport.storedEvents(storePath) <= before, daemon.isRunning, Date() < deadline { usleep(5_000) }
                 kill(daemon.processIdentifier, SIGKILL)
                 // Polled: Foundation's `waitUntilExit` on a thread of one's own can spin forever.
                 for _ in 0..<3_000 where daemon.isRunning { usleep(10_000) }
@@ -88,7 +80,7 @@ struct CrashRecoveryTests {
         defer {
             if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
         }
-        let caughtUp = await TestSupport.wait(upTo: 120) { Self.storedEvents(storePath) >= Self.totalLines }
+        let caughtUp = await TestSupport.wait(upTo: 120) { TestSupport.storedEvents(storePath) >= Self.totalLines }
         #expect(caughtUp, "\(TestSupport.daemonLog(config: config))")
         kill(daemon.processIdentifier, SIGTERM)
         await TestSupport.exit(of: daemon)
@@ -111,7 +103,7 @@ struct CrashRecoveryTests {
         let config = try TestSupport.writeConfiguration(in: directory, cdrPath: cdr)
         let daemon = try TestSupport.startDaemon(config: config)
         let storePath = directory + "/callwarden.sqlite"
-        let done = await TestSupport.wait(upTo: 60) { Self.storedEvents(storePath) == 2_000 }
+        let done = await TestSupport.wait(upTo: 60) { TestSupport.storedEvents(storePath) == 2_000 }
         #expect(done, "\(TestSupport.daemonLog(config: config))")
         kill(daemon.processIdentifier, SIGTERM)
         await TestSupport.exit(of: daemon)

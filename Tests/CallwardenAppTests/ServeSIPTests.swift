@@ -119,7 +119,7 @@ struct ServeSIPTests {
                     from: sender.descriptor, to: hepPort)
             }
             try? await Task.sleep(for: .milliseconds(300))
-            stored = ((try? SQLiteStore(path: storePath, readOnly: true).statistics().events) ?? 0) >= 8
+            stored = TestSupport.storedEvents(storePath) >= 8
         }
         #expect(stored, "both calls stored")
         kill(daemon.processIdentifier, SIGTERM)

@@ -1,4 +1,6 @@
+import CallPipeline
 import Foundation
+import SQLiteStore
 
 /// Paths and helpers shared by the end-to-end tests.
 enum TestSupport {
@@ -109,6 +111,15 @@ enum TestSupport {
     static func daemonLog(config: String) -> String {
         let text = (try? String(contentsOfFile: daemonLogPath(config: config), encoding: .utf8)) ?? ""
         return String(text.suffix(4_000))
+    }
+
+    /// Events in a running daemon's store, read the way an operator's tool beside it would:
+    /// read-only, so a test never migrates (or locks) the file the daemon is creating; 0 until the
+    /// daemon has created it.
+    static func storedEvents(_ storePath: String) -> Int {
+        guard let store = try? SQLiteStore(path: storePath, readOnly: true) else { return 0 }
+        defer { try? store.close() }
+        return (try? store.statistics().events) ?? 0
     }
 
     /// Runs one `callwarden` command (e.g. `blocks add ...`) to its end; its exit status.
