@@ -10,9 +10,10 @@ extension SQLiteStore {
     /// Every event source, so that a look-up by call id alone can use the `(source, call_id)` index.
     private static let allSourcesSQL = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
-    /// Flags a call as malicious in one transaction: finds the call, captures its stored identity
-    /// and what the PBX passed along, opens (or joins) the incident of the request's kind, adds the
-    /// block or redirect rule asked for (audited), and writes the `flagged` alert into the outbox.
+    /// Flags a call as malicious in one transaction: finds the call, executes what the
+    /// ``IncidentLedger`` decides (the incident of the request's kind opened or joined, the block or
+    /// redirect rule asked for, audited, and the `flagged` alert in the outbox), and stores the
+    /// flag with the call's captured identity and what the PBX passed along.
     ///
     /// A call that is not (yet) in the store is still flagged — a bomb threat must alert even when
     /// the CDR has not arrived — with an unidentified caller; its events join the timeline as
