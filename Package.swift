@@ -14,8 +14,30 @@
 //                    Incidents → CallModel
 //                    MetricsExposition (no dependencies: the port every module offers its counters through)
 //
-// Core modules import no NIO, GRDB, HTTP or networking; `.ci/check-imports` enforces it.
+// A core module imports only its dependencies below and the system modules `coreSystemImports`
+// grants it (no NIO, GRDB, HTTP, Foundation or networking); `scripts/check-imports` reads both from
+// this file (`swift package dump-package` and the dictionary) and fails CI otherwise.
+//
+// The one product is the `callwarden` executable. Benchmarks and probes (Benchmarks/) join the
+// package only with CALLWARDEN_BENCHMARKS=1, and the libFuzzer targets only with CALLWARDEN_FUZZ=1
+// (see the end of this file), so an ordinary build never resolves the benchmark harness.
 import PackageDescription
+
+/// Per core module, the system modules it may import besides its Package.swift dependencies
+/// (read by `scripts/check-imports`, one entry a line; a core module missing here fails the check).
+let coreSystemImports: [String: [String]] = [
+    "CallModel": [],
+    "MetricsExposition": ["Synchronization"],
+    "CDRParsing": [],
+    "HarassmentDetection": [],
+    "SIPParsing": [],
+    "SIPDialogs": [],
+    "CallPipeline": ["Synchronization"],
+    "PacketDecoding": [],
+    "RuleMatching": ["Synchronization"],
+    "SIPIngest": [],
+    "Incidents": [],
+]
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -41,13 +63,7 @@ let package = Package(
     name: "Callwarden",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "callwarden", targets: ["callwarden"]),
-        .library(name: "CallwardenApp", targets: ["CallwardenApp"]),
-        // For the Benchmarks package only (SIPPerformanceProbe is SIPDialogs' one public type).
-        .library(name: "SIPDialogs", targets: ["SIPDialogs"]),
-        // For Benchmarks/ only: `PacketPerformanceProbe` is the public facade of the packet path.
-        .library(name: "PacketCapture", targets: ["PacketCapture"]),
-        .library(name: "RuleMatching", targets: ["RuleMatching"]),
+        .executable(name: "callwarden", targets: ["callwarden"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -96,7 +112,7 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallPipeline", "Incidents", grdb, logging],
+            dependencies: ["CallModel", "CallPipeline", "Incidents", grdb],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -315,4 +331,53 @@ if Context.environment["CALLWARDEN_FUZZ"] == "1" {
             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )
     )
+}
+
+// Benchmarks and probes (Benchmarks/Benchmarks/*) exist only with CALLWARDEN_BENCHMARKS=1, so that an
+// ordinary build or CI never resolves ordo-one/benchmark. They use `package` API (no `public` in
+// production modules). Run from the repository root, e.g.:
+//   CALLWARDEN_BENCHMARKS=1 swift package --scratch-path .build-benchmarks --allow-writing-to-package-directory benchmark --target MatcherBenchmarks
+//   CALLWARDEN_BENCHMARKS=1 swift run --scratch-path .build-benchmarks -c release MatcherProbe 1000000
+if Context.environment["CALLWARDEN_BENCHMARKS"] == "1" {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]))
+    let benchmark: Target.Dependency = .product(name: "Benchmark", package: "benchmark")
+    let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "benchmark")
+    func benchmarkPath(_ name: String) -> String { "Benchmarks/Benchmarks/" + name }
+    package.targets += [
+        // The matcher fixture: synthetic rule sets, query streams and the flat-table yardstick.
+        .target(
+            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching"],
+            path: benchmarkPath("MatcherBenchmarkSupport"), swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MatcherBenchmarks", dependencies: ["MatcherBenchmarkSupport", benchmark],
+            path: benchmarkPath("MatcherBenchmarks"), plugins: [benchmarkPlugin]
+        ),
+        // A plain timing loop for profiling and thread-scaling tables (see its main.swift).
+        .executableTarget(
+            name: "MatcherProbe", dependencies: ["MatcherBenchmarkSupport"], path: benchmarkPath("MatcherProbe"),
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "CDRBenchmarks",
+            dependencies: ["CallwardenApp", "CallModel", "CDRParsing", logging, benchmark],
+            path: benchmarkPath("CDRBenchmarks"), plugins: [benchmarkPlugin]
+        ),
+        // SIP and packet benchmarks: SIPPerformanceProbe and PacketPerformanceProbe (still `public`
+        // in SIPDialogs and PacketCapture until they move into Benchmarks/ as well).
+        .executableTarget(
+            name: "SIPBenchmarks", dependencies: ["SIPDialogs", benchmark], path: benchmarkPath("SIPBenchmarks"),
+            plugins: [benchmarkPlugin]
+        ),
+        // Best-of-N messages/s without the harness, quick to run under `valgrind --tool=callgrind`.
+        .executableTarget(name: "SIPThroughput", dependencies: ["SIPDialogs"], path: benchmarkPath("SIPThroughput")),
+        .executableTarget(
+            name: "PacketBenchmarks", dependencies: ["PacketCapture", benchmark], path: benchmarkPath("PacketBenchmarks"),
+            plugins: [benchmarkPlugin]
+        ),
+        // `packet-bench make FILE FRAMES` and `packet-bench decode FILE`: run-packets.sh times the
+        // decoder beside tshark with it.
+        .executableTarget(name: "packet-bench", dependencies: ["PacketCapture"], path: benchmarkPath("PacketBench")),
+    ]
 }

@@ -23,6 +23,6 @@ print(f"callwarden replay: {replay:8.3f} s  {lines / replay:14,.0f} lines/s  ({r
 PY
 tail -n +1 "$dir/replay.txt" | head -3
 if [ "${SKIP_ORDO:-0}" != 1 ]; then
-    (cd Benchmarks && CALLWARDEN_BENCH_CSV="$dir/Master.csv" CALLWARDEN_BENCH_CONFIG="$dir/callwarden.yaml" \
-        swift package --allow-writing-to-package-directory benchmark --target CDRBenchmarks)
+    CALLWARDEN_BENCHMARKS=1 CALLWARDEN_BENCH_CSV="$dir/Master.csv" CALLWARDEN_BENCH_CONFIG="$dir/callwarden.yaml" \
+        swift package --scratch-path .build-benchmarks --allow-writing-to-package-directory benchmark --target CDRBenchmarks
 fi

@@ -6,7 +6,7 @@
 # to FRAMES frames (default 500,000), made in /tmp, never committed. Prints both rates and the ratio.
 # SKIP_ORDO=1 skips the ordo-one benchmark suite that follows.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/.."
 frames=${1:-500000}
 dir=/tmp/callwarden-bench
 file=$dir/packets-$frames.pcap
@@ -15,9 +15,10 @@ command -v tshark >/dev/null || {
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tshark >/dev/null
 }
-swift build -c release --product packet-bench >/dev/null
-bench=$(swift build -c release --show-bin-path)/packet-bench
-[ -f "$file" ] || "$bench" make "$file" "$frames" ../../shared/public-captures
+export CALLWARDEN_BENCHMARKS=1  # the benchmark targets exist only with it (Package.swift)
+swift build --scratch-path .build-benchmarks -c release --product packet-bench >/dev/null
+bench=$(swift build --scratch-path .build-benchmarks -c release --show-bin-path)/packet-bench
+[ -f "$file" ] || "$bench" make "$file" "$frames" ../shared/public-captures
 cat "$file" > /dev/null  # warm the page cache for both
 t0=$(date +%s.%N)
 tshark_messages=$(tshark -r "$file" -Y sip -T fields -e sip.Call-ID 2>/dev/null | wc -l)
@@ -35,6 +36,6 @@ print(f"PacketDecoding:     {seconds:8.3f} s  {frames / seconds:12,.0f} frames/s
 print(f"ratio: {tshark / seconds:.1f}x tshark (target >= 50x)")
 PY
 if [ "${SKIP_ORDO:-0}" != 1 ]; then
-    CALLWARDEN_BENCH_PCAP="$file" CALLWARDEN_PUBLIC_CAPTURES=../../shared/public-captures \
-        swift package --allow-writing-to-package-directory benchmark --target PacketBenchmarks
+    CALLWARDEN_BENCH_PCAP="$file" CALLWARDEN_PUBLIC_CAPTURES=../shared/public-captures \
+        swift package --scratch-path .build-benchmarks --allow-writing-to-package-directory benchmark --target PacketBenchmarks
 fi

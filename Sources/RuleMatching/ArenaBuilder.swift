@@ -64,7 +64,9 @@ struct ArenaBuilder {
             LevelDescriptor(
                 fingerprintsOffset: reserve(placement.fingerprints.count * 2),
                 slotsOffset: reserve(placement.fingerprints.count * MemoryLayout<LevelSlot>.stride),
-                capacity: placement.capacity, keyCount: slots[code].count)
+                capacity: placement.capacity, keyCount: slots[code].count,
+                lowestDigits: slots[code].lazy.map(\.digits).min() ?? UInt64.max,
+                highestDigits: slots[code].lazy.map(\.digits).max() ?? 0)
         }
         header.labelsOffset = reserve(tables.labels.count * 2 * MemoryLayout<String>.stride)
         header.totalBytes = (size + 63) & ~63

@@ -51,11 +51,16 @@ struct ArenaHeader {
 /// multiply-shift (any capacity, not a power of two); linear probing runs forward only, into a
 /// tail past `capacity` rather than wrapping, and fingerprint 0 marks an empty slot. The
 /// fingerprint array ends with at least eight empty entries, so a group load never leaves it.
+/// The smallest and largest key digits bound the table: at a prefix level a question outside them
+/// is answered without hashing or touching the table (number ranges sit together in a few number
+/// blocks, so most callers miss them by range; exact numbers do not, so the exact level ignores it).
 struct LevelDescriptor {
     var fingerprintsOffset: Int
     var slotsOffset: Int
     var capacity: Int
     var keyCount: Int
+    var lowestDigits: UInt64
+    var highestDigits: UInt64
 }
 
 /// One key of a level table with its best rule inline, so that a hit reads one slot and nothing

@@ -86,13 +86,16 @@ struct RuleSnapshotView {
         return nil
     }
 
-    /// Probes one level's table for (tag, digits) and evaluates the key's rules. Fingerprints are
-    /// compared four at a time in one 64-bit word; a slot is read only where one matches.
+    /// Probes one level's table for (tag, digits) and evaluates the key's rules: at a prefix level
+    /// nothing when the digits lie outside the table's key range; else fingerprints are compared
+    /// four at a time in one 64-bit word, and a slot is read only where one matches.
     @inline(__always)
     private func lookup(level code: Int, digits: UInt64, tag: UInt32, micros: Int64, clock: inout LocalClockReading)
         -> RuleVerdict?
     {
         let level = level(LevelCode.table(level: code, tag: tag))
+        // Prefix levels only: exact numbers spread over every number block, number ranges do not.
+        if code != LevelCode.exact && (digits < level.lowestDigits || digits > level.highestDigits) { return nil }
         let hash = LevelHash.mix(digits: digits, tag: tag)
         let fingerprint = LevelHash.fingerprint(hash)
         let pattern = UInt64(fingerprint) &* 0x0001_0001_0001_0001

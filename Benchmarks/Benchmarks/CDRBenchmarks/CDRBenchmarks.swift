@@ -8,7 +8,7 @@ import Foundation
 let benchmarks: @Sendable () -> Void = {
     let environment = ProcessInfo.processInfo.environment
     let csvPath = environment["CALLWARDEN_BENCH_CSV"] ?? "/tmp/callwarden-bench/Master.csv"
-    let configPath = environment["CALLWARDEN_BENCH_CONFIG"] ?? "../Config/callwarden.yaml"
+    let configPath = environment["CALLWARDEN_BENCH_CONFIG"] ?? "Config/callwarden.yaml"
     guard let data = FileManager.default.contents(atPath: csvPath) else {
         fatalError("no benchmark input at \(csvPath): run Benchmarks/make-master-csv.py first")
     }

@@ -1,17 +1,17 @@
 import Benchmark
 import Foundation
-import RuleMatching
+import MatcherBenchmarkSupport
 import Synchronization
 
 /// The rule matcher on the call path (issue 4): ns per decision on one thread with 10k and 1M
 /// rules (75 % hits, 25 % misses, random order), decisions per second with 1 and 2 reader threads
 /// while a writer publishes a new snapshot every 10 ms, and mallocs per decision (must be 0).
 /// Rule sets are the typical mix (see `MatcherBenchmarkMix`); the dense-scopes stress mix is
-/// measured single-threaded beside it.
+/// and the exact-numbers-only mix are measured single-threaded beside it.
 ///
 /// Every benchmark is scaled by a million: each iteration decides 1,000,000 questions, so the
 /// scaled wall clock is ns per decision and the scaled throughput decisions per second. Run with
-/// `swift package --allow-writing-to-package-directory benchmark --target MatcherBenchmarks --scale`.
+/// `CALLWARDEN_BENCHMARKS=1 swift package --scratch-path .build-benchmarks --allow-writing-to-package-directory benchmark --target MatcherBenchmarks --scale`.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuUser, .throughput, .mallocCountTotal],
@@ -30,6 +30,14 @@ let benchmarks: @Sendable () -> Void = {
 
         Benchmark("verdict, 1 thread, \(label) rules, dense scopes") { benchmark in
             let fixture = Fixtures.fixture(ruleCount: ruleCount, mix: .denseScopes)
+            guard var reader = fixture.makeReader() else { fatalError("no reader slot") }
+            benchmark.startMeasurement()
+            blackHole(reader.decide(benchmark.scaledIterations.count))
+            benchmark.stopMeasurement()
+        }
+
+        Benchmark("verdict, 1 thread, \(label) rules, exact numbers only") { benchmark in
+            let fixture = Fixtures.fixture(ruleCount: ruleCount, mix: .exactOnly)
             guard var reader = fixture.makeReader() else { fatalError("no reader slot") }
             benchmark.startMeasurement()
             blackHole(reader.decide(benchmark.scaledIterations.count))

@@ -1,5 +1,5 @@
 import Foundation
-import RuleMatching
+import MatcherBenchmarkSupport
 import Synchronization
 
 /// Reader threads that decide on command, and a writer thread that publishes every 10 ms for as

@@ -1,17 +1,18 @@
 import Foundation
-import RuleMatching
+import MatcherBenchmarkSupport
 import Synchronization
 
 // A plain timing loop beside the ordo-one benchmarks, for profiling (`perf record`) and for
 // thread-scaling tables on bigger machines:
-//   swift run -c release MatcherProbe [rules] [seconds] [max-threads] [dense]
+//   CALLWARDEN_BENCHMARKS=1 swift run -c release MatcherProbe [rules] [seconds] [max-threads] [dense|exact] [full]
 // Prints ns per decision on one thread, then decisions/s for 1...max-threads readers while a
 // writer publishes every 10 ms.
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let ruleCount = arguments.first ?? 1_000_000
 let seconds = Double(arguments.dropFirst().first ?? 3)
 let maxThreads = arguments.dropFirst(2).first ?? 2
-let mix: MatcherBenchmarkMix = CommandLine.arguments.contains("dense") ? .denseScopes : .typical
+let mix: MatcherBenchmarkMix =
+    CommandLine.arguments.contains("dense") ? .denseScopes : CommandLine.arguments.contains("exact") ? .exactOnly : .typical
 let full = CommandLine.arguments.contains("full")
 
 func now() -> Double {
@@ -33,20 +34,33 @@ print(
     "\(ruleCount) rules (\(mix)): built in \(String(format: "%.1f", now() - built)) s, arena \(fixture.arenaBytes) B "
         + "(\(fixture.arenaBytes / max(ruleCount, 1)) B/rule), hit ratio \(String(format: "%.3f", fixture.measuredHitRatio))")
 
-do {
-    guard var reader = fixture.makeReader() else { fatalError("no slot") }
-    _ = full ? reader.decideFully(1_000_000) : reader.decide(1_000_000)
-    var best = Double.infinity
-    var bestCPU = Double.infinity
+/// The best (least) wall and CPU seconds of one round of `body` over `seconds`.
+func best(_ seconds: Double, _ body: () -> Void) -> (wall: Double, cpu: Double) {
+    body()
+    var wall = Double.infinity
+    var cpu = Double.infinity
     let end = now() + seconds
     while now() < end {
         let start = now()
         let startCPU = cpuNow()
-        _ = full ? reader.decideFully(1_000_000) : reader.decide(1_000_000)
-        best = min(best, now() - start)
-        bestCPU = min(bestCPU, cpuNow() - startCPU)
+        body()
+        wall = min(wall, now() - start)
+        cpu = min(cpu, cpuNow() - startCPU)
     }
-    print("1 thread, no writer\(full ? ", full decisions" : ""): \(String(format: "%.1f", best * 1e3)) ns/decision wall, \(String(format: "%.1f", bestCPU * 1e3)) ns CPU (best of 1M-decision rounds)")
+    return (wall, cpu)
+}
+
+do {
+    guard var reader = fixture.makeReader() else { fatalError("no slot") }
+    let matcher = best(seconds) { _ = full ? reader.decideFully(1_000_000) : reader.decide(1_000_000) }
+    // The flat exact-number table of hot-path-scaling.md over the same questions, timed in the same run.
+    let flat = FlatExactTable(numbers: fixture.exactNumbers)
+    let yardstick = best(seconds) { _ = fixture.flatLookups(flat, count: 1_000_000) }
+    print(
+        "1 thread, no writer\(full ? ", full decisions" : ""): \(String(format: "%.1f", matcher.wall * 1e3)) ns/decision wall, "
+            + "\(String(format: "%.1f", matcher.cpu * 1e3)) ns CPU (best of 1M-decision rounds); flat exact table "
+            + "\(String(format: "%.1f", yardstick.wall * 1e3)) ns wall, \(String(format: "%.1f", yardstick.cpu * 1e3)) ns CPU; "
+            + "matcher/flat (CPU) \(String(format: "%.2f", matcher.cpu / yardstick.cpu))")
 }
 
 final class Run: Sendable {

@@ -10,7 +10,7 @@ let benchmarks: @Sendable () -> Void = {
     let environment = ProcessInfo.processInfo.environment
     let path = environment["CALLWARDEN_BENCH_PCAP"] ?? "/tmp/callwarden-bench/packets.pcap"
     let frameCount = Int(environment["CALLWARDEN_BENCH_FRAMES"] ?? "") ?? 500_000
-    let captures = environment["CALLWARDEN_PUBLIC_CAPTURES"] ?? "../../shared/public-captures"
+    let captures = environment["CALLWARDEN_PUBLIC_CAPTURES"] ?? "../shared/public-captures"
     if !FileManager.default.fileExists(atPath: path) {
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         do {

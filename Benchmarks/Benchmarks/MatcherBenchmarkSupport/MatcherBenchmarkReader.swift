@@ -1,7 +1,8 @@
 import CallModel
+import RuleMatching
 
 /// One benchmark reader: decides the fixture's queries in order, from where it stopped.
-public struct MatcherBenchmarkReader: ~Copyable, @unchecked Sendable {
+package struct MatcherBenchmarkReader: ~Copyable, @unchecked Sendable {
     // Sendable: moved to the thread that uses it, never shared (not copyable).
     private let fixture: MatcherBenchmark
     private let reader: RuleReader
@@ -13,12 +14,12 @@ public struct MatcherBenchmarkReader: ~Copyable, @unchecked Sendable {
     }
 
     /// Starts at another place in the query list (so that threads do not walk in step).
-    public mutating func skip(_ count: Int) {
+    package mutating func skip(_ count: Int) {
         position = (position + count) % fixture.queries.count
     }
 
     /// Decides `count` queries (one read section each); returns how many a rule answered.
-    public mutating func decide(_ count: Int) -> Int {
+    package mutating func decide(_ count: Int) -> Int {
         let queries = fixture.queries
         let callees = fixture.callees
         let time = fixture.time
@@ -26,8 +27,7 @@ public struct MatcherBenchmarkReader: ~Copyable, @unchecked Sendable {
         var position = self.position
         for _ in 0..<count {
             let query = queries[position]
-            let caller = MatchCaller(number: query.number, isUnidentified: false)
-            let verdict = reader.verdict(for: caller, calleeKey: callees[Int(query.callee)], at: time)
+            let verdict = reader.verdict(for: query.caller, calleeKey: callees[Int(query.callee)], at: time)
             if verdict.outcome != .noMatch { hits &+= 1 }
             position &+= 1
             if position == queries.count { position = 0 }
@@ -37,7 +37,7 @@ public struct MatcherBenchmarkReader: ~Copyable, @unchecked Sendable {
     }
 
     /// Like ``decide(_:)`` with the full decision (reason and redirect target copied out).
-    public mutating func decideFully(_ count: Int) -> Int {
+    package mutating func decideFully(_ count: Int) -> Int {
         let queries = fixture.queries
         let callees = fixture.callees
         let time = fixture.time
@@ -45,8 +45,7 @@ public struct MatcherBenchmarkReader: ~Copyable, @unchecked Sendable {
         var position = self.position
         for _ in 0..<count {
             let query = queries[position]
-            let caller = MatchCaller(number: query.number, isUnidentified: false)
-            let decision = reader.decide(caller, calleeKey: callees[Int(query.callee)], at: time)
+            let decision = reader.decide(query.caller, calleeKey: callees[Int(query.callee)], at: time)
             if decision.ruleID != nil { hits &+= 1 }
             position &+= 1
             if position == queries.count { position = 0 }

@@ -1,15 +1,13 @@
 import CDRParsing
 import CallModel
-import CallPipeline
+import CallwardenApp
 import Logging
 
-/// The few entry points the separate Benchmarks package measures. Public (the only public API
-/// in Callwarden) because `package` access does not cross packages; primitive types only, so the
-/// benchmarks depend on nothing else. Not for any other use.
-public enum PerformanceProbe {
+/// The entry points CDRBenchmarks measures, over the `package` API of CDRParsing and CallwardenApp.
+enum PerformanceProbe {
     /// Decodes every line of an Asterisk Master.csv held in memory, as the tail does.
     /// - Returns: events decoded and lines rejected.
-    public static func decodeAsteriskCSV(_ bytes: [UInt8], countryCode: String = "GB") -> (events: Int, malformed: Int) {
+    static func decodeAsteriskCSV(_ bytes: [UInt8], countryCode: String = "GB") -> (events: Int, malformed: Int) {
         let configuration = CDRDecoderConfiguration(plan: NumberPlan.byCountry[countryCode] ?? .unitedKingdom, timeZone: .utc)
         var decoder = CDRLineDecoder(format: .asteriskCSV, configuration: configuration)
         var events = 0
@@ -32,7 +30,7 @@ public enum PerformanceProbe {
 
     /// Replays files exactly as `callwarden replay` does (temporary SQLite store, persistence on).
     /// - Returns: events stored and detections found.
-    public static func replay(paths: [String], configurationPath: String) throws -> (events: Int, detections: Int) {
+    static func replay(paths: [String], configurationPath: String) throws -> (events: Int, detections: Int) {
         let configuration = try CallwardenConfiguration.load(path: configurationPath)
         let report = try ReplayRunner(configuration: configuration, format: nil, logger: Logger(label: "benchmark"))
             .run(paths: paths)

@@ -1,7 +1,8 @@
 import CallModel
+import RuleMatching
 
 /// The kinds of rule sets ``MatcherBenchmark`` builds.
-public enum MatcherBenchmarkMix: Sendable {
+package enum MatcherBenchmarkMix: Sendable {
     /// What a deployment accumulates: 96 % exact numbers blocked for the whole organisation (a
     /// third of them expiring, as automatic blocks do), 3 % numbers blocked for one of 200
     /// extensions, 1 % number ranges of 6, 8 or 10 digits. Callees: 1,200 extensions, 200 of them
@@ -11,6 +12,9 @@ public enum MatcherBenchmarkMix: Sendable {
     /// 11 digits, a quarter scoped), and every one of 1,000 extensions with rules of its own, so a
     /// decision probes up to a dozen tables.
     case denseScopes
+    /// Exact numbers only, all global and never expiring: one table per decision, the shape of a
+    /// flat exact-number table, to tell the cost of the table apart from the cost of the mix.
+    case exactOnly
 
     /// How many callee keys the mixes use: extensions 1000 ... 2199.
     static let calleeCount = 1_200
@@ -21,14 +25,14 @@ public enum MatcherBenchmarkMix: Sendable {
     /// A callee index for a question that no scoped rule was made for.
     func anyCallee(_ random: UInt64) -> UInt32 {
         switch self {
-        case .typical: UInt32(random % 1_200)
+        case .typical, .exactOnly: UInt32(random % 1_200)
         case .denseScopes: UInt32(random % 1_000)
         }
     }
 
     private func scopedCallee(_ random: UInt64) -> UInt32 {
         switch self {
-        case .typical: UInt32(1_000 + random % 200)
+        case .typical, .exactOnly: UInt32(1_000 + random % 200)
         case .denseScopes: UInt32(random % 1_000)
         }
     }
@@ -38,12 +42,13 @@ public enum MatcherBenchmarkMix: Sendable {
         switch self {
         case .typical: (index % 100 != 99, index % 100 >= 96 && index % 100 < 99)
         case .denseScopes: (index % 10 != 9, index % 10 != 9 ? index % 100 < 9 : index % 40 == 9)
+        case .exactOnly: (true, false)
         }
     }
 
     private func prefixLength(_ random: UInt64) -> Int {
         switch self {
-        case .typical: 6 + 2 * Int(random % 3)
+        case .typical, .exactOnly: 6 + 2 * Int(random % 3)
         case .denseScopes: 7 + Int(random % 5)
         }
     }
@@ -78,8 +83,9 @@ public enum MatcherBenchmarkMix: Sendable {
                 Rule(
                     id: Int64(index + 1), match: match, scope: scoped ? Self.callee(Int(callee)) : nil, action: action,
                     reason: reasons[index % reasons.count], createdBy: "benchmark", createdAt: time,
-                    expiresAt: index % 3 == 0 ? time + .days(1) : nil))
-            hits.append(MatcherBenchmark.Query(number: question, callee: callee))
+                    expiresAt: index % 3 == 0 && self != .exactOnly ? time + .days(1) : nil))
+            guard let caller = E164Number(value: question).map(MatchCaller.init(number:)) else { continue }
+            hits.append(MatcherBenchmark.Query(caller: caller, callee: callee))
         }
         return (rules, hits)
     }
