@@ -6,7 +6,7 @@
 /// transaction.
 ///
 /// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (temporary directories and the JSON
-/// text lists only).
+/// text lists only), Glibc (the store files' modes, ``StoreFileModes``).
 package import CallModel
 import CallPipeline
 import Foundation
