@@ -232,7 +232,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidenceTests",
-            dependencies: ["Evidence", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", crypto, logging],
+            dependencies: [
+                "Evidence", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", "CDRParsing", "SIPParsing", "SIPDialogs",
+                crypto, logging,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,7 +23,7 @@ package struct AlertmanagerSink: AlertSink {
 
     package init(
         name: String, url: String, showNumbers: Bool = false, resendInterval: Duration = .seconds(60),
-        generatorBaseURL: String? = nil, timeout: Duration = .seconds(10), client: HTTPClient = .shared
+        generatorBaseURL: String? = nil, timeout: Duration = .seconds(10), client: HTTPClient = .alerts
     ) {
         self.name = name
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url

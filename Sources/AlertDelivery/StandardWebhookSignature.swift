@@ -1,3 +1,4 @@
+import CallModel
 import Crypto
 import Foundation
 
@@ -8,18 +9,19 @@ import Foundation
 /// as raw UTF-8 bytes. Deliberately not handled: asymmetric `v1a` signatures and secret rotation
 /// (several signatures in one header are accepted by ``verify``, but only one is produced).
 package struct StandardWebhookSignature: Sendable {
-    /// The secret's bytes (a `SymmetricKey` is made per use: it is not `Sendable`).
-    private let secret: [UInt8]
+    /// The secret's bytes (a `SymmetricKey` is made per use: it is not `Sendable`); a ``Secret``
+    /// so that a sink holding it never prints it (Service Lifecycle logs services at debug).
+    private let secret: Secret
 
     /// The secret in `whsec_<base64>` form or as raw text; nil when it is empty or bad base64.
     package init?(secret text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("whsec_") {
             guard let bytes = Data(base64Encoded: String(trimmed.dropFirst(6))), !bytes.isEmpty else { return nil }
-            secret = Array(bytes)
+            secret = Secret(bytes: Array(bytes))
         } else {
             guard !trimmed.isEmpty else { return nil }
-            secret = Array(trimmed.utf8)
+            secret = Secret(trimmed)
         }
     }
 
@@ -39,7 +41,7 @@ package struct StandardWebhookSignature: Sendable {
         for candidate in header.split(separator: " ") {
             let parts = candidate.split(separator: ",", maxSplits: 1)
             guard parts.count == 2, parts[0] == "v1", let expected = Data(base64Encoded: String(parts[1])) else { continue }
-            if HMAC<SHA256>.isValidAuthenticationCode(expected, authenticating: message, using: SymmetricKey(data: secret)) {
+            if HMAC<SHA256>.isValidAuthenticationCode(expected, authenticating: message, using: SymmetricKey(data: secret.bytes)) {
                 return true
             }
         }
@@ -47,7 +49,7 @@ package struct StandardWebhookSignature: Sendable {
     }
 
     private func mac(id: String, timestamp: Int64, body: [UInt8]) -> HMAC<SHA256>.MAC {
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret))
+        var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret.bytes))
         hmac.update(data: Array("\(id).\(timestamp).".utf8))
         hmac.update(data: body)
         return hmac.finalize()

@@ -18,7 +18,7 @@ package struct WebhookSink: AlertSink {
 
     package init(
         name: String, url: String, signer: StandardWebhookSignature, showNumbers: Bool = false,
-        timeout: Duration = .seconds(10), client: HTTPClient = .shared
+        timeout: Duration = .seconds(10), client: HTTPClient = .alerts
     ) {
         self.name = name
         self.url = url

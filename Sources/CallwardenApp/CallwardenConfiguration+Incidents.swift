@@ -48,7 +48,8 @@ extension CallwardenConfiguration {
     /// The incident routes over `store`, with the configured tokens and crisis line.
     package func incidentRoutes(store: any IncidentStore & RecordingStore, logger: Logger) -> IncidentRoutes {
         IncidentRoutes(
-            store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens, mcidWindow: incidents.mcidWindow,
+            store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens,
+            recordingURISchemes: incidents.recordingURISchemes, mcidWindow: incidents.mcidWindow,
             logger: logger)
     }
 }

@@ -82,13 +82,30 @@ package struct CallwardenConfiguration: Sendable {
         do {
             document = try Yams.compose(yaml: yaml)
         } catch {
-            throw ConfigurationError(key: "", reason: "not valid YAML: \(error)")
+            throw ConfigurationError(key: "", reason: Self.describeYAMLError(error))
         }
         let root = ConfigNode(document, path: "")
         let configuration = read(root, baseDirectory: baseDirectory)
         let errors = root.allErrors()
         guard errors.isEmpty else { throw ConfigurationErrors(errors: errors) }
         return configuration
+    }
+
+    /// Where and what is wrong with the YAML, never the text around it: Yams' own description
+    /// quotes the offending lines (a secret written there, the whole file for a duplicate key).
+    static func describeYAMLError(_ error: any Error) -> String {
+        guard let error = error as? YamlError else { return "not valid YAML" }
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return "not valid YAML at line \(mark.line), column \(mark.column): \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return "not valid YAML: the key(s) " + duplicates.sorted().map { "\"\(InertText.line($0))\"" }.joined(separator: ", ")
+                + " written twice in the mapping at line \(context.mark.line)"
+        case .reader(let problem, let offset, _, _):
+            return "not valid YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        default:
+            return "not valid YAML"
+        }
     }
 
     private static func read(_ root: ConfigNode, baseDirectory: String) -> CallwardenConfiguration {
@@ -136,7 +153,7 @@ package struct CallwardenConfiguration: Sendable {
         if let crisisLine, plan.normalise(crisisLine).e164 == nil, case .invalid = plan.normalise(crisisLine) {
             response.fail("crisis_line", "\"\(crisisLine)\" is not a phone number")
         }
-        let streams = EventStreamSettings.read(root)
+        let streams = EventStreamSettings.read(root, resolve: resolve)
         let decision = DecisionServiceSettings.read(root)
         let logging = root.section("logging")
         let level = logging.string("level", default: "info")
@@ -150,7 +167,7 @@ package struct CallwardenConfiguration: Sendable {
             decision: decision)
         configuration.retention = retention
         configuration.capture = CaptureSettings.read(root.section("capture"))
-        configuration.hep = HEPSettings.read(root.section("hep"))
+        configuration.hep = HEPSettings.read(root.section("hep"), resolve: resolve)
         configuration.sip = SIPSettings.read(root.section("sip"))
         configuration.incidents = IncidentSettings.read(root, resolve: resolve)
         configuration.metrics = MetricsSettings.read(root)

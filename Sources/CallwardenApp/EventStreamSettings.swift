@@ -1,21 +1,25 @@
 import CDRParsing
-import CallModel
+package import CallModel
 package import EventStreams
 
 /// The `push:`, `ami:`, `esl:` and `evapi:` sections: which event streams the daemon takes calls
 /// from besides its CDR files. Every section is optional; an absent one is off.
 ///
 /// - `push.listeners`: list of `{tcp: "127.0.0.1:7070"` or `unix: /run/callwarden/push.sock`,
-///   `format` (`jsonl`, `asterisk-csv`, `freeswitch-csv`), `secret`, `idle_timeout` [60s],
+///   `format` (`jsonl`, `asterisk-csv`, `freeswitch-csv`), `secret_file`, `idle_timeout` [60s],
 ///   `window` [4096], `max_connections` [64]`}`. A `tcp` value without a host binds 127.0.0.1.
-/// - `ami`: `host` [127.0.0.1], `port` [5038], `username`, `secret` (both required).
-/// - `esl`: `host` [127.0.0.1], `port` [8021], `password` [ClueCon, FreeSWITCH's default].
+/// - `ami`: `host` [127.0.0.1], `port` [5038], `username`, `secret_file` (both required).
+/// - `esl`: `host` [127.0.0.1], `port` [8021], `password_file` [none: FreeSWITCH's default
+///   password, ClueCon].
+///
+/// Every secret comes from a file only the daemon's user can read, or a systemd credential (see
+/// ``SecretFiles``); the old inline `secret` and `password` keys are refused, naming the new key.
 /// - `evapi`: `host` [127.0.0.1], `port` [8448].
 /// - each client also takes `reconnect_max` [30s], the longest wait between reconnection attempts.
 package struct EventStreamSettings: Sendable {
     package var listeners: [PushListenerConfiguration] = []
-    package var ami: (client: ClientConfiguration, username: String, secret: String)?
-    package var esl: (client: ClientConfiguration, password: String)?
+    package var ami: (client: ClientConfiguration, username: String, secret: Secret)?
+    package var esl: (client: ClientConfiguration, password: Secret)?
     package var evapi: ClientConfiguration?
 
     package init() {}
@@ -23,11 +27,11 @@ package struct EventStreamSettings: Sendable {
     /// Whether any stream is configured.
     package var isEmpty: Bool { listeners.isEmpty && ami == nil && esl == nil && evapi == nil }
 
-    static func read(_ root: ConfigNode) -> EventStreamSettings {
+    static func read(_ root: ConfigNode, resolve: (String) -> String) -> EventStreamSettings {
         var settings = EventStreamSettings()
         let push = root.section("push")
         for node in push.sectionList("listeners") {
-            if let listener = readListener(node) { settings.listeners.append(listener) }
+            if let listener = readListener(node, resolve: resolve) { settings.listeners.append(listener) }
         }
         var seen: Set<PushListenerConfiguration.Endpoint> = []
         for listener in settings.listeners where !seen.insert(listener.endpoint).inserted {
@@ -38,21 +42,24 @@ package struct EventStreamSettings: Sendable {
         if ami.isPresent {
             let client = readClient(ami, defaultPort: 5038)
             let username = ami.string("username")
-            let secret = ami.string("secret")
+            SecretFiles.refuseInline(ami, "secret", use: "secret_file")
+            let secret = SecretFiles.secret(ami, "secret_file", resolve: resolve)
             if username == nil { ami.fail("username", "is required") }
-            if secret == nil { ami.fail("secret", "is required") }
+            if secret == nil, ami.string("secret_file") == nil { ami.fail("secret_file", "is required") }
             if let username, let secret { settings.ami = (client, username, secret) }
         }
         let esl = root.section("esl")
         if esl.isPresent {
-            settings.esl = (readClient(esl, defaultPort: 8021), esl.string("password", default: "ClueCon"))
+            SecretFiles.refuseInline(esl, "password", use: "password_file")
+            let password = SecretFiles.secret(esl, "password_file", resolve: resolve) ?? "ClueCon"
+            settings.esl = (readClient(esl, defaultPort: 8021), password)
         }
         let evapi = root.section("evapi")
         if evapi.isPresent { settings.evapi = readClient(evapi, defaultPort: 8448) }
         return settings
     }
 
-    private static func readListener(_ node: ConfigNode) -> PushListenerConfiguration? {
+    private static func readListener(_ node: ConfigNode, resolve: (String) -> String) -> PushListenerConfiguration? {
         let tcp = node.string("tcp")
         let unix = node.string("unix")
         let formatName = node.string("format", default: "jsonl")
@@ -60,10 +67,8 @@ package struct EventStreamSettings: Sendable {
         if format == nil {
             node.fail("format", "\"\(formatName)\" is not one of " + CDRFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let secret = node.string("secret")
-        if let secret, secret.isEmpty || secret.contains(where: { $0 == "\n" || $0 == "\r" }) {
-            node.fail("secret", "must be a non-empty single line")
-        }
+        SecretFiles.refuseInline(node, "secret", use: "secret_file")
+        let secret = SecretFiles.secret(node, "secret_file", resolve: resolve)
         let idle = node.duration("idle_timeout", default: .seconds(60))
         let window = node.int("window", default: 4_096, range: 1...1_000_000)
         let connections = node.int("max_connections", default: 64, range: 1...10_000)

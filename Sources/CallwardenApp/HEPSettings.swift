@@ -1,3 +1,4 @@
+package import CallModel
 package import PacketCapture
 
 /// The `hep` section: a HEP collector (Kamailio `siptrace`, heplify, Asterisk `res_hep`,
@@ -7,8 +8,10 @@ package import PacketCapture
 /// - `address` [`0.0.0.0`]: the IPv4 or IPv6 literal to bind (`127.0.0.1`, `::`).
 /// - `port` [`9060`].
 /// - `transport` [`udp`]: `udp`, `tcp` (HEPv3 only) or `both` (the same port on each).
-/// - `auth_key`: when set, HEPv3 packets must carry it (chunk 0x000e); others are dropped and
-///   counted. HEPv1/v2 carry no key and are then dropped too.
+/// - `auth_key_file`: a file only the daemon's user can read (or `credential:NAME`, see
+///   ``SecretFiles``) holding the auth key; when set, HEPv3 packets must carry it (chunk 0x000e),
+///   others are dropped and counted. HEPv1/v2 carry no key and are then dropped too. The old
+///   inline `auth_key` is refused.
 /// - `queue` [`65536`]: SIP payloads held per listener between its thread and the ingest loop
 ///   (drop newest when full).
 ///
@@ -22,17 +25,17 @@ package struct HEPSettings: Sendable, Hashable {
     package var address = "0.0.0.0"
     package var port: UInt16 = 9060
     package var transport = Transport.udp
-    package var authKey: String?
+    package var authKey: Secret?
     package var queueCapacity = 65_536
 
     /// The listener configuration (UDP and TCP listeners share it).
     package var listenerConfiguration: HEPListenerConfiguration {
         HEPListenerConfiguration(
-            host: address, port: port, authKey: authKey.map { Array($0.utf8) }, queueCapacity: queueCapacity)
+            host: address, port: port, authKey: authKey, queueCapacity: queueCapacity)
     }
 
     /// Reads the section; nil when it is absent.
-    static func read(_ node: ConfigNode) -> HEPSettings? {
+    static func read(_ node: ConfigNode, resolve: (String) -> String) -> HEPSettings? {
         guard node.isPresent else { return nil }
         var settings = HEPSettings()
         let address = node.string("address", default: settings.address)
@@ -48,9 +51,10 @@ package struct HEPSettings: Sendable, Hashable {
         } else {
             node.fail("transport", "\"\(transport)\" is not one of udp, tcp, both")
         }
-        if let key = node.string("auth_key") {
-            if key.isEmpty || key.utf8.count > 255 {
-                node.fail("auth_key", "must be 1–255 bytes")
+        SecretFiles.refuseInline(node, "auth_key", use: "auth_key_file")
+        if let key = SecretFiles.secret(node, "auth_key_file", resolve: resolve) {
+            if key.isEmpty || key.bytes.count > 255 {
+                node.fail("auth_key_file", "the key must be 1–255 bytes")
             } else {
                 settings.authKey = key
             }

@@ -14,21 +14,22 @@ package import Incidents
 /// - `incidents.api.listen` [none]: `host:port` to serve the incident API on its own (mount
 ///   ``IncidentRoutes`` on the decision service instead to share its port);
 ///   `incidents.api.token_file`: one bearer token per line (no tokens: no authentication — keep
-///   it on loopback).
+///   it on loopback); a file only the daemon's user can read, or `credential:NAME` (``SecretFiles``).
 /// - `alerts.journal` [true]: alerts as log lines (numbers masked); `alerts.poll_interval` [1s];
 ///   `alerts.retry_initial` [1s], `alerts.retry_max` [5m]: backoff of failed deliveries;
 ///   `alerts.webhooks`: list of `{name, url, secret_file, show_numbers [false], timeout [10s]}`,
-///   the secret (`whsec_<base64>`) read from its file, never written here;
+///   the secret (`whsec_<base64>`) read from its file (0600, or `credential:NAME`), never written here;
 ///   `alerts.alertmanager`: list of `{name, url, resend_interval [60s], show_numbers [false],
 ///   generator_url}`.
 /// - `recordings.directories`: list of `{path, patterns [[freepbx, uniqueid]], depth [3]}`, a
 ///   pattern being a preset or a regular expression with a `(?<callid>...)` group;
-///   `recordings.scan_interval` [10s], `recordings.settle_time` [30s].
+///   `recordings.scan_interval` [10s], `recordings.settle_time` [30s]; `recordings.uri_schemes`
+///   [[https]]: the schemes an external recording URI may have (`file` is never accepted).
 package struct IncidentSettings: Sendable {
     package var alertPolicy = AlertPolicy()
     package var mcidWindow = TimeSpan.minutes(10)
     package var apiListen: (host: String, port: Int)?
-    package var apiTokens: [String] = []
+    package var apiTokens: [Secret] = []
     package var journal = true
     package var alertPollInterval = TimeSpan.seconds(1)
     package var retry = RetrySchedule()
@@ -37,6 +38,7 @@ package struct IncidentSettings: Sendable {
     package var recordingDirectories: [RecordingDirectory] = []
     package var recordingScanInterval = TimeSpan.seconds(10)
     package var recordingSettleTime = TimeSpan.seconds(30)
+    package var recordingURISchemes: Set<String> = ["https"]
 
     package init() {}
 
@@ -73,10 +75,11 @@ package struct IncidentSettings: Sendable {
             settings.apiListen = parseListen(listen)
             if settings.apiListen == nil { api.fail("listen", "\"\(listen)\" is not host:port (e.g. 127.0.0.1:8751)") }
         }
-        if let tokenFile = api.string("token_file") {
-            settings.apiTokens = readLines(resolve(tokenFile), key: "token_file", node: api)
-            if settings.apiTokens.isEmpty { api.fail("token_file", "holds no token") }
-            if settings.apiTokens.contains(where: { $0.count < 16 }) { api.fail("token_file", "every token must have at least 16 characters") }
+        SecretFiles.refuseInline(api, "token", use: "token_file")
+        if let tokens = SecretFiles.lines(api, "token_file", resolve: resolve) {
+            if tokens.isEmpty { api.fail("token_file", "holds no token") }
+            if tokens.contains(where: { $0.count < 16 }) { api.fail("token_file", "every token must have at least 16 characters") }
+            settings.apiTokens = tokens.map { Secret($0) }
         }
 
         let alerts = root.section("alerts")
@@ -91,10 +94,12 @@ package struct IncidentSettings: Sendable {
             let showNumbers = webhook.bool("show_numbers", default: false)
             let timeout = webhook.duration("timeout", default: .seconds(10))
             var signer: StandardWebhookSignature?
-            if let file = webhook.string("secret_file") {
-                let secret = readLines(resolve(file), key: "secret_file", node: webhook).first ?? ""
-                signer = StandardWebhookSignature(secret: secret)
-                if signer == nil { webhook.fail("secret_file", "holds no usable secret (write whsec_<base64> on its first line)") }
+            SecretFiles.refuseInline(webhook, "secret", use: "secret_file")
+            if webhook.string("secret_file") != nil {
+                if let secret = SecretFiles.secret(webhook, "secret_file", resolve: resolve) {
+                    signer = StandardWebhookSignature(secret: secret.text)
+                    if signer == nil { webhook.fail("secret_file", "holds no usable secret (write whsec_<base64> on its first line)") }
+                }
             } else {
                 webhook.fail("secret_file", "is required (the webhook secret is never written in this file)")
             }
@@ -117,6 +122,18 @@ package struct IncidentSettings: Sendable {
         let recordings = root.section("recordings")
         settings.recordingScanInterval = recordings.duration("scan_interval", default: .seconds(10))
         settings.recordingSettleTime = recordings.duration("settle_time", default: .seconds(30))
+        if let schemes = recordings.stringList("uri_schemes") {
+            let lowered = Set(schemes.map { $0.lowercased() })
+            if lowered.contains("file") {
+                recordings.fail("uri_schemes", "file is never accepted: a path on this host is not evidence others can fetch and check")
+            } else if lowered.isEmpty || lowered.contains(where: { scheme in
+                scheme.isEmpty || !scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+            }) {
+                recordings.fail("uri_schemes", "list URI schemes such as https, sftp or s3")
+            } else {
+                settings.recordingURISchemes = lowered
+            }
+        }
         for directory in recordings.sectionList("directories") {
             guard let path = directory.string("path") else {
                 directory.fail("path", "is required")
@@ -165,16 +182,5 @@ package struct IncidentSettings: Sendable {
         else { return nil }
         let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         return host.isEmpty ? nil : (host, port)
-    }
-
-    /// The non-empty lines of a secret file (comments with # skipped); a read failure is a
-    /// configuration error naming the key, never the file's content.
-    private static func readLines(_ path: String, key: String, node: ConfigNode) -> [String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            node.fail(key, "cannot read \(path)")
-            return []
-        }
-        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 }

@@ -1,4 +1,5 @@
 package import CDRParsing
+package import CallModel
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -15,7 +16,7 @@ package final class AMIClient: Service, Sendable {
     private let client: ReconnectingClient
 
     package init(
-        configuration: ClientConfiguration, username: String, secret: String,
+        configuration: ClientConfiguration, username: String, secret: Secret,
         decoderConfiguration: CDRDecoderConfiguration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {

@@ -1,3 +1,4 @@
+import CallModel
 import Logging
 import NIOCore
 
@@ -14,13 +15,13 @@ final class AMISessionHandler: ChannelDuplexHandler {
     static let logoffActionID = "callwarden-logoff"
 
     private let username: String
-    private let secret: String
+    private let secret: Secret
     private let monitor: ClientSessionMonitor
     private let logger: Logger
     private var mapper: AMIEventMapper
     private let flow: ClientFlow
 
-    init(username: String, secret: String, mapper: AMIEventMapper, flow: ClientFlow, monitor: ClientSessionMonitor, logger: Logger) {
+    init(username: String, secret: Secret, mapper: AMIEventMapper, flow: ClientFlow, monitor: ClientSessionMonitor, logger: Logger) {
         self.username = username
         self.secret = secret
         self.mapper = mapper
@@ -36,7 +37,7 @@ final class AMISessionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .banner:
-            send(["Action": "Login", "Username": username, "Secret": secret, "Events": "call,cdr", "ActionID": Self.loginActionID], context: context)
+            send(["Action": "Login", "Username": username, "Secret": secret.text, "Events": "call,cdr", "ActionID": Self.loginActionID], context: context)
         case .message(let message):
             if let response = message["Response"] {
                 handleResponse(response, message: message, context: context)

@@ -1,4 +1,5 @@
 package import CDRParsing
+package import CallModel
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -16,7 +17,7 @@ package final class ESLClient: Service, Sendable {
     private let client: ReconnectingClient
 
     package init(
-        configuration: ClientConfiguration, password: String, decoderConfiguration: CDRDecoderConfiguration,
+        configuration: ClientConfiguration, password: Secret, decoderConfiguration: CDRDecoderConfiguration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         let queue = PushedEventQueue(name: "esl")

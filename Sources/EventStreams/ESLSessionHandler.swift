@@ -1,3 +1,4 @@
+import CallModel
 import Logging
 import NIOCore
 
@@ -15,14 +16,14 @@ final class ESLSessionHandler: ChannelDuplexHandler {
 
     private enum Stage { case awaitingAuthRequest, authenticating, subscribing, subscribed, leaving }
 
-    private let password: String
+    private let password: Secret
     private let monitor: ClientSessionMonitor
     private let logger: Logger
     private let mapper: ESLEventMapper
     private let flow: ClientFlow
     private var stage = Stage.awaitingAuthRequest
 
-    init(password: String, mapper: ESLEventMapper, flow: ClientFlow, monitor: ClientSessionMonitor, logger: Logger) {
+    init(password: Secret, mapper: ESLEventMapper, flow: ClientFlow, monitor: ClientSessionMonitor, logger: Logger) {
         self.password = password
         self.mapper = mapper
         self.flow = flow
@@ -39,7 +40,7 @@ final class ESLSessionHandler: ChannelDuplexHandler {
         switch message.headers["Content-Type"] ?? "" {
         case "auth/request":
             stage = .authenticating
-            send("auth " + password, context: context)
+            send("auth " + password.text, context: context)
         case "command/reply":
             reply(message.headers["Reply-Text"] ?? "", context: context)
         case "text/event-plain":

@@ -22,7 +22,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
     private let queue: PushedEventQueue
     private let registry: PushConnectionRegistry
     private let logger: Logger
-    private let secret: [UInt8]?
+    private let secret: Secret?
     private var decoder: CDRLineDecoder
     private var framer: LineFramer
     private var context: ChannelHandlerContext?
@@ -51,7 +51,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
         self.queue = queue
         self.registry = registry
         self.logger = logger
-        self.secret = configuration.secret.map { Array($0.utf8) }
+        self.secret = configuration.secret
         self.authenticated = configuration.secret == nil
         self.decoder = CDRLineDecoder(format: configuration.format, configuration: decoderConfiguration)
         self.framer = LineFramer(maximumLineLength: PushListenerConfiguration.maximumLineLength)
@@ -235,7 +235,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
             return
         }
         let presented = Self.isAuthLine(line) ? line[Self.authPrefix.count..<end] : line[0..<0]
-        if Self.isAuthLine(line), SecretComparison.matches(presented, secret) {
+        if Self.isAuthLine(line), secret.matches(presented) {
             authenticated = true
             send("OK \(lineNumber)")
         } else {

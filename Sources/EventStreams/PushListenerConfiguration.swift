@@ -1,4 +1,5 @@
 package import CDRParsing
+package import CallModel
 
 /// One push listener: where it listens, what its senders write, and its limits.
 package struct PushListenerConfiguration: Sendable, Hashable {
@@ -21,7 +22,7 @@ package struct PushListenerConfiguration: Sendable, Hashable {
     /// The record format every line of this listener is decoded as.
     package var format: CDRFormat
     /// When set, a connection's first line must be `AUTH <secret>`.
-    package var secret: String?
+    package var secret: Secret?
     /// A connection that sends nothing for this long while none of its events is waiting for its
     /// commit is closed.
     package var idleTimeout: Duration
@@ -36,7 +37,7 @@ package struct PushListenerConfiguration: Sendable, Hashable {
     package var shutdownGrace: Duration
 
     package init(
-        endpoint: Endpoint, format: CDRFormat, secret: String? = nil, idleTimeout: Duration = .seconds(60),
+        endpoint: Endpoint, format: CDRFormat, secret: Secret? = nil, idleTimeout: Duration = .seconds(60),
         window: Int = 4_096, maximumConnections: Int = 64, unixSocketMode: UInt32 = 0o660,
         shutdownGrace: Duration = .seconds(5)
     ) {

@@ -5,4 +5,4 @@
 /// size and SHA-256; ``EvidenceVerifier`` re-hashes them and reports missing or altered files;
 /// ``EvidenceExporter`` writes the bundle a police officer reads without Callwarden.
 ///
-/// Allowed imports: CallModel, Incidents, Crypto, Logging, ServiceLifecycle, Foundation (files).
+/// Allowed imports: CallModel, Incidents, Crypto, Logging, ServiceLifecycle, Foundation and Glibc (files).

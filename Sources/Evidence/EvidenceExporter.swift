@@ -11,7 +11,8 @@ package import Incidents
 /// - `README.txt`: what the files are and how to check them;
 /// - `MANIFEST.sha256`: the SHA-256 of every other file, in `sha256sum -c` form.
 ///
-/// Numbers are complete: the bundle is for the police. Deliberately not handled: PDF (print the
+/// Numbers are complete: the bundle is for the police. Directory 0700, files 0600, recordings
+/// copied only when they are still regular files (see ``BundleFiles``). Deliberately not handled: PDF (print the
 /// HTML from a browser), signing the bundle (hand it over on write-once media or sign the
 /// manifest with your own key), and fetching external recording URIs (listed, not copied).
 package struct EvidenceExporter: Sendable {
@@ -40,6 +41,9 @@ package struct EvidenceExporter: Sendable {
             case missing
             /// An external URI: listed, not copied.
             case external
+            /// Not a regular file any more (swapped for a symbolic link, a FIFO, a device): not
+            /// followed, not copied.
+            case notRegularFile = "not-a-regular-file"
         }
     }
 
@@ -50,20 +54,15 @@ package struct EvidenceExporter: Sendable {
         package var recordings: [ExportedRecording]
     }
 
-    /// Exports `timeline` into `directory` (created; must not exist or be empty).
-    /// - Throws: ``EvidenceError`` when the directory is not empty or a file cannot be written.
+    /// Exports `timeline` into `directory`: created 0700, or an existing empty directory of this
+    /// user that no one else may write to (``BundleFiles``); every file 0600.
+    /// - Throws: ``EvidenceError`` when the directory is not empty or not safe, or a file cannot
+    ///   be written.
     package func export(_ timeline: IncidentTimeline, to directory: String, now: Date = Date()) throws(EvidenceError) -> Bundle {
-        let fileManager = FileManager.default
-        if let contents = try? fileManager.contentsOfDirectory(atPath: directory), !contents.isEmpty {
-            throw .outputNotEmpty(directory)
-        }
+        try BundleFiles.prepareRoot(directory)
         let root = URL(fileURLWithPath: directory, isDirectory: true)
         let recordingsDirectory = root.appendingPathComponent("recordings", isDirectory: true)
-        do {
-            try fileManager.createDirectory(at: recordingsDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw .unwritable(path: directory, reason: error.localizedDescription)
-        }
+        try BundleFiles.makeDirectory(recordingsDirectory.path)
 
         var files: [String: String] = [:]
         var exported: [ExportedRecording] = []
@@ -90,27 +89,23 @@ package struct EvidenceExporter: Sendable {
         guard recording.origin == .file else {
             return ExportedRecording(recording: recording, bundlePath: nil, sha256InBundle: nil, status: .external)
         }
-        guard FileManager.default.fileExists(atPath: recording.location) else {
-            return ExportedRecording(recording: recording, bundlePath: nil, sha256InBundle: nil, status: .missing)
-        }
         let name = "\(recording.id)-" + Self.safeFileName(URL(fileURLWithPath: recording.location).lastPathComponent)
         let target = directory.appendingPathComponent(name)
-        do {
-            try FileManager.default.copyItem(at: URL(fileURLWithPath: recording.location), to: target)
-        } catch {
-            throw .unwritable(path: target.path, reason: error.localizedDescription)
+        let sha256: String
+        switch try BundleFiles.copyRecording(from: recording.location, to: target.path) {
+        case .missing:
+            return ExportedRecording(recording: recording, bundlePath: nil, sha256InBundle: nil, status: .missing)
+        case .notRegular:
+            return ExportedRecording(recording: recording, bundlePath: nil, sha256InBundle: nil, status: .notRegularFile)
+        case .copied(_, let hash):
+            sha256 = hash
         }
-        let (_, sha256) = try FileHasher.hash(path: target.path)
         let status: ExportedRecording.Status = recording.sha256 == nil || recording.sha256 == sha256 ? .intact : .altered
         return ExportedRecording(recording: recording, bundlePath: "recordings/" + name, sha256InBundle: sha256, status: status)
     }
 
     private func write(_ bytes: [UInt8], to url: URL) throws(EvidenceError) {
-        do {
-            try Data(bytes).write(to: url, options: .withoutOverwriting)
-        } catch {
-            throw .unwritable(path: url.path, reason: error.localizedDescription)
-        }
+        try BundleFiles.write(bytes, to: url.path)
     }
 
     /// Letters, digits, `.`, `-` and `_` kept; anything else becomes `_` (at most 120 characters).

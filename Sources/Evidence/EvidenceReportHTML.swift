@@ -3,8 +3,22 @@ import Incidents
 
 /// Renders `report.html`: one self-contained page (inline style, no scripts, no external links)
 /// that reads top to bottom: the incident, its calls, detections, decisions, MCID flags,
-/// recordings, handling history and the merged timeline. Every text is HTML-escaped.
+/// recordings, handling history and the merged timeline. Every text is HTML-escaped by Unicode
+/// scalar (``InertText/html(_:)``), control and format characters shown as `\\u{XXXX}`; the
+/// Content-Security-Policy allows nothing but the one style block, by its SHA-256 (no inline
+/// `style` attributes, no scripts, no images, no forms, no navigation).
 struct EvidenceReportHTML {
+    /// The page's only style; its hash is the only style the policy allows.
+    static let style = """
+        body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:0.5em 0 1.5em}
+        th,td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}
+        .mono{font-family:monospace}.altered,.missing{color:#a00;font-weight:bold}
+        """
+
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'sha256-" + FileHasher.base64SHA256(Array(style.utf8))
+        + "'; base-uri 'none'; form-action 'none'"
+
     let timeFormat: EvidenceTimeFormat
 
     func render(
@@ -15,17 +29,14 @@ struct EvidenceReportHTML {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <meta http-equiv="Content-Security-Policy" content="\(Self.contentSecurityPolicy)">
             <title>Incident \(incident.id): \(escape(incident.kind.title))</title>
-            <style>
-            body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:0.5em 0 1.5em}
-            th,td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}
-            .mono{font-family:monospace}.altered,.missing{color:#a00;font-weight:bold}
-            </style></head><body>
+            <style>\(Self.style)</style></head><body>
             <h1>Incident \(incident.id): \(escape(incident.kind.title))</h1>
             <p>Evidence report written by \(escape(generator)) at \(escape(timeFormat.both(generatedAt))).
             All times are given in the organisation's local time and in UTC.</p>
             <table>
+
             """
         html += row("Kind", incident.kind.rawValue)
         html += row("Severity", incident.severity.rawValue)
@@ -76,7 +87,7 @@ struct EvidenceReportHTML {
                 ]
             })
         html += section("Recordings", headers: ["Call ID", "File in this bundle", "SHA-256", "Size (bytes)", "Recorded", "Check"],
-            rows: recordings.map { exported in
+            statusColumn: 5, rows: recordings.map { exported in
                 [
                     exported.recording.callID, exported.bundlePath ?? exported.recording.location,
                     exported.sha256InBundle ?? exported.recording.sha256 ?? "",
@@ -111,6 +122,7 @@ struct EvidenceReportHTML {
         case .altered: "ALTERED since it was found (checksum differs)"
         case .missing: "MISSING (the file no longer exists)"
         case .external: "external recording (not copied)"
+        case .notRegularFile: "REPLACED: no longer a regular file (a link or special file); not followed, not copied"
         }
     }
 
@@ -118,38 +130,33 @@ struct EvidenceReportHTML {
         "<tr><th>\(escape(name))</th><td>\(escape(value))</td></tr>\n"
     }
 
-    private func section(_ title: String, headers: [String], rows: [[String]]) -> String {
+    /// `statusColumn`: the one column whose ALTERED/MISSING cells are marked (text Callwarden wrote).
+    private func section(_ title: String, headers: [String], statusColumn: Int? = nil, rows: [[String]]) -> String {
         var html = "<h2>\(escape(title))</h2>\n"
         guard !rows.isEmpty else { return html + "<p>None.</p>\n" }
         html += "<table><tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
         for cells in rows {
-            html += "<tr>" + cells.map { cell in
-                let classes = cell.hasPrefix("ALTERED") ? " class=\"altered\"" : cell.hasPrefix("MISSING") ? " class=\"missing\"" : ""
+            html += "<tr>" + cells.enumerated().map { column, cell in
+                let marked = column == statusColumn
+                let classes = marked && cell.hasPrefix("ALTERED") ? " class=\"altered\"" : marked && (cell.hasPrefix("MISSING") || cell.hasPrefix("REPLACED")) ? " class=\"missing\"" : ""
                 return "<td\(classes)>" + escape(cell).replacingNewlines() + "</td>"
             }.joined() + "</tr>\n"
         }
         return html + "</table>\n"
     }
 
-    private func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    private func escape(_ text: String) -> String { InertText.html(text) }
 }
 
 extension String {
+    /// Each newline scalar as `<br>` (by scalar: a newline joined with a following combining mark
+    /// is one `Character` but still a newline).
     fileprivate func replacingNewlines() -> String {
-        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "<br>")
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if scalar == "\n" { result += "<br>" } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
     }
 }

@@ -25,7 +25,11 @@ package struct IncidentRoutes: Sendable {
     package var store: any IncidentStore & RecordingStore
     /// Where a redirect added by an MCID flag sends the caller (`response.crisis_line`).
     package var crisisLine: String?
-    package var bearerTokens: [String]
+    /// Compared in constant time; never printed (``Secret``).
+    package var bearerTokens: [Secret]
+    /// The schemes `POST /v1/recordings` accepts (`recordings.uri_schemes`, https by default);
+    /// `file` never: a path on this host is not evidence anyone else can fetch or check.
+    package var recordingURISchemes: Set<String>
     /// How far back "the last call to this extension" looks when the request gives no `within`.
     package var mcidWindow: TimeSpan
     /// Processing time; the system clock by default.
@@ -34,14 +38,15 @@ package struct IncidentRoutes: Sendable {
     package var logger: Logger
 
     package init(
-        store: any IncidentStore & RecordingStore, crisisLine: String?, bearerTokens: [String] = [],
-        mcidWindow: TimeSpan = .minutes(10), clock: @escaping @Sendable () -> Timestamp = IncidentRoutes.systemClock,
+        store: any IncidentStore & RecordingStore, crisisLine: String?, bearerTokens: [Secret] = [],
+        recordingURISchemes: Set<String> = ["https"], mcidWindow: TimeSpan = .minutes(10), clock: @escaping @Sendable () -> Timestamp = IncidentRoutes.systemClock,
         logger: Logger = Logger(label: "callwarden.incidents")
     ) {
         self.logger = logger
         self.store = store
         self.crisisLine = crisisLine
         self.bearerTokens = bearerTokens
+        self.recordingURISchemes = recordingURISchemes.subtracting(["file"])
         self.mcidWindow = mcidWindow
         self.clock = clock
     }
@@ -81,7 +86,7 @@ package struct IncidentRoutes: Sendable {
             throw APIProblem(status: 400, field: "call_id", message: "or extension is required")
         }
         let request = MCIDRequest(
-            call: selector, kind: kind, actor: "api:" + (try body.string("by") ?? "unnamed"),
+            call: selector, kind: kind, actor: try Self.actorName(body),
             note: try body.string("note") ?? "", time: clock(), sourceAddress: try body.string("source_address"),
             sipHeaders: try body.headers("sip_headers").map { SIPHeaderField(name: $0.0, value: $0.1) },
             addBlock: try body.bool("block"), addRedirect: try body.bool("redirect"),
@@ -133,7 +138,7 @@ package struct IncidentRoutes: Sendable {
         guard let status = IncidentStatus(word: try body.requiredString("status")) else {
             throw APIProblem(status: 400, field: "status", message: "must be acknowledged, reported or closed")
         }
-        let actor = "api:" + (try body.string("by") ?? "unnamed")
+        let actor = try Self.actorName(body)
         let note = try body.string("note") ?? ""
         let time = clock()
         let incident = try perform { try store.changeStatus(incidentID: id, to: status, actor: actor, note: note, at: time) }
@@ -142,7 +147,7 @@ package struct IncidentRoutes: Sendable {
 
     private func addNote(_ idText: String?, _ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
         let id = try Self.incidentID(idText)
-        let actor = "api:" + (try body.string("by") ?? "unnamed")
+        let actor = try Self.actorName(body)
         let note = try body.requiredString("note")
         let time = clock()
         try perform { try store.addNote(incidentID: id, actor: actor, note: note, at: time) }
@@ -152,12 +157,15 @@ package struct IncidentRoutes: Sendable {
     private func attachRecording(_ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
         let callID = try body.requiredString("call_id")
         let uri = try body.requiredString("uri")
-        guard let scheme = URL(string: uri)?.scheme?.lowercased(), ["http", "https", "s3", "file", "sftp"].contains(scheme) else {
-            throw APIProblem(status: 400, field: "uri", message: "must be an http, https, s3, sftp or file URI")
+        guard !InertText.containsControl(uri), let scheme = URL(string: uri)?.scheme?.lowercased(),
+            recordingURISchemes.contains(scheme)
+        else {
+            throw APIProblem(
+                status: 400, field: "uri", message: "must be a URI with one of the schemes " + recordingURISchemes.sorted().joined(separator: ", "))
         }
         let recording = NewRecording(
             callID: callID, location: uri, origin: .uri, size: nil, sha256: try body.string("sha256")?.lowercased(),
-            recordedAt: nil, linkedAt: clock(), actor: "api:" + (try body.string("by") ?? "unnamed"))
+            recordedAt: nil, linkedAt: clock(), actor: try Self.actorName(body))
         let stored = try perform { try store.linkRecording(recording) }
         return (201, ["recording": stored.id, "call_id": stored.callID, "uri": stored.location])
     }
@@ -192,7 +200,7 @@ package struct IncidentRoutes: Sendable {
     private func authorize(_ request: Request) throws(APIProblem) {
         guard !bearerTokens.isEmpty else { return }
         let given = request.headers[.authorization] ?? ""
-        guard given.hasPrefix("Bearer "), bearerTokens.contains(where: { Self.constantTimeEquals($0, String(given.dropFirst(7))) }) else {
+        guard given.hasPrefix("Bearer "), Self.anyMatches(bearerTokens, Array(given.utf8.dropFirst(7))) else {
             throw APIProblem(status: 401, field: "authorization", message: "a valid bearer token is required")
         }
     }
@@ -254,12 +262,20 @@ package struct IncidentRoutes: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
+    /// Every token is compared (no early exit), each in constant time.
+    private static func anyMatches(_ tokens: [Secret], _ presented: [UInt8]) -> Bool {
+        var matched = false
+        for token in tokens where token.matches(presented) { matched = true }
+        return matched
+    }
+
+    /// Who did it, as `api:<by>`: one line of at most 100 characters without control or format
+    /// characters, so that a name can never forge a log line or hide itself in the report.
+    private static func actorName(_ body: APIRequestBody) throws(APIProblem) -> String {
+        let name = try body.string("by") ?? "unnamed"
+        guard !name.isEmpty, name.unicodeScalars.count <= 100, !InertText.containsControl(name) else {
+            throw APIProblem(status: 400, field: "by", message: "must be 1–100 characters on one line, without control characters")
+        }
+        return "api:" + name
     }
 }

@@ -8,20 +8,26 @@ import PacketDecoding
 /// SIP payload and queue it; or count why not. Used from the listener's own thread only (one
 /// producer); the counters may be read from anywhere.
 final class HEPIntake: @unchecked Sendable {
-    let authKey: [UInt8]?
+    let authKey: Secret?
     let payloads: BoundedQueue<SIPPayload>
     private let drops = AtomicCounterArray(count: PacketDropReason.allCases.count)
 
-    init(authKey: [UInt8]?, queueCapacity: Int) {
+    init(authKey: Secret?, queueCapacity: Int) {
         self.authKey = authKey
         self.payloads = BoundedQueue(capacity: queueCapacity)
+    }
+
+    /// The packet's auth key chunk compared with `key` in constant time (false when it has none).
+    private static func keyMatches(_ key: Secret, packet: HEPPacket, in bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let range = packet.authKey, range.upperBound <= bytes.count else { return false }
+        return key.matches(bytes[range])
     }
 
     /// Takes one whole HEP packet.
     func take(_ packetBytes: UnsafeRawBufferPointer) {
         do {
             let packet = try HEPDecoder.decode(packetBytes)
-            if let authKey, !packet.authKeyMatches(authKey, in: packetBytes) {
+            if let authKey, !Self.keyMatches(authKey, packet: packet, in: packetBytes) {
                 count(.hepAuthKeyMismatch)
                 return
             }

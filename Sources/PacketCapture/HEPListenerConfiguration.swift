@@ -1,3 +1,5 @@
+package import CallModel
+
 /// Where and how the HEP listener receives.
 package struct HEPListenerConfiguration: Sendable {
     /// An IPv4 or IPv6 literal to bind to (`0.0.0.0`, `::`, `127.0.0.1`).
@@ -6,14 +8,14 @@ package struct HEPListenerConfiguration: Sendable {
     package var port: UInt16
     /// When set, a HEPv3 packet must carry this auth key (chunk 0x000e); others are dropped and
     /// counted (`hepAuthKeyMismatch`). HEPv1/v2 have no key and are dropped the same way.
-    package var authKey: [UInt8]?
+    package var authKey: Secret?
     /// SIP payloads the queue to the consumer holds (rounded up to a power of two).
     package var queueCapacity: Int
     /// `SO_RCVBUF` in bytes: what absorbs bursts while the listener thread is busy.
     package var receiveBufferBytes: Int32
 
     package init(
-        host: String = "0.0.0.0", port: UInt16 = 9060, authKey: [UInt8]? = nil, queueCapacity: Int = 65_536,
+        host: String = "0.0.0.0", port: UInt16 = 9060, authKey: Secret? = nil, queueCapacity: Int = 65_536,
         receiveBufferBytes: Int32 = 8 << 20
     ) {
         self.host = host

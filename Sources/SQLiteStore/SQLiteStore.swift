@@ -6,7 +6,7 @@
 /// transaction.
 ///
 /// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (temporary directories and the JSON
-/// text lists only).
+/// text lists only), Glibc (the store files' modes, ``StoreFileModes``).
 package import CallModel
 import CallPipeline
 import Foundation
@@ -109,6 +109,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     /// reads again what is applied: done when the other opener completed the schema, otherwise
     /// tried again, a bounded number of times, before the error is thrown.
     private static func openAndMigrate(path: String) throws -> DatabasePool {
+        StoreFileModes.prepare(path)
         let migrator = StoreSchema.migrator
         var attempt = 0
         while true {

@@ -21,7 +21,7 @@ struct Blocks: AsyncParsableCommand {
         func run() async throws {
             let store = try options.load().openStore()
             let rules = try store.rules(activeAt: WallClock.now(), includeExpired: all)
-            print(RuleTable.render(rules))
+            printLines(RuleTable.render(rules))
         }
     }
 
@@ -91,8 +91,10 @@ enum RuleTable {
     }
 }
 
+/// Rows as aligned columns; every cell escaped (``InertText/line``) before it is measured.
 enum TextTable {
     static func render(_ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(InertText.line) }
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CallModel
 import CallwardenApp
 import Logging
 
@@ -36,14 +37,23 @@ struct ConfigOption: ParsableArguments {
     }
 }
 
-/// Sets up logging once per process, to standard error.
+/// Sets up logging once per process, to standard error, every line made inert
+/// (``InertLogHandler``: control characters from callers, PBXs and clients escaped).
 enum LogSetup {
     static func bootstrap(level: String) {
         let parsed = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = InertLogHandler(wrapping: StreamLogHandler.standardError(label: label))
             handler.logLevel = parsed
             return handler
         }
     }
 }
+
+/// Every line the CLI prints goes through here: text from callers, PBXs and clients (names,
+/// notes, reasons, paths) has its control and format characters escaped (``InertText/line``), so
+/// that it can neither add a line nor send a terminal escape sequence or bidi control.
+func print(_ line: String) { Swift.print(InertText.line(line)) }
+
+/// Text whose parts were escaped already (``TextTable`` cells) or that an encoder wrote (JSON).
+func printLines(_ text: String) { Swift.print(text) }

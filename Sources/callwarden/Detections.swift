@@ -27,7 +27,7 @@ struct Detections: AsyncParsableCommand {
                     detection.action.rawValue,
                 ])
             }
-            print(TextTable.render(rows))
+            printLines(TextTable.render(rows))
         }
     }
 }

@@ -35,7 +35,7 @@ struct IncidentsCommand: AsyncParsableCommand {
                     incident.identity, incident.target, incident.openedAt.rfc3339, incident.updatedAt.rfc3339,
                 ])
             }
-            print(TextTable.render(rows))
+            printLines(TextTable.render(rows))
         }
     }
 

@@ -17,7 +17,7 @@ struct Redirects: AsyncParsableCommand {
         func run() async throws {
             let store = try options.load().openStore()
             let rules = try store.rules(activeAt: WallClock.now(), includeExpired: all)
-            print(RuleTable.render(rules.filter { $0.action.redirectTarget != nil }))
+            printLines(RuleTable.render(rules.filter { $0.action.redirectTarget != nil }))
         }
     }
 

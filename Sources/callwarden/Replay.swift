@@ -52,6 +52,6 @@ struct Replay: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        print(json ? report.json() : report.table())
+        printLines(json ? report.json() : report.table())
     }
 }

@@ -79,6 +79,7 @@ struct DaemonMetricsTests {
         let probe = ServeSIPTests.openUDP()  // a free UDP port for the HEP listener, released before serve binds it
         let hepPort = probe.port
         close(probe.descriptor)
+        try TestSupport.writeSecret("s3cret", named: "hep.key", in: directory)
         let config = try TestSupport.writeConfiguration(
             in: directory,
             sections: """
@@ -94,7 +95,7 @@ struct DaemonMetricsTests {
                   address: 127.0.0.1
                   port: \(hepPort)
                   transport: udp
-                  auth_key: s3cret
+                  auth_key_file: hep.key
                 logging:
                   level: warning
                 """)

@@ -17,6 +17,7 @@ struct DaemonPushTests {
         let directory = try TestSupport.temporaryDirectory("daemon-push")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = BlockingLineSocket.freePort()
+        try TestSupport.writeSecret("daemon-test-secret", named: "push.secret", in: directory)
         let config = try TestSupport.writeConfiguration(
             in: directory,
             sections: """
@@ -26,7 +27,7 @@ struct DaemonPushTests {
                   listeners:
                     - tcp: 127.0.0.1:\(port)
                       format: jsonl
-                      secret: daemon-test-secret
+                      secret_file: push.secret
                 """)
         let daemon = try TestSupport.startDaemon(config: config)
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }

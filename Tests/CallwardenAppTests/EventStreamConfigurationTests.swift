@@ -1,16 +1,22 @@
 import CDRParsing
+import CallModel
 import CallwardenApp
 import EventStreams
+import Foundation
 import Testing
 
 /// The `push:`, `ami:`, `esl:` and `evapi:` sections: read strictly, every error names its key.
 struct EventStreamConfigurationTests {
     @Test func everySectionIsRead() throws {
+        let directory = try TestSupport.temporaryDirectory("stream-config")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TestSupport.writeSecret("s3cret", named: "push.secret", in: directory)
+        try TestSupport.writeSecret("# the AMI secret\nami-secret", named: "ami.secret", in: directory)
         let yaml = """
             push:
               listeners:
                 - tcp: 7070
-                  secret: s3cret
+                  secret_file: push.secret
                   window: 128
                 - tcp: "[::1]:7071"
                   format: freeswitch-csv
@@ -20,13 +26,13 @@ struct EventStreamConfigurationTests {
             ami:
               host: pbx.example
               username: callwarden
-              secret: ami-secret
+              secret_file: ami.secret
             esl:
               port: 8022
             evapi:
               reconnect_max: 10s
             """
-        let streams = try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: "/etc/callwarden").streams
+        let streams = try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: directory).streams
         #expect(streams.listeners.map(\.endpoint) == [
             .tcp(host: "127.0.0.1", port: 7070), .tcp(host: "::1", port: 7071), .unix(path: "/run/callwarden/push.sock"),
         ])
@@ -36,6 +42,7 @@ struct EventStreamConfigurationTests {
         #expect(streams.listeners[2].idleTimeout == .seconds(30))
         #expect(streams.ami?.client.host == "pbx.example")
         #expect(streams.ami?.client.port == 5038)
+        #expect(streams.ami?.secret == "ami-secret")
         #expect(streams.esl?.client.port == 8022)
         #expect(streams.esl?.password == "ClueCon")
         #expect(streams.evapi?.port == 8448)
@@ -66,7 +73,7 @@ struct EventStreamConfigurationTests {
             let keys = Set((error as? ConfigurationErrors)?.errors.map(\.key) ?? [])
             return keys == [
                 "push.listeners[0].tcp", "push.listeners[1].unix", "push.listeners[2].format", "push.listeners[2].windw",
-                "ami.username", "ami.secret", "esl.port",
+                "ami.username", "ami.secret_file", "esl.port",
             ]
         }
     }

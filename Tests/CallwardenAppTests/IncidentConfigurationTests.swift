@@ -15,6 +15,9 @@ struct IncidentConfigurationTests {
         try "# security desk hook\nwhsec_\(Data("0123456789abcdef0123".utf8).base64EncodedString())\n"
             .write(to: directory.appendingPathComponent("hook.secret"), atomically: true, encoding: .utf8)
         try "a-token-of-sixteen-chars\n".write(to: directory.appendingPathComponent("api.tokens"), atomically: true, encoding: .utf8)
+        for name in ["hook.secret", "api.tokens"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent(name).path)
+        }
         return directory
     }
 

@@ -17,7 +17,7 @@ struct IncidentDaemonTests {
     func burstReachesWebhook() async throws {
         let directory = try TestSupport.temporaryDirectory("incident-daemon")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Self.secret.write(toFile: directory + "/hook.secret", atomically: true, encoding: .utf8)
+        try TestSupport.writeSecret(Self.secret, named: "hook.secret", in: directory)
         let start = Date().addingTimeInterval(-3_600)
         let lines = (0..<5).map { index in
             TestSupport.asteriskLine(index: index, caller: "07700900123", callee: "1001", start: start.addingTimeInterval(Double(index) * 60))
@@ -79,7 +79,7 @@ struct IncidentDaemonTests {
     func mcidFlagLeavesAtOnce() async throws {
         let directory = try TestSupport.temporaryDirectory("incident-daemon-mcid")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Self.secret.write(toFile: directory + "/hook.secret", atomically: true, encoding: .utf8)
+        try TestSupport.writeSecret(Self.secret, named: "hook.secret", in: directory)
         let received = ReceivedBodies()
         let (receiverTask, receiverPort) = try await Self.startReceiver(collecting: received)
         defer { receiverTask.cancel() }

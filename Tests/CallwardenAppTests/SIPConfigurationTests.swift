@@ -1,4 +1,6 @@
+import CallModel
 import CallwardenApp
+import Foundation
 import PacketCapture
 import SIPDialogs
 import SIPIngest
@@ -18,6 +20,9 @@ struct SIPConfigurationTests {
 
     @Test("every key is read, with the documented defaults for the rest")
     func fullSections() throws {
+        let directory = try TestSupport.temporaryDirectory("sip-config")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TestSupport.writeSecret("s3cret", named: "hep.key", in: directory)
         let yaml = """
             capture:
               interface: eth1
@@ -30,12 +35,12 @@ struct SIPConfigurationTests {
               address: "::"
               port: 9064
               transport: both
-              auth_key: s3cret
+              auth_key_file: hep.key
             sip:
               trusted_sources: ["192.0.2.1", "2001:db8::7"]
               max_dialogs: 1000
             """
-        let configuration = try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: "/")
+        let configuration = try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: directory)
         let capture = try #require(configuration.capture)
         #expect(capture.interface == "eth1")
         #expect(capture.filter == "udp port 5060")
@@ -46,7 +51,7 @@ struct SIPConfigurationTests {
         #expect(capture.sipPorts == [5060, 5061, 5080])
         let hep = try #require(configuration.hep)
         #expect(hep.address == "::" && hep.port == 9064 && hep.transport == .both)
-        #expect(hep.listenerConfiguration.authKey == Array("s3cret".utf8))
+        #expect(hep.listenerConfiguration.authKey == "s3cret")
         #expect(configuration.sip.trust == .trustedSources([.ipv4(0xC000_0201), .ipv6(0x2001_0db8_0000_0000, 7)]))
         #expect(configuration.sipIngestConfiguration.tracker.maximumDialogs == 1_000)
     }

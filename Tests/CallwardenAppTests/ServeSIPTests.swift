@@ -71,6 +71,7 @@ struct ServeSIPTests {
         let probe = Self.openUDP()  // a free port for the HEP listener, released before serve binds it
         let hepPort = probe.port
         close(probe.descriptor)
+        try TestSupport.writeSecret("s3cret", named: "hep.key", in: directory)
         let config = directory + "/callwarden.yaml"
         try """
             store:
@@ -87,7 +88,7 @@ struct ServeSIPTests {
               address: 127.0.0.1
               port: \(hepPort)
               transport: both
-              auth_key: s3cret
+              auth_key_file: hep.key
             logging:
               level: warning
             """.write(toFile: config, atomically: true, encoding: .utf8)

@@ -27,6 +27,16 @@ enum TestSupport {
         return path
     }
 
+    /// Writes `text` into `directory/name`, readable by this user only (a secret file the
+    /// configuration accepts); returns the path.
+    @discardableResult
+    static func writeSecret(_ text: String, named name: String, in directory: String, mode: Int = 0o600) throws -> String {
+        let path = directory + "/" + name
+        try (text + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
+    }
+
     /// An Asterisk Master.csv line (17 columns, loguniqueid=yes) for a synthetic call.
     static func asteriskLine(index: Int, caller: String, callee: String = "1001", start: Date) -> String {
         let formatter = DateFormatter()

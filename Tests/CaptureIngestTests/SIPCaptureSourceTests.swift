@@ -85,7 +85,7 @@ struct SIPCaptureSourceTests {
 
     @Test("HEP listener: siptrace-style HEPv3 with the auth key becomes call events; a wrong key is counted")
     func hepListener() async throws {
-        let listener = try HEPListener(configuration: .init(host: "127.0.0.1", port: 0, authKey: Array("s3cret".utf8)))
+        let listener = try HEPListener(configuration: .init(host: "127.0.0.1", port: 0, authKey: "s3cret"))
         let source = SIPCaptureSource(name: "sip:hep", input: .payloads([listener.payloads]), configuration: Self.configuration)
         try listener.start()
         let sender = LoopbackSender()

@@ -13,7 +13,7 @@ struct PushListenerTests {
                          idleTimeout: Duration = .seconds(60), window: Int = 4_096) -> PushListener {
         PushListener(
             configuration: PushListenerConfiguration(
-                endpoint: endpoint, format: format, secret: secret, idleTimeout: idleTimeout, window: window),
+                endpoint: endpoint, format: format, secret: secret.map { Secret($0) }, idleTimeout: idleTimeout, window: window),
             decoderConfiguration: StreamHarness.decoderConfiguration, logger: StreamHarness.quietLogger)
     }
 

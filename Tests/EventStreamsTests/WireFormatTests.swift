@@ -1,3 +1,4 @@
+import CallModel
 import NIOCore
 import NIOEmbedded
 import Testing

@@ -87,6 +87,11 @@ enum Chromium {
 
     /// The text a person sees: the DOM as Chromium parsed it (`--dump-dom`), reduced to its text
     /// (entities decoded, so `&lt;b&gt;` reads as `<b>` the way the page shows it).
+    /// The DOM as Chromium parsed it (`--dump-dom`), serialised.
+    static func dom(of path: String) throws -> String {
+        try run(["--dump-dom", "file://" + path])
+    }
+
     static func renderedText(of path: String) throws -> String {
         let dom = try run(["--dump-dom", "file://" + path])
         return plainText(fromDOM: dom)

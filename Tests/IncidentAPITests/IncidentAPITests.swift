@@ -18,7 +18,7 @@ struct IncidentAPITests {
 
     /// Serves the routes on a free loopback port for the duration of `body`.
     private func withServer(
-        tokens: [String] = [], _ body: (SQLiteStore, String) async throws -> Void
+        tokens: [Secret] = [], _ body: (SQLiteStore, String) async throws -> Void
     ) async throws {
         let store = try SQLiteStore.temporary()
         defer { try? store.close() }
@@ -130,6 +130,16 @@ struct IncidentAPITests {
             #expect(huge.status == 413)
             let recording = try await send(.POST, base + "/v1/recordings", body: #"{"call_id":"1700000600.12","uri":"javascript:alert(1)"}"#)
             #expect(recording.status == 400)
+            for uri in ["file:///etc/shadow", "http://recordings.example/a.wav", "sftp://recordings.example/a.wav"] {
+                let refused = try await send(.POST, base + "/v1/recordings", body: #"{"call_id":"1700000600.12","uri":"\#(uri)"}"#)
+                #expect(refused.status == 400, "\(uri): only the configured schemes (https by default)")
+            }
+            // A newline in `by` would forge a whole log or journal line: refused.
+            let forged = try await send(
+                .POST, base + "/v1/mcid",
+                body: #"{"kind":"threat","call_id":"1700000600.12","by":"alice\n2026-01-01T00:00:00+0000 critical callwarden : incident closed"}"#)
+            #expect(forged.status == 400)
+            #expect(forged.json["error"] as? String == "by")
             #expect(try store.incidents(limit: 10).isEmpty)
             let attached = try await send(
                 .POST, base + "/v1/recordings", body: #"{"call_id":"1700000600.12","uri":"https://recordings.example/1700000600.12.wav"}"#)

@@ -57,7 +57,7 @@ struct HEPListenerTests {
 
     @Test("with an auth key, packets without it or with another are dropped and counted")
     func authKey() async throws {
-        let listener = try HEPListener(configuration: .init(host: "127.0.0.1", port: 0, authKey: Array("s3cret".utf8)))
+        let listener = try HEPListener(configuration: .init(host: "127.0.0.1", port: 0, authKey: "s3cret"))
         try listener.start()
         let sender = LoopbackSender()
         let message = SIPMessages.request(callID: "hep-auth@example.test")
