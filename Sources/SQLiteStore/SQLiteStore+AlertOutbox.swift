@@ -1,3 +1,4 @@
+import Synchronization
 package import CallModel
 import Foundation
 import GRDB
@@ -144,8 +145,17 @@ extension SQLiteStore {
         guard db.changesCount == 1 else {
             throw SQLiteStoreError(code: .database, message: "no incident \(incidentID) to raise an alert for")
         }
-        if let onAlertCommitted {
-            db.afterNextTransaction(onCommit: { _ in onAlertCommitted() })
+        // Once per transaction, however many alerts it writes: every registered callback is a
+        // transaction observer that GRDB consults on each later statement, so one per alert made a
+        // commit of thousands of detections quadratic.
+        if let onAlertCommitted, alertRingConnections.withLock({ $0.insert(ObjectIdentifier(db)).inserted }) {
+            let connection = ObjectIdentifier(db)
+            db.afterNextTransaction(
+                onCommit: { _ in
+                    _ = alertRingConnections.withLock { $0.remove(connection) }
+                    onAlertCommitted()
+                },
+                onRollback: { _ in _ = alertRingConnections.withLock { $0.remove(connection) } })
         }
         return key
     }
@@ -167,3 +177,6 @@ extension SQLiteStore {
             createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 12)))
     }
 }
+
+/// Write connections whose current transaction already rings the dispatcher when it commits.
+private let alertRingConnections = Mutex<Set<ObjectIdentifier>>([])
