@@ -1,6 +1,7 @@
 import CDRParsing
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import Logging
 
 /// The few entry points the separate Benchmarks package measures. Public (the only public API

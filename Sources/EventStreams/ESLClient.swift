@@ -1,3 +1,4 @@
+package import CallModel
 package import CDRParsing
 package import Logging
 package import NIOCore
@@ -16,7 +17,7 @@ package final class ESLClient: Service, Sendable {
     private let client: ReconnectingClient
 
     package init(
-        configuration: ClientConfiguration, password: String, decoderConfiguration: CDRDecoderConfiguration,
+        configuration: ClientConfiguration, password: String, decoderConfiguration: CDRDecoderConfiguration, clock: WallClock,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         let queue = PushedEventQueue(name: "esl")
@@ -32,7 +33,7 @@ package final class ESLClient: Service, Sendable {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ESLFrameDecoder()))
                 try channel.pipeline.syncOperations.addHandler(
                     ESLSessionHandler(
-                        password: password, mapper: ESLEventMapper(configuration: decoderConfiguration),
+                        password: password, mapper: ESLEventMapper(configuration: decoderConfiguration, clock: clock),
                         flow: ClientFlow(queue: queue, window: window), monitor: monitor, logger: sessionLogger))
             }
         }
