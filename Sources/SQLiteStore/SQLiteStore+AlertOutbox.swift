@@ -123,28 +123,24 @@ extension SQLiteStore {
         }
     }
 
-    /// Writes an alert for the incident's current state into the outbox, inside the caller's
-    /// transaction; returns its idempotency key (`msg_` and 32 hex digits, unique across stores).
-    /// Its `created_at` is the processing time now, whatever time the change itself carries. Once
-    /// that transaction commits, ``onAlertCommitted`` is called (not when it rolls back).
-    func enqueueAlert(
-        incidentID: Int64, event: AlertEvent, detail: String, endsAt: Timestamp?, _ db: Database
-    ) throws -> String {
+    /// Writes the ledger's alert for an incident into the outbox, inside the caller's transaction;
+    /// returns its idempotency key (`msg_` and 32 hex digits, unique across stores). Its
+    /// `created_at` is the processing time now, whatever time the change itself carries. Once that
+    /// transaction commits, ``onAlertCommitted`` is called (not when it rolls back).
+    func enqueueAlert(_ alert: AlertDraft, incidentID: Int64, _ db: Database) throws -> String {
         let now = Self.processingTime()
         let key = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try db.cachedStatement(
             sql: """
                 INSERT INTO alert_outbox (idempotency_key, incident_id, event, kind, severity, status, identity, target,
                                           detail, starts_at, ends_at, created_at)
-                SELECT ?, id, ?, kind, severity, status, identity, target, ?, opened_at, ?, ?
-                FROM incidents WHERE id = ?
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            key, event.rawValue, detail, endsAt?.microsecondsSinceEpoch, now.microsecondsSinceEpoch, incidentID,
+            key, incidentID, alert.event.rawValue, alert.kind.rawValue, alert.severity.rawValue, alert.status.rawValue,
+            alert.identity, alert.target, alert.detail, alert.startsAt.microsecondsSinceEpoch,
+            alert.endsAt?.microsecondsSinceEpoch, now.microsecondsSinceEpoch,
         ])
-        guard db.changesCount == 1 else {
-            throw SQLiteStoreError(code: .database, message: "no incident \(incidentID) to raise an alert for")
-        }
         // Once per transaction, however many alerts it writes: every registered callback is a
         // transaction observer that GRDB consults on each later statement, so one per alert made a
         // commit of thousands of detections quadratic.

@@ -24,29 +24,20 @@ extension SQLiteStore {
         }
     }
 
-    /// Inserts or updates a detection episode by its ``Detection/episodeKey`` and opens or touches the
-    /// unclosed incident it belongs to (``IncidentKey/init(detection:)``), inside the caller's
-    /// transaction: links the detection's calls to the incident and, when ``alertPolicy`` says so,
-    /// writes the alert into the outbox — so the incident change and its alert commit together.
-    ///
-    /// An episode seen for the first time (or moved to a new incident because the old one was
-    /// closed) adds one to the incident's `detection_count`; updates of the same episode only move
-    /// its `updated_at` forward.
+    /// Inserts or updates a detection episode by its ``Detection/episodeKey`` inside the caller's
+    /// transaction, with what the ``IncidentLedger`` decides for it: the unclosed incident it
+    /// belongs to opened or touched, its calls linked, and its alert written into the outbox when
+    /// the alert policy says so — so the incident change and its alert commit together.
     func upsertDetection(_ detection: Detection, _ db: Database) throws {
         let episodeKey = detection.episodeKey
-        let previousIncident = try Int64.fetchAll(
+        let episodeIncidentID = try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT incident_id FROM detections WHERE episode_key = ?"),
             arguments: [episodeKey]
         ).first
-
-        let key = IncidentKey(detection: detection)
-        let (incidentID, alertState, _) = try openOrTouchIncident(
-            key, openedAt: detection.first, updatedAt: detection.last, actor: "detection",
-            note: "opened by a \(detection.kind.rawValue) detection", db)
-        if previousIncident != incidentID {
-            try db.cachedStatement(sql: "UPDATE incidents SET detection_count = detection_count + 1 WHERE id = ?")
-                .execute(arguments: [incidentID])
-        }
+        let plan = ledger.plan(
+            detection, openIncident: try openIncidentState(IncidentKey(detection: detection), db),
+            episodeIncidentID: episodeIncidentID)
+        let incidentID = try execute(plan, db).incidentID
 
         try db.cachedStatement(
             sql: """
@@ -75,30 +66,6 @@ extension SQLiteStore {
             try StoredValue.encodeList(detection.callIDs),
             incidentID,
         ])
-        for callID in detection.callIDs {
-            try linkCall(callID, toIncident: incidentID, at: detection.last, db)
-        }
-
-        switch alertPolicy.event(for: detection, after: alertState) {
-        case .none:
-            break
-        case .suppressed:
-            try db.cachedStatement(sql: "UPDATE incidents SET suppressed_alerts = suppressed_alerts + 1 WHERE id = ?")
-                .execute(arguments: [incidentID])
-        case .raise(let event):
-            let highest = max(alertState.highestAction ?? detection.action, detection.action)
-            try db.cachedStatement(
-                sql: "UPDATE incidents SET alerted_action = ?, last_detection_alert = ? WHERE id = ?"
-            ).execute(arguments: [highest.rawValue, detection.last.microsecondsSinceEpoch, incidentID])
-            _ = try enqueueAlert(
-                incidentID: incidentID, event: event, detail: Self.alertDetail(of: detection), endsAt: nil, db)
-        }
-    }
-
-    /// `5 calls 2024-01-15T14:00:00Z…2024-01-15T14:30:00Z, action block, offence 2`: no numbers.
-    static func alertDetail(of detection: Detection) -> String {
-        "\(detection.kind.rawValue): \(detection.calls) calls \(detection.first.rfc3339)…\(detection.last.rfc3339), "
-            + "action \(detection.action.rawValue), offence \(detection.offence)"
     }
 
     /// A detection from a row with ``detectionColumns`` in order.

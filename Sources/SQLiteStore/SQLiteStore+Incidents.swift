@@ -35,30 +35,18 @@ extension SQLiteStore {
     }
 
     /// Moves an incident forward, writes the incident log and the audit log, and raises an alert
-    /// (`status-changed`, or `resolved` when closing) in one transaction.
+    /// (`status-changed`, or `resolved` when closing) in one transaction, as the ``IncidentLedger``
+    /// decides.
     ///
     /// - Throws: ``IncidentChangeError`` for an unknown id, a move that is not forward, an empty
     ///   actor, or closing without a note; ``SQLiteStoreError`` otherwise.
     package func changeStatus(
         incidentID: Int64, to status: IncidentStatus, actor: String, note: String, at time: Timestamp
     ) throws -> Incident {
-        let actor = try IncidentChangeError.checked(actor, field: "by", required: true)
-        let note = try IncidentChangeError.checked(note, field: "note", required: status == .closed)
+        let change = try StatusChange(incidentID: incidentID, to: status, actor: actor, note: note, at: time)
         return try write { db in
-            guard let current = try Self.fetchIncident(id: incidentID, db) else {
-                throw IncidentChangeError.notFound(incidentID)
-            }
-            guard current.status.canMove(to: status) else {
-                throw IncidentChangeError.invalidTransition(from: current.status, to: status)
-            }
-            try db.execute(
-                sql: "UPDATE incidents SET status = ?, updated_at = max(updated_at, ?) WHERE id = ?",
-                arguments: [status.rawValue, time.microsecondsSinceEpoch, incidentID])
-            try appendIncidentLog(incidentID, time: time, actor: actor, action: status.rawValue, note: note, db)
-            let event: AlertEvent = status == .closed ? .resolved : .statusChanged
-            _ = try enqueueAlert(
-                incidentID: incidentID, event: event, detail: "incident \(status.label) by \(actor)",
-                endsAt: status == .closed ? time : nil, db)
+            let plan = try ledger.plan(change, incident: try incidentState(id: incidentID, db))
+            _ = try execute(plan, db)
             guard let changed = try Self.fetchIncident(id: incidentID, db) else {
                 throw IncidentChangeError.notFound(incidentID)
             }
@@ -70,73 +58,13 @@ extension SQLiteStore {
     ///
     /// - Throws: ``IncidentChangeError`` for an unknown id or an empty note or actor.
     package func addNote(incidentID: Int64, actor: String, note: String, at time: Timestamp) throws {
-        let actor = try IncidentChangeError.checked(actor, field: "by", required: true)
-        let note = try IncidentChangeError.checked(note, field: "note", required: true)
+        let note = try IncidentNote(incidentID: incidentID, actor: actor, note: note, at: time)
         try write { db in
-            guard try Self.fetchIncident(id: incidentID, db) != nil else { throw IncidentChangeError.notFound(incidentID) }
-            try appendIncidentLog(incidentID, time: time, actor: actor, action: "note", note: note, db)
+            _ = try execute(try ledger.plan(note, incident: try incidentState(id: incidentID, db)), db)
         }
     }
 
-    // MARK: - Helpers inside a transaction
-
-    /// The unclosed incident with `key`, touched (its `updated_at` moved forward), or a new one
-    /// opened with an `opened` log entry; with what it has alerted so far.
-    func openOrTouchIncident(
-        _ key: IncidentKey, openedAt: Timestamp, updatedAt: Timestamp, actor: String, note: String, _ db: Database
-    ) throws -> (id: Int64, alerts: IncidentAlertState, opened: Bool) {
-        let existing = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, alerted_action, last_detection_alert FROM incidents
-                    WHERE kind = ? AND identity = ? AND target = ? AND status <> 'closed'
-                    """),
-            arguments: [key.kind.rawValue, key.identity, key.target])
-        if let existing {
-            let id: Int64 = try existing.decode(atIndex: 0)
-            try db.cachedStatement(sql: "UPDATE incidents SET updated_at = max(updated_at, ?) WHERE id = ?")
-                .execute(arguments: [updatedAt.microsecondsSinceEpoch, id])
-            let action: String? = try existing.decode(atIndex: 1)
-            let alerts = IncidentAlertState(
-                highestAction: try action.map { try StoredValue.decode($0, as: ResponseAction.self, column: "incidents.alerted_action") },
-                lastDetectionAlert: StoredValue.timestamp(try existing.decode(atIndex: 2)))
-            return (id, alerts, false)
-        }
-        let ids = try Int64.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO incidents (kind, identity, target, severity, status, opened_at, updated_at, detection_count)
-                    VALUES (?, ?, ?, ?, 'open', ?, ?, 0) RETURNING id
-                    """),
-            arguments: [
-                key.kind.rawValue, key.identity, key.target, key.kind.severity.rawValue,
-                openedAt.microsecondsSinceEpoch, max(openedAt, updatedAt).microsecondsSinceEpoch,
-            ])
-        guard let id = ids.first else {
-            throw SQLiteStoreError(code: .database, message: "opening an incident returned no id")
-        }
-        try appendIncidentLog(id, time: openedAt, actor: actor, action: "opened", note: note, db)
-        return (id, IncidentAlertState(), true)
-    }
-
-    /// Links a call to an incident (idempotent).
-    func linkCall(_ callID: String, toIncident incidentID: Int64, at time: Timestamp, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO incident_calls (incident_id, call_id, linked_at) VALUES (?, ?, ?)"
-        ).execute(arguments: [incidentID, callID, time.microsecondsSinceEpoch])
-    }
-
-    /// Appends to the incident's own log and to the audit log (`incident.<action>`, subject `incident N`).
-    func appendIncidentLog(
-        _ incidentID: Int64, time: Timestamp, actor: String, action: String, note: String, _ db: Database
-    ) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO incident_log (incident_id, time, actor, action, note) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [incidentID, time.microsecondsSinceEpoch, actor, action, note])
-        try appendAudit(
-            AuditEntry(time: time, actor: actor, action: "incident." + action, subject: "incident \(incidentID)", detail: note),
-            db)
-    }
+    // MARK: - Reading inside a transaction
 
     static func fetchIncident(id: Int64, _ db: Database) throws -> Incident? {
         guard let row = try Row.fetchOne(

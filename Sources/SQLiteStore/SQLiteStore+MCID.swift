@@ -10,9 +10,10 @@ extension SQLiteStore {
     /// Every event source, so that a look-up by call id alone can use the `(source, call_id)` index.
     private static let allSourcesSQL = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
-    /// Flags a call as malicious in one transaction: finds the call, captures its stored identity
-    /// and what the PBX passed along, opens (or joins) the incident of the request's kind, adds the
-    /// block or redirect rule asked for (audited), and writes the `flagged` alert into the outbox.
+    /// Flags a call as malicious in one transaction: finds the call, executes what the
+    /// ``IncidentLedger`` decides (the incident of the request's kind opened or joined, the block or
+    /// redirect rule asked for, audited, and the `flagged` alert in the outbox), and stores the
+    /// flag with the call's captured identity and what the PBX passed along.
     ///
     /// A call that is not (yet) in the store is still flagged — a bomb threat must alert even when
     /// the CDR has not arrived — with an unidentified caller; its events join the timeline as
@@ -22,52 +23,22 @@ extension SQLiteStore {
     /// - Throws: ``IncidentChangeError`` for a request that names a bad field, a block for a caller
     ///   without a number, or a redirect without a crisis line; ``SQLiteStoreError`` otherwise.
     package func flagMaliciousCall(_ request: MCIDRequest, crisisLine: String?) throws -> MCIDOutcome {
-        if let problem = request.problem() { throw problem }
-        if request.addRedirect && (crisisLine ?? "").isEmpty {
-            throw IncidentChangeError.invalidField("redirect", reason: "needs response.crisis_line in the configuration")
-        }
-        let actor = request.actor.trimmingSpaces
+        try IncidentLedger.check(request, crisisLine: crisisLine)
         return try write { db in
-            let found = try Self.flaggedCall(request.call, at: request.time, db)
-            let callID: String
-            let target: String
-            switch (request.call, found) {
-            case (_, let event?):
-                callID = event.callID
-                target = event.callee.key
-            case (.callID(let id), nil):
-                callID = id
-                target = "*"
-            case (.lastCall(let callee, _), nil):
-                callID = "unknown:" + callee + "@" + String(request.time.microsecondsSinceEpoch)
-                target = callee
-            }
-            let key = IncidentKey(kind: request.kind, caller: found?.caller, target: target)
-            let (incidentID, _, opened) = try openOrTouchIncident(
-                key, openedAt: request.time, updatedAt: request.time, actor: actor,
-                note: "opened by an MCID flag (\(request.kind.rawValue))", db)
-            try linkCall(callID, toIncident: incidentID, at: request.time, db)
-            let flagID = try insertFlag(request, callID: callID, event: found, incidentID: incidentID, actor: actor, db)
-            let note = request.note.isEmpty ? "call flagged as \(request.kind.rawValue)" : request.note
-            try appendIncidentLog(incidentID, time: request.time, actor: actor, action: "mcid", note: note, db)
-
-            var ruleIDs: [Int64] = []
-            if let rule = try Self.rule(for: request, caller: found?.caller, target: target, crisisLine: crisisLine) {
-                let stored = try insertRule(rule, actor: actor, auditAction: "rule.add", db)
-                ruleIDs.append(stored.id ?? 0)
-            }
-            var detail = "call flagged as \(request.kind.rawValue) by \(actor)"
-            if found == nil { detail += "; the call is not in the store yet" }
-            if found?.caller.presentationRestricted == true { detail += "; number withheld from the employee" }
-            if !ruleIDs.isEmpty { detail += request.addBlock ? "; caller blocked" : "; caller redirected to the crisis line" }
-            let alertKey = try enqueueAlert(
-                incidentID: incidentID, event: .flagged, detail: detail, endsAt: nil, db)
-            guard let incident = try Self.fetchIncident(id: incidentID, db),
-                let flag = try Self.flags(incidentID: incidentID, db).first(where: { $0.id == flagID })
+            let call = FlaggedCall(request, event: try Self.flaggedCall(request.call, at: request.time, db))
+            let plan = try ledger.plan(
+                request, call: call, crisisLine: crisisLine, openIncident: try openIncidentState(call.key, db))
+            let executed = try execute(plan, db)
+            let flagID = try insertFlag(
+                request, callID: call.callID, event: call.event, incidentID: executed.incidentID,
+                actor: request.actor.trimmingSpaces, db)
+            guard let incident = try Self.fetchIncident(id: executed.incidentID, db),
+                let flag = try Self.flags(incidentID: executed.incidentID, db).first(where: { $0.id == flagID }),
+                let alertKey = executed.alertKey
             else { throw SQLiteStoreError(code: .database, message: "the flag just written cannot be read back") }
             return MCIDOutcome(
-                flag: flag, incident: incident, openedIncident: opened,
-                ruleIDs: ruleIDs, alertKey: alertKey)
+                flag: flag, incident: incident, openedIncident: plan.opensIncident,
+                ruleIDs: executed.ruleID.map { [$0] } ?? [], alertKey: alertKey)
         }
     }
 
@@ -124,31 +95,6 @@ extension SQLiteStore {
                 caller.map { $0.presentationRestricted ? 1 : 0 }, event?.callee.raw, event?.callee.key,
             ])
         return db.lastInsertedRowID
-    }
-
-    /// The block or redirect rule a flag asks for, or nil.
-    private static func rule(
-        for request: MCIDRequest, caller: CallerIdentity?, target: String, crisisLine: String?
-    ) throws -> Rule? {
-        guard request.addBlock || request.addRedirect else { return nil }
-        let number = caller?.countedNumber
-        let expiresAt = request.ruleDuration.map { request.time + $0 }
-        let reason = "MCID \(request.kind.rawValue) flagged by \(request.actor.trimmingSpaces)"
-        if request.addBlock {
-            guard let number else {
-                throw IncidentChangeError.invalidField(
-                    "block", reason: "cannot block a caller without a number (withheld, no asserted identity): use redirect")
-            }
-            return Rule(
-                match: .number(number), action: .block, reason: reason, createdBy: request.actor,
-                createdAt: request.time, expiresAt: expiresAt, origin: .manual)
-        }
-        guard let crisisLine else { return nil }
-        let match: RuleMatch = number.map { .number($0) } ?? .unidentified
-        let scope: String? = number == nil && target != "*" ? target : nil
-        return Rule(
-            match: match, scope: scope, action: .redirect(to: crisisLine), reason: reason, createdBy: request.actor,
-            createdAt: request.time, expiresAt: expiresAt, origin: .manual)
     }
 
     /// The MCID flags of an incident, oldest first.

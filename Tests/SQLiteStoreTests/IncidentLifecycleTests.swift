@@ -66,6 +66,27 @@ struct IncidentLifecycleTests {
         #expect(try store.alerts(incidentID: id).map(\.event) == [.opened, .escalated, .updated])
     }
 
+    @Test("the store writes the ledger's alerts with the incident as it stands: status, severity, start")
+    func alertsCarryIncidentState() throws {
+        let (store, id) = try storeWithIncident()
+        defer { try? store.close() }
+        _ = try store.changeStatus(incidentID: id, to: .acknowledged, actor: " alice ", note: "", at: Fixture.time(1_000))
+        var batch = IngestBatch()
+        batch.detections = [Fixture.detection(calls: 6, last: 1_100, action: .block)]
+        try store.commit(batch)
+        let alerts = try store.alerts(incidentID: id)
+        #expect(alerts.map(\.event) == [.opened, .statusChanged, .escalated])
+        #expect(alerts.map(\.status) == [.open, .acknowledged, .acknowledged])
+        #expect(alerts.allSatisfy { $0.startsAt == Fixture.time(0) && $0.severity == .low && $0.target == "1001" })
+        #expect(alerts[1].detail == "incident acknowledged by alice")
+        #expect(Set(alerts.map(\.key)).count == 3)
+        let incident = try #require(try store.incident(id: id))
+        #expect(incident.status == .acknowledged)
+        #expect(incident.updatedAt == Fixture.time(1_100))
+        #expect(incident.detectionCount == 1)
+        #expect(try store.timeline(incidentID: id)?.calls.count == 2, "calls not stored are linked but not shown")
+    }
+
     @Test("open → acknowledged → reported → closed, audited, with alerts; backwards is refused")
     func lifecycle() throws {
         let (store, id) = try storeWithIncident()
