@@ -3,11 +3,14 @@
 // Callwarden: a daemon beside the phone system that protects staff from threatening and
 // harassing callers. The dependency direction is written here and nowhere else:
 //
-//   callwarden (executable) → CallwardenApp (composition root)
+//   callwarden (executable) → CallwardenApp (composition root: the daemon builder)
+//       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
 //                    CaptureIngest → PacketCapture                 (libpcap, sockets, threads)
-//       → core:      CallPipeline → HarassmentDetection, CDRParsing → CallModel
+//                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
+//       → core:      CallPipeline → CallwardenPorts, HarassmentDetection, CDRParsing → CallModel
+//                    CallwardenPorts → CallModel (storage and decision ports, the ingest source protocol)
 //                    SIPIngest → SIPDialogs → SIPParsing → CallModel
 //                    SIPIngest → PacketDecoding → CallModel
 //                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
@@ -32,6 +35,7 @@ let coreSystemImports: [String: [String]] = [
     "HarassmentDetection": [],
     "SIPParsing": [],
     "SIPDialogs": [],
+    "CallwardenPorts": [],
     "CallPipeline": ["Synchronization"],
     "PacketDecoding": [],
     "RuleMatching": ["Synchronization"],
@@ -91,9 +95,11 @@ let package = Package(
         // The matcher sits beside the pipeline, not below it: it knows nothing of CallPipeline's
         // CallDecider; the composition root adapts its decisions to that port.
         .target(name: "RuleMatching", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        // The domain's ports: storage, decision and the ingest loop's sources, with their values.
+        .target(name: "CallwardenPorts", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(
             name: "CallPipeline",
-            dependencies: ["CallModel", "CDRParsing", "HarassmentDetection", "MetricsExposition"],
+            dependencies: ["CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection"],
             swiftSettings: swiftSettings
         ),
         .target(name: "Incidents", dependencies: ["CallModel"], swiftSettings: swiftSettings),
@@ -105,14 +111,21 @@ let package = Package(
         ),
 
         // MARK: - Adapters (I/O)
+        // The one ingest loop: reads checkpointed and acknowledged sources on a thread of its own.
+        .target(
+            name: "Ingest",
+            dependencies: ["CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", logging, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        // The file adapter of the ingest loop (CDR files as checkpointed sources) and replay's reader.
         .target(
             name: "CDRIngest",
-            dependencies: ["CallModel", "CDRParsing", "CallPipeline", "MetricsExposition", logging, serviceLifecycle],
+            dependencies: ["CallModel", "CallwardenPorts", "CDRParsing", "CallPipeline", logging],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallPipeline", "Incidents", grdb],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", grdb],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -136,7 +149,7 @@ let package = Package(
         .target(
             name: "DecisionService",
             dependencies: [
-                "CallModel", "CallPipeline", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
+                "CallModel", "CallwardenPorts", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
                 serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -151,7 +164,7 @@ let package = Package(
         .target(
             name: "EventStreams",
             dependencies: [
-                "CallModel", "CDRParsing", "CallPipeline", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
+                "CallModel", "CDRParsing", "CallwardenPorts", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,7 +172,7 @@ let package = Package(
         .target(
             name: "CaptureIngest",
             dependencies: [
-                "CallModel", "CallPipeline", "PacketCapture", "PacketDecoding", "SIPIngest", "MetricsExposition", logging,
+                "CallModel", "CallPipeline", "CallwardenPorts", "PacketCapture", "PacketDecoding", "SIPIngest", "MetricsExposition", logging,
                 serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -169,7 +182,7 @@ let package = Package(
         .target(
             name: "CallwardenApp",
             dependencies: [
-                "CallModel", "CDRParsing", "HarassmentDetection", "CallPipeline", "CDRIngest", "SQLiteStore",
+                "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest", "SQLiteStore",
                 "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "CaptureIngest", "SIPIngest", "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
@@ -180,7 +193,7 @@ let package = Package(
         .executableTarget(
             name: "callwarden",
             dependencies: [
-                "CallwardenApp", "CallModel", "CallPipeline", "CDRParsing", "CDRIngest", "Incidents", "Evidence",
+                "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
                 argumentParser, logging,
             ],
             swiftSettings: swiftSettings
@@ -202,30 +215,43 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel"], swiftSettings: swiftSettings),
-        .testTarget(
-            name: "CallPipelineTests",
-            dependencies: ["CallPipeline", "CallModel", "CDRParsing", "HarassmentDetection"],
+        // The in-memory reference implementation of the storage ports; never shipped.
+        .target(
+            name: "PortsTestSupport", dependencies: ["CallwardenPorts", "CallModel"], path: "Tests/PortsTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CDRIngestTests",
+            name: "CallPipelineTests",
+            dependencies: ["CallPipeline", "CallwardenPorts", "PortsTestSupport", "CallModel", "CDRParsing", "HarassmentDetection"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IngestTests",
             dependencies: [
-                "CDRIngest", "CallPipeline", "CallModel", "CDRParsing", "HarassmentDetection", "MetricsExposition",
-                .product(name: "InMemoryLogging", package: "swift-log"),
+                "Ingest", "CDRIngest", "CallPipeline", "CallwardenPorts", "PortsTestSupport", "CallModel", "CDRParsing",
+                "HarassmentDetection", "MetricsExposition", logging,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CDRIngestTests",
+            dependencies: [
+                "CDRIngest", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing", "HarassmentDetection",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SQLiteStoreTests",
-            dependencies: ["SQLiteStore", "CallPipeline", "CallModel", "Incidents"],
+            dependencies: ["SQLiteStore", "CallwardenPorts", "PortsTestSupport", "CallModel", "Incidents"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [
-                "AlertDelivery", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", "MetricsExposition", hummingbird,
+                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", hummingbird,
                 httpTypes, nioCore, nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -233,15 +259,15 @@ let package = Package(
         .testTarget(
             name: "EvidenceTests",
             dependencies: [
-                "Evidence", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", "CDRParsing", "SIPParsing", "SIPDialogs",
-                crypto, logging,
+                "Evidence", "Incidents", "SQLiteStore", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
+                "SIPParsing", "SIPDialogs", crypto, logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IncidentAPITests",
             dependencies: [
-                "IncidentAPI", "Incidents", "SQLiteStore", "CallPipeline", "CallModel", hummingbird, asyncHTTPClient,
+                "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
                 nioCore, nioHTTP1, logging,
             ],
             swiftSettings: swiftSettings
@@ -279,7 +305,7 @@ let package = Package(
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "CallPipeline", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                "DecisionService", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -295,7 +321,7 @@ let package = Package(
         .testTarget(
             name: "EventStreamsTests",
             dependencies: [
-                "EventStreams", "SQLiteStore", "CDRIngest", "CallPipeline", "CallModel", "CDRParsing",
+                "EventStreams", "SQLiteStore", "Ingest", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
                 "HarassmentDetection", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -304,7 +330,7 @@ let package = Package(
         .testTarget(
             name: "CaptureIngestTests",
             dependencies: [
-                "CaptureIngest", "SIPIngest", "PacketCapture", "PacketDecoding", "CallPipeline", "CallModel",
+                "CaptureIngest", "SIPIngest", "PacketCapture", "PacketDecoding", "CallPipeline", "CallwardenPorts", "CallModel",
                 "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -312,7 +338,7 @@ let package = Package(
         .testTarget(
             name: "CallwardenAppTests",
             dependencies: [
-                "CallwardenApp", "CallPipeline", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
+                "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
                 "CaptureIngest", "SIPIngest", "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
                 "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,

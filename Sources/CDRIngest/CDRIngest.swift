@@ -1,10 +1,8 @@
 /// # CDRIngest
 ///
-/// Follows CDR files as a PBX writes them (``FileTailer``) and drives each complete line through
-/// the decoder and the ``CallEventProcessor`` into one committed ``IngestBatch`` per step
-/// (``CDRTailService``). The file on disk is the queue in front of this stage: nothing is dropped
-/// when the store is slow, the tail simply lags and catches up.
+/// The file adapter of the ingest loop: follows CDR files as a PBX writes them (``FileTailer``)
+/// and decodes each complete line (``CDRSource``, a ``CallwardenPorts/CheckpointedSource``). The
+/// file on disk is the queue in front of the loop: nothing is dropped when the store is slow, the
+/// tail simply lags and catches up. The loop itself is `Ingest.IngestLoop`.
 ///
-/// ``IngestLoopMetrics`` counts what the loop committed, for `/metrics`.
-///
-/// Allowed imports: CallModel, CDRParsing, CallPipeline, MetricsExposition, Logging, ServiceLifecycle, Glibc.
+/// Allowed imports: CallModel, CallwardenPorts, CDRParsing, CallPipeline (replay's processor), Logging, Glibc.

@@ -1,5 +1,6 @@
-import CallModel
+package import CallModel
 package import CallPipeline
+package import CallwardenPorts
 package import CDRParsing
 package import Logging
 
@@ -8,8 +9,11 @@ import Glibc
 #endif
 
 /// One CDR file being read: its tailer, its decoder (format configured or detected from the first
-/// lines) and its malformed-line accounting. Shared by the daemon's tail and by `replay`.
-package final class CDRSource {
+/// lines) and its malformed-line accounting. Shared by `replay` (``step(maximumLines:processor:batch:logger:)``)
+/// and the daemon's ingest loop, for which it is a ``CallwardenPorts/CheckpointedSource``.
+///
+/// `@unchecked Sendable`: not thread-safe; one owner at a time (the ingest loop's thread, or the replay).
+package final class CDRSource: CheckpointedSource, @unchecked Sendable {
     package let tailer: FileTailer
     private let configuredFormat: CDRFormat?
     private let decoderConfiguration: CDRDecoderConfiguration
@@ -18,19 +22,50 @@ package final class CDRSource {
     private(set) package var format: CDRFormat?
     private(set) package var eventsRead = 0
     private(set) package var malformedLines = 0
+    /// Where malformed lines are reported when read as a ``CallwardenPorts/CheckpointedSource``.
+    private let logger: Logger
 
     /// - Parameters:
     ///   - format: the dialect, or nil to detect it from the file's first lines.
     package init(
         path: String, format: CDRFormat?, decoderConfiguration: CDRDecoderConfiguration,
-        resumingFrom checkpoint: TailCheckpoint? = nil
+        resumingFrom checkpoint: TailCheckpoint? = nil, logger: Logger = Logger(label: "callwarden.cdr")
     ) {
         self.tailer = FileTailer(path: path, resumingFrom: checkpoint)
         self.configuredFormat = format
         self.decoderConfiguration = decoderConfiguration
+        self.logger = logger
     }
 
     package var path: String { tailer.path }
+
+    // MARK: CheckpointedSource
+
+    package var name: String { path }
+    package var checkpointKey: String { path }
+
+    package func resume(from checkpoint: TailCheckpoint?) {
+        tailer.resume(from: checkpoint)
+    }
+
+    package func read(into events: inout [CallEvent], maximum: Int) -> CheckpointedRead {
+        guard prepareDecoder() else { return CheckpointedRead() }
+        var malformed = 0
+        let lines = tailer.poll(maximumLines: maximum) { line, number in
+            if let event = decode(line, number: number, logger: logger) {
+                events.append(event)
+            } else if decodeFailed {
+                malformed += 1
+            }
+        }
+        return CheckpointedRead(records: lines, malformed: malformed)
+    }
+
+    package func checkpoint(at time: Timestamp) -> TailCheckpoint {
+        tailer.checkpoint(at: time)
+    }
+
+    // MARK: Replay
 
     /// Reads up to `maximumLines` lines, processing each into `batch`. Returns the lines read.
     package func step(
@@ -54,15 +89,29 @@ package final class CDRSource {
         _ line: UnsafeRawBufferPointer, number: Int64, processor: inout CallEventProcessor, batch: inout IngestBatch,
         logger: Logger
     ) {
-        do {
-            if let event = try decoder?.decode(line) {
-                eventsRead += 1
-                processor.process(event, into: &batch)
-            }
-        } catch {
-            malformedLines += 1
+        if let event = decode(line, number: number, logger: logger) {
+            processor.process(event, into: &batch)
+        } else if decodeFailed {
             batch.malformedCount += 1
+        }
+    }
+
+    /// Whether the last ``decode(_:number:logger:)`` returning nil was a malformed line (not a
+    /// line the format skips, such as a header).
+    private var decodeFailed = false
+
+    /// The event of one line; nil for a line without one (``decodeFailed`` tells whether it was malformed).
+    private func decode(_ line: UnsafeRawBufferPointer, number: Int64, logger: Logger) -> CallEvent? {
+        decodeFailed = false
+        do {
+            guard let event = try decoder?.decode(line) else { return nil }
+            eventsRead += 1
+            return event
+        } catch {
+            decodeFailed = true
+            malformedLines += 1
             sampler.record(file: path, line: number, reason: error.description, logger: logger)
+            return nil
         }
     }
 

@@ -1,5 +1,5 @@
 package import CallModel
-package import CallPipeline
+package import CallwardenPorts
 
 #if canImport(Glibc)
 import Glibc
@@ -47,6 +47,13 @@ package final class FileTailer {
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// Resumes from `checkpoint` (nil: from the start) instead of the one given at init; only
+    /// before the first read.
+    package func resume(from checkpoint: TailCheckpoint?) {
+        guard descriptor < 0, lineNumber == 0 else { return }
+        resumeFrom = checkpoint
+    }
 
     /// Where the tail stands now, to be committed with the events read so far.
     package func checkpoint(at time: Timestamp) -> TailCheckpoint {

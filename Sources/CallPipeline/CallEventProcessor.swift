@@ -1,4 +1,5 @@
 package import CallModel
+package import CallwardenPorts
 package import HarassmentDetection
 
 /// Normalised events in, everything they cause out: the synchronous stage the daemon, `replay` and

@@ -1,9 +1,13 @@
 /// # CallPipeline
 ///
-/// The synchronous heart of Callwarden: records in → ``CallEvent``s → detection → an ``IngestBatch``
-/// that an adapter commits in one transaction. Also owns the storage ports the adapters implement
-/// (``EventStore``, ``RuleStore``, ``DetectionStore``) and in-memory implementations for tests.
+/// The synchronous heart of Callwarden: records in → ``CallEvent``s → detection → an
+/// `IngestBatch` (a ``CallwardenPorts`` value) that the ingest loop commits in one transaction.
+/// The storage and decision ports themselves live in ``CallwardenPorts``.
 ///
-/// Allowed imports: CallModel, CDRParsing, HarassmentDetection, MetricsExposition (the queue's counters),
-/// Synchronization. No I/O happens here; every function
-/// is synchronous and owned by one task at a time.
+/// Allowed imports: CallModel, CallwardenPorts, CDRParsing, HarassmentDetection. No I/O happens
+/// here; every function is synchronous and owned by one task at a time.
+package import CallwardenPorts
+
+/// The ingest loop's acknowledged source kind under its earlier name, for adapters that still
+/// conform by that name.
+package typealias PushedEventSource = AcknowledgedSource

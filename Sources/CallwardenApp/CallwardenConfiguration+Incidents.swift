@@ -1,6 +1,7 @@
 package import AlertDelivery
 import CallModel
 package import CallPipeline
+package import CallwardenPorts
 package import Evidence
 import Foundation
 package import IncidentAPI

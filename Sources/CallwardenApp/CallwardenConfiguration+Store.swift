@@ -1,4 +1,5 @@
 package import CallPipeline
+package import CallwardenPorts
 import SQLiteStore
 
 extension CallwardenConfiguration {

@@ -6,7 +6,7 @@ package import PacketCapture
 ///
 /// Keys (defaults in brackets):
 /// - `address` [`0.0.0.0`]: the IPv4 or IPv6 literal to bind (`127.0.0.1`, `::`).
-/// - `port` [`9060`].
+/// - `port` [`9060`]; 0 picks a free port (the daemon reports it as `hep.udp`/`hep.tcp` when ready).
 /// - `transport` [`udp`]: `udp`, `tcp` (HEPv3 only) or `both` (the same port on each).
 /// - `auth_key_file`: a file only the daemon's user can read (or `credential:NAME`, see
 ///   ``SecretFiles``) holding the auth key; when set, HEPv3 packets must carry it (chunk 0x000e),
@@ -44,7 +44,7 @@ package struct HEPSettings: Sendable, Hashable {
         } else {
             settings.address = address
         }
-        settings.port = UInt16(node.int("port", default: Int(settings.port), range: 1...65_535))
+        settings.port = UInt16(node.int("port", default: Int(settings.port), range: 0...65_535))
         let transport = node.string("transport", default: settings.transport.rawValue)
         if let value = Transport(rawValue: transport) {
             settings.transport = value

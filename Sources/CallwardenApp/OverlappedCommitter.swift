@@ -1,4 +1,5 @@
 import CallPipeline
+import CallwardenPorts
 import Foundation
 
 /// Commits batches on a thread of its own while the caller decodes and detects the next one, so a

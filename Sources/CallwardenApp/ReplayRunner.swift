@@ -1,5 +1,6 @@
 package import CallModel
 package import CallPipeline
+package import CallwardenPorts
 package import CDRParsing
 import CDRIngest
 package import CaptureIngest

@@ -1,5 +1,6 @@
 import CaptureIngest
 package import CallPipeline
+package import CallwardenPorts
 package import Logging
 package import MetricsExposition
 import PacketCapture

@@ -1,5 +1,6 @@
 import CallModel
 package import CallPipeline
+package import CallwardenPorts
 package import PacketCapture
 package import PacketDecoding
 package import SIPIngest

@@ -1,5 +1,6 @@
 package import CallModel
 import CallPipeline
+import CallwardenPorts
 package import MetricsExposition
 import PacketCapture
 import PacketDecoding

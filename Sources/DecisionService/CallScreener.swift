@@ -1,5 +1,5 @@
 package import CallModel
-package import CallPipeline
+package import CallwardenPorts
 import Synchronization
 
 /// Turns one raw PBX question into a decision and a recorded call event; shared by the HTTP and
@@ -19,13 +19,13 @@ package struct CallScreener: Sendable {
     private let syntheticIDs = SyntheticCallIDs()
 
     /// - Parameter clock: processing time for the event (the question is asked as the call
-    ///   starts, so processing time is the call's start); the system clock unless a test sets one.
+    ///   starts, so processing time is the call's start): the daemon's injected clock.
     package init(
         decider: any CallDecider,
         plan: NumberPlan,
         sink: any DecisionEventSink,
         metrics: DecisionMetrics,
-        clock: @escaping @Sendable () -> Timestamp = SystemClock.now
+        clock: @escaping @Sendable () -> Timestamp
     ) {
         self.decider = decider
         self.plan = plan

@@ -1,5 +1,4 @@
 package import CallModel
-package import CallPipeline
 
 /// Where the decision transports hand the call event of every decision they made.
 ///
@@ -11,6 +10,3 @@ package protocol DecisionEventSink: Sendable {
     /// Takes `event` for later storage; false when it was dropped.
     func offer(_ event: CallEvent) -> Bool
 }
-
-/// The daemon's shared event queue is a sink: a full queue drops the newest event and counts it.
-extension BoundedEventQueue: DecisionEventSink {}

@@ -6,10 +6,10 @@
 /// - FastAGI (``FastAGIServer``): Asterisk's `AGI(agi://host:4573)`, answered with
 ///   `SET VARIABLE CALLWARDEN_*` commands.
 ///
-/// Both turn the PBX's raw numbers into a ``CallPipeline/DecisionRequest`` with the deployment's
-/// ``CallModel/NumberPlan`` (``CallScreener``), ask a ``CallPipeline/CallDecider`` synchronously,
-/// record the call as a ``CallModel/CallEvent`` through a ``DecisionEventSink`` (a bounded
-/// ``BoundedEventQueue`` that drops the newest event when full, and counts it) and count everything
+/// Both turn the PBX's raw numbers into a ``CallwardenPorts/DecisionRequest`` with the deployment's
+/// ``CallModel/NumberPlan`` (``CallScreener``), ask a ``CallwardenPorts/CallDecider`` synchronously,
+/// record the call as a ``CallModel/CallEvent`` through a ``DecisionEventSink`` (in the daemon, the ingest loop's bounded
+/// `BoundedEventQueue`, which drops the newest event when full, and counts it) and count everything
 /// in ``DecisionMetrics`` (a metrics source). Nothing here logs per request.
 ///
 /// Fail-open is the PBX's side: the shipped Kamailio and Asterisk configurations put a short

@@ -1,5 +1,5 @@
-package import CDRParsing
 package import CallModel
+package import CDRParsing
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -17,7 +17,7 @@ package final class AMIClient: Service, Sendable {
 
     package init(
         configuration: ClientConfiguration, username: String, secret: Secret,
-        decoderConfiguration: CDRDecoderConfiguration,
+        decoderConfiguration: CDRDecoderConfiguration, clock: WallClock,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         let queue = PushedEventQueue(name: "ami")
@@ -33,7 +33,7 @@ package final class AMIClient: Service, Sendable {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(AMIFrameDecoder()))
                 try channel.pipeline.syncOperations.addHandler(
                     AMISessionHandler(
-                        username: username, secret: secret, mapper: AMIEventMapper(configuration: decoderConfiguration),
+                        username: username, secret: secret, mapper: AMIEventMapper(configuration: decoderConfiguration, clock: clock),
                         flow: ClientFlow(queue: queue, window: window), monitor: monitor, logger: sessionLogger))
             }
         }

@@ -19,10 +19,13 @@ import CallModel
 /// their events are skipped), `NewCallerid` updates, and events of other classes.
 struct AMIEventMapper {
     private let plan: NumberPlan
+    /// Receipt time, for events without a `Timestamp` of their own.
+    private let clock: WallClock
     private var cdrDecoder: CDRLineDecoder
 
-    init(configuration: CDRDecoderConfiguration) {
+    init(configuration: CDRDecoderConfiguration, clock: WallClock) {
         self.plan = configuration.plan
+        self.clock = clock
         var cdrConfiguration = configuration
         cdrConfiguration.asteriskColumns = .auto
         self.cdrDecoder = CDRLineDecoder(format: .asteriskCSV, configuration: cdrConfiguration)
@@ -61,7 +64,7 @@ struct AMIEventMapper {
         guard let callID = firstChannelCallID(message) else { return .ignored }
         return .event(
             CallEvent(
-                time: Self.time(of: message), callID: callID, source: .asteriskCSV, phase: phase,
+                time: time(of: message), callID: callID, source: .asteriskCSV, phase: phase,
                 disposition: disposition, caller: caller(message), callee: CalledParty(raw: message["Exten"] ?? "", plan: plan)))
     }
 
@@ -112,8 +115,8 @@ struct AMIEventMapper {
     }
 
     /// `Timestamp: 1705321822.123456`, else now.
-    static func time(of message: HeaderBlock) -> Timestamp {
-        guard let text = message["Timestamp"], let time = EpochTime.parse(seconds: text) else { return ReceiptClock.now() }
+    func time(of message: HeaderBlock) -> Timestamp {
+        guard let text = message["Timestamp"], let time = EpochTime.parse(seconds: text) else { return clock.now() }
         return time
     }
 }

@@ -1,5 +1,5 @@
-package import CDRParsing
 package import CallModel
+package import CDRParsing
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -17,7 +17,7 @@ package final class ESLClient: Service, Sendable {
     private let client: ReconnectingClient
 
     package init(
-        configuration: ClientConfiguration, password: Secret, decoderConfiguration: CDRDecoderConfiguration,
+        configuration: ClientConfiguration, password: Secret, decoderConfiguration: CDRDecoderConfiguration, clock: WallClock,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
         let queue = PushedEventQueue(name: "esl")
@@ -33,7 +33,7 @@ package final class ESLClient: Service, Sendable {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ESLFrameDecoder()))
                 try channel.pipeline.syncOperations.addHandler(
                     ESLSessionHandler(
-                        password: password, mapper: ESLEventMapper(configuration: decoderConfiguration),
+                        password: password, mapper: ESLEventMapper(configuration: decoderConfiguration, clock: clock),
                         flow: ClientFlow(queue: queue, window: window), monitor: monitor, logger: sessionLogger))
             }
         }

@@ -18,9 +18,12 @@ import CallModel
 /// CDR file's a-leg records skip them) and every other event.
 struct ESLEventMapper {
     private let plan: NumberPlan
+    /// Receipt time, for events without an `Event-Date-Timestamp`.
+    private let clock: WallClock
 
-    init(configuration: CDRDecoderConfiguration) {
+    init(configuration: CDRDecoderConfiguration, clock: WallClock) {
         self.plan = configuration.plan
+        self.clock = clock
     }
 
     enum Outcome {
@@ -40,7 +43,7 @@ struct ESLEventMapper {
         default: return .ignored
         }
         guard let callID = event["Unique-ID"], !callID.isEmpty else { return .malformed("\(name) without Unique-ID") }
-        let time = EpochTime.parse(microseconds: event["Event-Date-Timestamp"]) ?? ReceiptClock.now()
+        let time = EpochTime.parse(microseconds: event["Event-Date-Timestamp"]) ?? clock.now()
         var call = CallEvent(
             time: time, callID: callID, source: .freeswitchCSV, phase: phase,
             caller: caller(event), callee: CalledParty(raw: event["Caller-Destination-Number"] ?? "", plan: plan))

@@ -18,7 +18,7 @@ final class EvapiSessionHandler: ChannelDuplexHandler {
     private var decoder: CDRLineDecoder
     private let flow: ClientFlow
     private let monitor: ClientSessionMonitor
-    private var lastMalformedLog: Timestamp?
+    private var lastMalformedLog: ContinuousClock.Instant?
 
     init(decoderConfiguration: CDRDecoderConfiguration, flow: ClientFlow, monitor: ClientSessionMonitor, logger: Logger) {
         self.decoder = CDRLineDecoder(format: .jsonLines, configuration: decoderConfiguration)
@@ -49,8 +49,8 @@ final class EvapiSessionHandler: ChannelDuplexHandler {
             StreamCounters.add(flow.queue.counters.unmappedMessages)
         case .failure(let error):
             StreamCounters.add(flow.queue.counters.malformedRecords)
-            let now = ReceiptClock.now()
-            if lastMalformedLog.map({ now - $0 >= .minutes(1) }) ?? true {
+            let now = ContinuousClock.now
+            if lastMalformedLog.map({ now - $0 >= .seconds(60) }) ?? true {
                 lastMalformedLog = now
                 logger.warning("evapi event not understood", metadata: ["reason": "\(error)"])
             }

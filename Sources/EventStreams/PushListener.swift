@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// Accepts connections on one TCP address or Unix socket and turns the lines senders push into
-/// call events for the ingest loop (``queue`` is the ``CallPipeline/PushedEventSource`` to hand to
+/// call events for the ingest loop (``queue`` is the ``CallwardenPorts/AcknowledgedSource`` to hand to
 /// it). The wire protocol is docs/push-protocol.md.
 ///
 /// Shutdown (graceful): stop accepting; stop reading every connection; wait (at most

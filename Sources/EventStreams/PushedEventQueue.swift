@@ -1,10 +1,10 @@
 package import CallModel
-import CallPipeline
+import CallwardenPorts
 import NIOCore
 import Synchronization
 
 /// The bounded queue between the sockets of one listener or client and the daemon's ingest loop: a
-/// ``CallPipeline/PushedEventSource``.
+/// ``CallwardenPorts/AcknowledgedSource``.
 ///
 /// Events wait here, oldest first, with the ``DeliveryReceipt`` of the connection they came from
 /// and their line number. `drain` hands them to the loop and keeps them as in flight; `didCommit`
@@ -15,7 +15,7 @@ import Synchronization
 /// (queued or in flight), so the queue holds at most connections × window events. Deliberately not
 /// handled: persistence. Events queued or in flight when the process is killed are lost; they were
 /// never acknowledged, so a push sender resends them (and the store ignores any it already has).
-package final class PushedEventQueue: PushedEventSource {
+package final class PushedEventQueue: AcknowledgedSource {
     private struct Entry {
         var event: CallEvent
         var receipt: (any DeliveryReceipt)?

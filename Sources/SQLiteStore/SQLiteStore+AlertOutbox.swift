@@ -1,3 +1,4 @@
+import Synchronization
 package import CallModel
 import Foundation
 import GRDB
@@ -140,8 +141,17 @@ extension SQLiteStore {
             alert.identity, alert.target, alert.detail, alert.startsAt.microsecondsSinceEpoch,
             alert.endsAt?.microsecondsSinceEpoch, now.microsecondsSinceEpoch,
         ])
-        if let onAlertCommitted {
-            db.afterNextTransaction(onCommit: { _ in onAlertCommitted() })
+        // Once per transaction, however many alerts it writes: every registered callback is a
+        // transaction observer that GRDB consults on each later statement, so one per alert made a
+        // commit of thousands of detections quadratic.
+        if let onAlertCommitted, alertRingConnections.withLock({ $0.insert(ObjectIdentifier(db)).inserted }) {
+            let connection = ObjectIdentifier(db)
+            db.afterNextTransaction(
+                onCommit: { _ in
+                    _ = alertRingConnections.withLock { $0.remove(connection) }
+                    onAlertCommitted()
+                },
+                onRollback: { _ in _ = alertRingConnections.withLock { $0.remove(connection) } })
         }
         return key
     }
@@ -163,3 +173,6 @@ extension SQLiteStore {
             createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 12)))
     }
 }
+
+/// Write connections whose current transaction already rings the dispatcher when it commits.
+private let alertRingConnections = Mutex<Set<ObjectIdentifier>>([])

@@ -1,4 +1,4 @@
-package import CallPipeline
+package import CallwardenPorts
 import CallModel
 import GRDB
 

@@ -1,5 +1,5 @@
 package import CallModel
-import CallPipeline
+import CallwardenPorts
 import GRDB
 import Incidents
 

@@ -1,5 +1,5 @@
 package import CallModel
-package import CallPipeline
+package import CallwardenPorts
 import GRDB
 
 // MARK: - Reads: events, checkpoints, statistics

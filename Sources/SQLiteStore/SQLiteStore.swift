@@ -5,10 +5,10 @@
 /// life of the process, a private append-only migrator, and write methods that are each one
 /// transaction.
 ///
-/// Allowed imports: CallModel, CallPipeline, GRDB, Foundation (temporary directories and the JSON
+/// Allowed imports: CallModel, CallwardenPorts, GRDB, Foundation (temporary directories and the JSON
 /// text lists only), Glibc (the store files' modes, ``StoreFileModes``).
 package import CallModel
-import CallPipeline
+import CallwardenPorts
 import Foundation
 import GRDB
 package import Incidents

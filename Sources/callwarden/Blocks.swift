@@ -1,7 +1,9 @@
 import ArgumentParser
 import CallModel
+import Ingest
 import CDRIngest
 import CallPipeline
+import CallwardenPorts
 import CallwardenApp
 import Foundation
 
@@ -20,7 +22,7 @@ struct Blocks: AsyncParsableCommand {
 
         func run() async throws {
             let store = try options.load().openStore()
-            let rules = try store.rules(activeAt: WallClock.now(), includeExpired: all)
+            let rules = try store.rules(activeAt: WallClock.system.now(), includeExpired: all)
             printLines(RuleTable.render(rules))
         }
     }
@@ -59,7 +61,7 @@ struct RemoveRule: AsyncParsableCommand {
 
     func run() async throws {
         let store = try options.load().openStore()
-        guard try store.removeRule(id: id, actor: Actor.resolve(by), reason: reason, at: WallClock.now()) else {
+        guard try store.removeRule(id: id, actor: Actor.resolve(by), reason: reason, at: WallClock.system.now()) else {
             throw ValidationError("no rule with id \(id)")
         }
         print("removed rule \(id)")

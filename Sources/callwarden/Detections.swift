@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import CallwardenApp
 
 struct Detections: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallModel
+import Ingest
 import CallwardenApp
 import CDRIngest
 import Evidence
@@ -96,7 +97,7 @@ struct IncidentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try IncidentErrors.mapped {
-                try options.load().openIncidentStore().addNote(incidentID: id, actor: Actor.resolve(by), note: note, at: WallClock.now())
+                try options.load().openIncidentStore().addNote(incidentID: id, actor: Actor.resolve(by), note: note, at: WallClock.system.now())
             }
             print("note added to incident \(id)")
         }
@@ -117,7 +118,7 @@ struct IncidentsCommand: AsyncParsableCommand {
             let bundle = try configuration.evidenceExporter().export(timeline, to: out)
             try store.addNote(
                 incidentID: id, actor: Actor.resolve(by),
-                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256)", at: WallClock.now())
+                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256)", at: WallClock.system.now())
             for recording in bundle.recordings where recording.status == .altered || recording.status == .missing {
                 print("warning: recording \(recording.recording.location) is \(recording.status.rawValue)")
             }
@@ -136,7 +137,7 @@ struct StatusChange: ParsableArguments {
     func apply(_ status: IncidentStatus) throws {
         let incident = try IncidentErrors.mapped {
             try options.load().openIncidentStore().changeStatus(
-                incidentID: id, to: status, actor: Actor.resolve(by), note: note, at: WallClock.now())
+                incidentID: id, to: status, actor: Actor.resolve(by), note: note, at: WallClock.system.now())
         }
         print("incident \(incident.id) is now \(incident.status.label)")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallModel
+import Ingest
 import CallwardenApp
 import CDRIngest
 import Incidents
@@ -47,7 +48,7 @@ struct MCIDCommand: AsyncParsableCommand {
             duration = span
         }
         let request = MCIDRequest(
-            call: selector, kind: incidentKind, actor: Actor.resolve(by), note: note, time: WallClock.now(),
+            call: selector, kind: incidentKind, actor: Actor.resolve(by), note: note, time: WallClock.system.now(),
             addBlock: block, addRedirect: redirect, ruleDuration: duration)
         let outcome = try IncidentErrors.mapped {
             try configuration.openIncidentStore().flagMaliciousCall(request, crisisLine: configuration.normalisedCrisisLine)

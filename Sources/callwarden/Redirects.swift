@@ -1,7 +1,9 @@
 import ArgumentParser
 import CallModel
+import Ingest
 import CDRIngest
 import CallPipeline
+import CallwardenPorts
 import CallwardenApp
 
 struct Redirects: AsyncParsableCommand {
@@ -16,7 +18,7 @@ struct Redirects: AsyncParsableCommand {
 
         func run() async throws {
             let store = try options.load().openStore()
-            let rules = try store.rules(activeAt: WallClock.now(), includeExpired: all)
+            let rules = try store.rules(activeAt: WallClock.system.now(), includeExpired: all)
             printLines(RuleTable.render(rules.filter { $0.action.redirectTarget != nil }))
         }
     }

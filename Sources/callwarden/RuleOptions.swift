@@ -1,7 +1,9 @@
 import ArgumentParser
 import CallModel
+import Ingest
 import CDRIngest
 import CallPipeline
+import CallwardenPorts
 import CallwardenApp
 
 /// What every `add` of a rule takes: what it matches, where, when, until when, and who says why.
@@ -37,7 +39,7 @@ struct RuleOptions: ParsableArguments {
                 throw ValidationError("--schedule: \(error.reason)")
             }
         }
-        let now = WallClock.now()
+        let now = WallClock.system.now()
         let actor = Actor.resolve(by)
         let rule = Rule(
             match: ruleMatch, scope: scope, action: action, reason: reason, createdBy: actor, createdAt: now,

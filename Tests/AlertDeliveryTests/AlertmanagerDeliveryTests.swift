@@ -1,6 +1,6 @@
 import AlertDelivery
 import CallModel
-import CallPipeline
+import CallwardenPorts
 import Foundation
 import Incidents
 import Logging

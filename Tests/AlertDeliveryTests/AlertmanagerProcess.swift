@@ -64,7 +64,9 @@ final class AlertmanagerProcess {
     func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            // Polled, bounded: Foundation's `waitUntilExit` can wait forever while the cooperative
+            // pool this test runs on is busy (it held a pool thread until the suite hung).
+            for _ in 0..<1_000 where process.isRunning { usleep(10_000) }
         }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -2,17 +2,15 @@ import CDRIngest
 import CDRParsing
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import Foundation
 import HarassmentDetection
 import InMemoryLogging
 import Logging
-import MetricsExposition
-import ServiceLifecycle
-import ServiceLifecycleTestKit
 import Testing
 
 /// A CDR file through the real decoder and processor: malformed lines are counted and sampled
-/// into the log without their content; the tail service commits what it reads with its checkpoint.
+/// into the log without their content.
 struct CDRSourceTests {
     static let configuration = CDRDecoderConfiguration(plan: .unitedKingdom, timeZone: .utc)
 
@@ -67,38 +65,5 @@ struct CDRSourceTests {
         _ = source.step(maximumLines: 10, processor: &processor, batch: &batch, logger: Logger(label: "test"))
         #expect(source.format == .jsonLines)
         #expect(batch.events.first?.caller.number?.description == "+447700900123")
-    }
-
-    @Test func theTailServiceCommitsLinesWithTheirCheckpointAndStopsGracefully() async throws {
-        let path = try makeFile((0..<10).map { Self.line($0, caller: "0770090\(String(format: "%04d", $0))") })
-        let store = InMemoryStore()
-        let service = CDRTailService(
-            files: [CDRFileConfiguration(path: path, format: .asteriskCSV)], decoderConfiguration: Self.configuration,
-            store: store, makeProcessor: { makeProcessor() }, pollInterval: .milliseconds(20), maximumLinesPerStep: 3,
-            logger: Logger(label: "test"))
-        try await testGracefulShutdown { trigger in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await service.run() }
-                while try store.statistics().events < 10 { try await Task.sleep(for: .milliseconds(10)) }
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                try handle.seekToEnd()
-                try handle.write(contentsOf: Data((Self.line(10) + "\n").utf8))
-                try handle.close()
-                while try store.statistics().events < 11 { try await Task.sleep(for: .milliseconds(10)) }
-                trigger.triggerGracefulShutdown()
-                try await group.waitForAll()
-            }
-        }
-        #expect(try store.statistics().events == 11)
-        let checkpoint = try #require(try store.checkpoint(forPath: path))
-        #expect(checkpoint.lineNumber == 11)
-        #expect(checkpoint.offset == Int64((try Data(contentsOf: URL(fileURLWithPath: path))).count))
-        // What the loop counted for /metrics: per file, once per committed step.
-        var collector = MetricsCollector()
-        service.metrics.collectMetrics(into: &collector)
-        #expect(collector.family("callwarden_cdr_lines_total")?.value(["file": path]) == 11)
-        #expect(collector.family("callwarden_cdr_events_committed_total")?.value(["file": path]) == 11)
-        #expect(collector.family("callwarden_cdr_malformed_lines_total")?.value(["file": path]) == 0)
-        #expect(collector.family("callwarden_ingest_commit_failures_total")?.value() == 0)
     }
 }

@@ -1,6 +1,7 @@
 import CDRIngest
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import Foundation
 import Testing
 

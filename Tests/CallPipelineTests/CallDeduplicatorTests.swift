@@ -1,5 +1,7 @@
 import CallModel
 import CallPipeline
+import CallwardenPorts
+import PortsTestSupport
 import Testing
 
 struct CallDeduplicatorTests {

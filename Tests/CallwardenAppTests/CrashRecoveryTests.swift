@@ -1,4 +1,5 @@
 import CallPipeline
+import CallwardenPorts
 import Foundation
 import SQLiteStore
 import Testing

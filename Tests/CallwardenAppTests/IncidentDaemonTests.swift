@@ -50,15 +50,9 @@ struct IncidentDaemonTests {
             """
         try yaml.write(toFile: directory + "/callwarden.yaml", atomically: true, encoding: .utf8)
         let configuration = try CallwardenConfiguration.load(path: directory + "/callwarden.yaml")
-        let daemon = Task { try await Daemon(configuration: configuration, logger: Logger(label: "test.daemon")).run() }
-        defer { daemon.cancel() }
-
-        let deadline = Date().addingTimeInterval(60)
-        while received.all.isEmpty && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+        try await TestSupport.withDaemon(config: directory + "/callwarden.yaml") { _, _ in
+            _ = await Self.eventually(seconds: 60) { !received.all.isEmpty }
         }
-        daemon.cancel()
-        _ = await daemon.result
         let bodies = received.all
         #expect(bodies.count == 1)
         let body = try #require(bodies.first)
@@ -83,7 +77,6 @@ struct IncidentDaemonTests {
         let received = ReceivedBodies()
         let (receiverTask, receiverPort) = try await Self.startReceiver(collecting: received)
         defer { receiverTask.cancel() }
-        let apiPort = BlockingLineSocket.freePort()
         let yaml = """
             store:
               path: callwarden.sqlite
@@ -93,7 +86,7 @@ struct IncidentDaemonTests {
               http: off
             incidents:
               api:
-                listen: 127.0.0.1:\(apiPort)
+                listen: 127.0.0.1:0
             alerts:
               journal: false
               poll_interval: 60s
@@ -103,22 +96,18 @@ struct IncidentDaemonTests {
                   secret_file: hook.secret
             """
         try yaml.write(toFile: directory + "/callwarden.yaml", atomically: true, encoding: .utf8)
-        let configuration = try CallwardenConfiguration.load(path: directory + "/callwarden.yaml")
-        let daemon = Task { try await Daemon(configuration: configuration, logger: Logger(label: "test.daemon")).run() }
-        defer { daemon.cancel() }
-        let apiUp = await Self.eventually(seconds: 30) { BlockingLineSocket(port: apiPort) != nil }
-        #expect(apiUp)
-
         // Two flags, each after the one before arrived: by the second the dispatcher has long done
         // its first round, so only the store's ring can bring it before the 60 s poll.
-        var statuses: [String] = []
-        var arrived: [Bool] = []
-        for (index, kind) in ["threat", "bomb-threat"].enumerated() {
-            statuses.append(Self.post("kind=\(kind)&extension=1001&by=reception", path: "/v1/mcid", port: apiPort) ?? "")
-            arrived.append(await Self.eventually(seconds: 20) { received.all.count > index })
+        let (statuses, arrived) = try await TestSupport.withDaemon(config: directory + "/callwarden.yaml") { _, addresses in
+            let apiPort = TestSupport.port(addresses, "incidents.api.listen")
+            var statuses: [String] = []
+            var arrived: [Bool] = []
+            for (index, kind) in ["threat", "bomb-threat"].enumerated() {
+                statuses.append(Self.post("kind=\(kind)&extension=1001&by=reception", path: "/v1/mcid", port: apiPort) ?? "")
+                arrived.append(await Self.eventually(seconds: 20) { received.all.count > index })
+            }
+            return (statuses, arrived)
         }
-        daemon.cancel()
-        _ = await daemon.result
         #expect(statuses.allSatisfy { $0.hasPrefix("HTTP/1.1 201") })
         #expect(arrived == [true, true])
         let bodies = received.all.compactMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }

@@ -23,7 +23,9 @@ enum Promtool {
         input.fileHandleForWriting.write(Data(text.utf8))
         try input.fileHandleForWriting.close()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Polled, bounded: Foundation's `waitUntilExit` can wait forever while the cooperative
+        // pool this test runs on is busy (it held a pool thread until the suite hung).
+        for _ in 0..<1_000 where process.isRunning { usleep(10_000) }
         return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }
 }

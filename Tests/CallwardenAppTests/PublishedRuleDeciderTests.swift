@@ -1,5 +1,6 @@
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import CallwardenApp
 import Foundation
 import RuleMatching

@@ -1,5 +1,7 @@
 import CallModel
 import CallPipeline
+import CallwardenPorts
+import PortsTestSupport
 import CallwardenApp
 import Foundation
 import Logging

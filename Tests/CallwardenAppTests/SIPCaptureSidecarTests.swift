@@ -1,5 +1,6 @@
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import CaptureIngest
 import CallwardenApp
 import Foundation

@@ -1,5 +1,7 @@
 import CallModel
+import Ingest
 import CallPipeline
+import CallwardenPorts
 import CDRIngest
 import CallwardenApp
 import Foundation
@@ -77,12 +79,12 @@ struct StoreHousekeepingTests {
         _ = try store.changeStatus(incidentID: closed.id, to: .closed, actor: "alice", note: "done", at: Timestamp(secondsSinceEpoch: 1_700_001_000))
         for incident in [closed, open] {
             for alert in try store.alerts(incidentID: incident.id) {
-                try store.markDelivered(alertID: alert.id, sink: "journal", at: WallClock.now())
+                try store.markDelivered(alertID: alert.id, sink: "journal", at: WallClock.system.now())
             }
         }
 
         // The daemon's clock says 40 days have passed.
-        let later = WallClock.now() + .days(40)
+        let later = WallClock.system.now() + .days(40)
         var retention = StoreRetentionSettings()
         retention.purgeInterval = .hours(1)
         let housekeeping = StoreHousekeeping(

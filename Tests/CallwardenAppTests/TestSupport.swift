@@ -1,4 +1,8 @@
 import CallPipeline
+import CallwardenApp
+import Logging
+import NIOCore
+import CallwardenPorts
 import Foundation
 import SQLiteStore
 
@@ -157,5 +161,46 @@ enum TestSupport {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return try condition()
+    }
+}
+
+/// The daemon in this process, built by the same builder `serve` uses.
+extension TestSupport {
+    /// Silent unless `CALLWARDEN_TEST_LOG` is set (then debug to stderr).
+    static let daemonLogger: Logger = {
+        guard ProcessInfo.processInfo.environment["CALLWARDEN_TEST_LOG"] != nil else {
+            return Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        }
+        var logger = Logger(label: "test") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .debug
+        return logger
+    }()
+
+    /// Builds the daemon from the configuration file `config` (listeners on port 0 bind free
+    /// ports), runs it while `body` runs with the bound addresses, then shuts it down gracefully
+    /// and waits for every service to stop and the store to close. No signals, no child process.
+    static func withDaemon<Result: Sendable>(
+        config: String, _ body: (BuiltDaemon, [String: SocketAddress]) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try CallwardenConfiguration.load(path: config)
+        let daemon = try await buildDaemon(configuration: configuration, logger: daemonLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await daemon.run() }
+            let outcome: Swift.Result<Result, any Error>
+            do {
+                let addresses = try await daemon.ready()
+                outcome = .success(try await body(daemon, addresses))
+            } catch {
+                outcome = .failure(error)
+            }
+            await daemon.shutdown()
+            try await tasks.waitForAll()
+            return try outcome.get()
+        }
+    }
+
+    /// The port `addresses` holds for `key` (`decision.http`, `metrics.http`, ...); 0 when absent.
+    static func port(_ addresses: [String: SocketAddress], _ key: String) -> Int {
+        addresses[key]?.port ?? 0
     }
 }

@@ -1,5 +1,6 @@
 import CallModel
-import CallPipeline
+import CallwardenPorts
+import Ingest
 import DecisionService
 import MetricsExposition
 import Testing

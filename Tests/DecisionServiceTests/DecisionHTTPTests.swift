@@ -1,4 +1,5 @@
-import CallPipeline
+import CallwardenPorts
+import Ingest
 import CallModel
 import DecisionService
 import Foundation

@@ -1,6 +1,7 @@
 import CallModel
 @testable import DecisionService
-import CallPipeline
+import CallwardenPorts
+import Ingest
 
 /// A real, deliberately simple decider for transport tests: a fixed table from the caller's
 /// counted E.164 number (or `unidentified`) to a decision. Not the matcher: no prefixes, scopes
@@ -24,6 +25,10 @@ struct FixedTableDecider: CallDecider {
         ],
         unidentified: CallDecision(action: .redirect(to: "+442079460999"), ruleID: 10, reason: "unidentified caller"))
 }
+
+/// The daemon makes the ingest loop's queue the decision transports' sink (in CallwardenApp);
+/// the tests wire it the same way.
+extension BoundedEventQueue: DecisionEventSink {}
 
 /// The pieces a transport test needs, wired like the daemon wires them.
 struct ScreeningFixture {

@@ -1,5 +1,6 @@
 import CallModel
 import EventStreams
+import Ingest
 import Foundation
 import NIOCore
 import Testing
@@ -35,7 +36,7 @@ struct AMIClientTests {
         let client = AMIClient(
             configuration: ClientConfiguration(
                 host: "127.0.0.1", port: port, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100)),
-            username: "callwarden", secret: "ami-secret", decoderConfiguration: StreamHarness.decoderConfiguration,
+            username: "callwarden", secret: "ami-secret", decoderConfiguration: StreamHarness.decoderConfiguration, clock: .system,
             logger: StreamHarness.quietLogger)
         let call = "1768208400.11"
         let secondSession = try await harness.run(services: [client], sources: [client.queue]) {

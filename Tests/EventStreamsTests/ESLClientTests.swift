@@ -1,5 +1,6 @@
 import CallModel
 import EventStreams
+import Ingest
 import Foundation
 import NIOCore
 import Testing
@@ -45,7 +46,8 @@ struct ESLClientTests {
         let client = ESLClient(
             configuration: ClientConfiguration(
                 host: "127.0.0.1", port: port, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100)),
-            password: "ClueCon", decoderConfiguration: StreamHarness.decoderConfiguration, logger: StreamHarness.quietLogger)
+            password: "ClueCon", decoderConfiguration: StreamHarness.decoderConfiguration, clock: .system,
+            logger: StreamHarness.quietLogger)
         let call = "7f4de4bc-4a8f-4b8e-9c1d-3f2a1b0c9d01"
         let secondSession = try await harness.run(services: [client], sources: [client.queue]) {
             let commands = try await first.serveOne { input, output in

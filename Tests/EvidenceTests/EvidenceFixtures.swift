@@ -1,5 +1,5 @@
 import CallModel
-import CallPipeline
+import CallwardenPorts
 import Foundation
 import Incidents
 import SQLiteStore

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import CallModel
-import CallPipeline
+import CallwardenPorts
 import Foundation
 import Hummingbird
 import IncidentAPI

@@ -1,5 +1,5 @@
 import CallModel
-import CallPipeline
+import CallwardenPorts
 import Incidents
 import SQLiteStore
 import Testing

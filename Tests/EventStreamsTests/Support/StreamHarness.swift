@@ -1,9 +1,10 @@
-import CDRIngest
 import CDRParsing
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import Foundation
 import HarassmentDetection
+import Ingest
 import Logging
 import SQLiteStore
 import ServiceLifecycle
@@ -41,15 +42,12 @@ final class StreamHarness: Sendable {
     /// Runs the ingest loop (draining `sources` into the store) and `services` while `body` runs,
     /// then shuts them all down gracefully.
     func run<Result: Sendable>(
-        services: [any Service], sources: [any PushedEventSource], store: (any EventStore)? = nil,
+        services: [any Service], sources: [any AcknowledgedSource], store: (any EventStore)? = nil,
         _ body: @Sendable () async throws -> Result
     ) async throws -> Result {
-        let tail = CDRTailService(
-            files: [], pushedSources: sources, decoderConfiguration: Self.decoderConfiguration,
-            store: store ?? self.store,
-            makeProcessor: {
-                CallEventProcessor(detector: HarassmentDetector(configuration: DetectionConfiguration()), policy: ResponsePolicy())
-            },
+        let tail = IngestLoop(
+            sources: sources.map { $0 as any IngestSource }, store: store ?? self.store,
+            processor: CallEventProcessor(detector: HarassmentDetector(configuration: DetectionConfiguration()), policy: ResponsePolicy()),
             pollInterval: .milliseconds(5), logger: Self.quietLogger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

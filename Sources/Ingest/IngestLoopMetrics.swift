@@ -1,6 +1,6 @@
 package import MetricsExposition
 
-/// Counters of the daemon's ingest loop (``CDRTailService``), a ``MetricsExposition/MetricsSource``:
+/// Counters of the daemon's ingest loop (``IngestLoop``), a ``MetricsExposition/MetricsSource``:
 /// per CDR file the lines read, the malformed ones among them and the call events committed; per
 /// pushed source the events committed; failed commits; and when the loop last finished a round
 /// (its liveness: an idle loop still finishes a round every poll interval).

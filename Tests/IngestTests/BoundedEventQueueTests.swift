@@ -1,5 +1,7 @@
 import CallModel
-import CallPipeline
+import CallwardenPorts
+import Ingest
+import CallwardenPorts
 import Testing
 
 #if canImport(Glibc)

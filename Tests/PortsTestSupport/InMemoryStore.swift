@@ -1,7 +1,8 @@
 package import CallModel
+package import CallwardenPorts
 import Synchronization
 
-/// The reference implementation of the storage ports, in memory, for tests and as the executable
+/// The reference implementation of the storage ports (``CallwardenPorts``), in memory, for tests and as the executable
 /// statement of their semantics. Not for production: nothing survives the process.
 package final class InMemoryStore: EventStore, RuleStore, DetectionStore, Sendable {
     private struct State {

@@ -3,7 +3,7 @@ package import CallModel
 /// Durable storage of call events and what ingestion derived from them.
 ///
 /// Implementations must commit a batch in one transaction: either everything in it is stored, or
-/// nothing is. The SQLite adapter implements it; ``InMemoryStore`` is the reference for tests.
+/// nothing is. The SQLite adapter implements it; the test support target's `InMemoryStore` is the reference.
 package protocol EventStore: Sendable {
     /// Commits a batch atomically (events, detection upserts, automatic rules, checkpoints).
     func commit(_ batch: IngestBatch) throws

@@ -4,10 +4,10 @@ package import CallModel
 import Glibc
 #endif
 
-/// Processing time from the system clock, for checkpoints, audit entries and rule creation.
-/// Detection never reads it: it runs on event time.
-package enum WallClock {
-    package static func now() -> Timestamp {
+extension WallClock {
+    /// The system's real-time clock (`CLOCK_REALTIME`, to the microsecond): the daemon's one
+    /// source of processing time, made by the composition root and the CLI and passed in.
+    package static let system = WallClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000)

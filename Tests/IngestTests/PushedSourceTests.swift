@@ -1,7 +1,9 @@
-import CDRIngest
 import CallModel
 import CallPipeline
+import CallwardenPorts
+import PortsTestSupport
 import HarassmentDetection
+import Ingest
 import Logging
 import ServiceLifecycle
 import ServiceLifecycleTestKit
@@ -12,7 +14,7 @@ import Testing
 /// as the files, and what a source still holds at shutdown is stored before the loop stops.
 struct PushedSourceTests {
     /// A pushed source backed by a plain list: what a bounded queue looks like from the loop's side.
-    final class ListSource: PushedEventSource {
+    final class ListSource: AcknowledgedSource {
         let name = "test"
         private let waiting = Mutex<[CallEvent]>([])
         let committed = Atomic<Int>(0)
@@ -44,13 +46,10 @@ struct PushedSourceTests {
         let store = InMemoryStore()
         let source = ListSource()
         source.push((0..<5).map(Self.event))
-        let service = CDRTailService(
-            files: [], pushedSources: [source],
-            decoderConfiguration: CDRSourceTests.configuration, store: store,
-            makeProcessor: {
-                CallEventProcessor(detector: HarassmentDetector(configuration: DetectionConfiguration()), policy: ResponsePolicy())
-            },
-            pollInterval: .seconds(3600), maximumLinesPerStep: 2, logger: Logger(label: "test"))
+        let service = IngestLoop(
+            sources: [source], store: store,
+            processor: CallEventProcessor(detector: HarassmentDetector(configuration: DetectionConfiguration()), policy: ResponsePolicy()),
+            pollInterval: .seconds(3600), maximumPerStep: 2, logger: Logger(label: "test"))
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await service.run() }

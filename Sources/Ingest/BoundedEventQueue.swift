@@ -1,9 +1,10 @@
 package import CallModel
+package import CallwardenPorts
 import Synchronization
 
 /// A fixed-capacity, lock-free queue of call events between the sources that push events (many
 /// producers: the decision transports' event loops, capture threads, socket listeners) and the
-/// daemon's ingest loop (the consumer, through ``PushedEventSource``).
+/// daemon's ingest loop (the consumer: it is an ``CallwardenPorts/AcknowledgedSource``).
 ///
 /// Drop policy: **drop newest**. When the queue is full, ``offer(_:)`` refuses the new event,
 /// counts it in ``droppedCount`` and returns false at once; it never blocks, waits or allocates.
@@ -14,7 +15,7 @@ import Synchronization
 /// an event waits at most one poll interval before it is stored; events pushed here are records of
 /// what already happened (a decision given, a call seen), so that delay costs nothing on the call.
 /// The capacity is rounded up to a power of two.
-package final class BoundedEventQueue: PushedEventSource, @unchecked Sendable {
+package final class BoundedEventQueue: AcknowledgedSource, @unchecked Sendable {
     // @unchecked: a slot's value is written only by the producer that won its enqueue position and
     // read only by the consumer that won its dequeue position; the slot's sequence number
     // (store-release after writing, load-acquire before reading) orders those accesses.
@@ -121,7 +122,7 @@ package final class BoundedEventQueue: PushedEventSource, @unchecked Sendable {
         return batch
     }
 
-    /// ``PushedEventSource``: moves up to `maximum` events, oldest first, into `events`.
+    /// ``CallwardenPorts/AcknowledgedSource``: moves up to `maximum` events, oldest first, into `events`.
     package func drain(into events: inout [CallEvent], maximum: Int) -> Int {
         var moved = 0
         while moved < maximum, let event = poll() {

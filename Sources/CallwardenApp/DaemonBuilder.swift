@@ -1,0 +1,224 @@
+import AlertDelivery
+package import CallModel
+import CallPipeline
+import CDRIngest
+import CallwardenPorts
+import Evidence
+import Hummingbird
+import IncidentAPI
+import Ingest
+import NIOCore
+import PacketCapture
+package import Logging
+import DecisionService
+import MetricsExposition
+import ServiceLifecycle
+import RuleMatching
+package import UnixSignals
+import SQLiteStore
+
+/// How ``buildDaemon(configuration:logger:options:)`` differs between `serve` and an in-process test.
+package struct DaemonBuildOptions: Sendable {
+    /// Signals that start a graceful shutdown: SIGTERM and SIGINT for `serve`; none in a test
+    /// (it calls ``BuiltDaemon/shutdown()``).
+    package var gracefulShutdownSignals: [UnixSignal]
+    /// Processing time (checkpoints, rule creation, the warm-up horizon, housekeeping).
+    package var clock: WallClock
+
+    package init(gracefulShutdownSignals: [UnixSignal] = [], clock: WallClock = .system) {
+        self.gracefulShutdownSignals = gracefulShutdownSignals
+        self.clock = clock
+    }
+}
+
+/// Builds `callwarden serve` from its configuration; `serve` (``Daemon``) and the in-process
+/// tests share it. Everything that can fail at start-up fails here or in ``BuiltDaemon/ready()``,
+/// before `READY=1`, naming the configuration key:
+///
+/// 1. the store is opened and migrated (`store.path`);
+/// 2. the rules are compiled and published (the refresher then follows the store's revision);
+/// 3. the detector is warmed up from the store's recent events, so windows and escalation continue
+///    across restarts;
+/// 4. SIP capture and HEP listeners are opened (`capture`, `hep`: a missing privilege or a port in
+///    use stops start-up);
+/// 5. the services are made, in the one order below (``BuiltDaemon/services``); the listeners
+///    among them bind when they start, and ``BuiltDaemon/ready()`` waits for all of them.
+///
+/// Blocking work (1–4) runs on a thread of its own, never on the cooperative pool; so do the ingest
+/// loop and every service that makes blocking store calls.
+package func buildDaemon(
+    configuration: CallwardenConfiguration, logger: Logger, options: DaemonBuildOptions = DaemonBuildOptions()
+) async throws -> BuiltDaemon {
+    let clock = options.clock
+    // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
+    // detection's incident change), so the alert leaves at once; the poll stays for other processes.
+    let alertWake = AlertWakeSignal()
+    let prepared = try await DedicatedThread.run(name: "callwarden-start") { () throws -> PreparedDaemon in
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(
+                path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy,
+                onAlertCommitted: { alertWake.ring() })
+        } catch {
+            throw ConfigurationError(key: "store.path", reason: "\(configuration.storePath): \(error)")
+        }
+        logger.info("store opened", metadata: ["store.path": "\(configuration.storePath)"])
+        // The rules the call path decides by: compiled now, then kept in step with the store.
+        let rules = try RuleSnapshotRefresher(
+            store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() })
+        logger.info("rules compiled", metadata: ["rules.count": "\(rules.publisher.current.statistics.rules)"])
+        var processor = configuration.makeProcessor()
+        let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
+        processor.warmUp(with: history)
+        logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
+        let sipSources = try SIPSources(configuration: configuration, logger: logger)
+        return PreparedDaemon(store: store, rules: rules, processor: processor, sipSources: sipSources)
+    }
+    let store = prepared.store
+    let rules = prepared.rules
+    let sipSources = prepared.sipSources
+    let detectionLogger = DetectionLogger(logger: logger)
+    let registry = MetricsRegistry()
+    let streams = EventStreamServices(configuration: configuration, clock: clock, logger: logger)
+    let decisions = DecisionServices(
+        configuration: configuration, decider: PublishedRuleDecider(publisher: rules.publisher), registry: registry,
+        clock: clock, logger: logger)
+
+    // Acknowledged sources are drained once per loop round; an idle round sleeps the poll interval,
+    // so with streams or SIP sources the interval is kept short enough for their queues.
+    var pollInterval = configuration.pollInterval
+    if !streams.services.isEmpty { pollInterval = min(pollInterval, EventStreamServices.pollIntervalWithStreams) }
+    if configuration.capturesSIP { pollInterval = min(pollInterval, TimeSpan(microseconds: 200_000)) }
+    let files: [any IngestSource] = configuration.cdrFiles.map { file in
+        CDRSource(path: file.path, format: file.format, decoderConfiguration: configuration.decoderConfiguration, logger: logger)
+    }
+    let acknowledged: [any IngestSource] =
+        (streams.sources + decisions.sources).map { $0 as any IngestSource }
+        + sipSources.pushedSources.map { $0 as any IngestSource }
+    let ingest = IngestLoop(
+        sources: files + acknowledged, store: store, processor: prepared.processor,
+        onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
+        clock: clock, logger: logger)
+
+    let sinks = configuration.makeAlertSinks(logger: logger)
+    let alertCounters = AlertDeliveryCounters()
+    registry.register(ingest.metrics)
+    registry.register(decisions.metricsSources + streams.metricsSources + sipSources.metricsSources)
+    if !sinks.isEmpty { registry.register(alertCounters) }
+
+    // THE START-UP ORDER (shutdown is the reverse). ARCHITECTURE.md and the README point here.
+    var services: [DaemonService] = []
+    // 1. The metrics listener: up first, down last, so the whole life is observable.
+    if let listen = configuration.metrics.http {
+        let binding = ListenerBinding(key: "metrics.http", requested: "\(listen.host):\(listen.port)")
+        services.append(DaemonService(
+            name: "metrics.http",
+            service: MetricsHTTPServer.application(
+                host: listen.host, port: listen.port, registry: registry, logger: logger,
+                onServerRunning: { channel in
+                    binding.bound(channel.localAddress)
+                    logger.info("metrics listening", metadata: ["http.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                }),
+            listener: binding))
+    }
+    // 2. The alert dispatcher: drains the incident outbox into the sinks; stops after the ingest
+    //    loop, so alerts from its last commits still leave (what is not delivered stays in the outbox).
+    if !sinks.isEmpty {
+        services.append(DaemonService(
+            name: "alerts",
+            service: OnOwnThread(
+                name: "alerts",
+                inner: AlertDispatcher(
+                    outbox: store, sinks: sinks, retry: configuration.incidents.retry,
+                    pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
+                    logger: logger, counters: alertCounters))))
+    }
+    // 3. The ingest loop: resumes the files from their checkpoints; on shutdown finishes its step
+    //    and drains the acknowledged sources once more (they have stopped reading by then).
+    services.append(DaemonService(name: "ingest", service: ingest))
+    // 4. The rules refresher (follows the store's rules revision) and housekeeping (retention).
+    services.append(DaemonService(name: "rules", service: OnOwnThread(name: "rules", inner: rules)))
+    services.append(DaemonService(
+        name: "store.retention",
+        service: OnOwnThread(
+            name: "housekeeping",
+            inner: StoreHousekeeping(
+                store: store, retention: configuration.retention, alertSinks: Set(sinks.map(\.name)), logger: logger,
+                now: { clock.now() }))))
+    // 5. The recording watcher and the incident API.
+    if !configuration.incidents.recordingDirectories.isEmpty {
+        services.append(DaemonService(
+            name: "recordings",
+            service: OnOwnThread(
+                name: "recordings",
+                inner: RecordingWatcher(
+                    directories: configuration.incidents.recordingDirectories, store: store,
+                    scanInterval: .microseconds(configuration.incidents.recordingScanInterval.microseconds),
+                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), logger: logger))))
+    }
+    if let listen = configuration.incidents.apiListen {
+        let binding = ListenerBinding(key: "incidents.api.listen", requested: "\(listen.host):\(listen.port)")
+        services.append(DaemonService(
+            name: "incidents.api.listen",
+            service: IncidentHTTPServer.application(
+                host: listen.host, port: listen.port, routes: configuration.incidentRoutes(store: store, logger: logger),
+                logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) }),
+            listener: binding))
+    }
+    // 6. The acknowledged sources' services, last up and first down: event-stream listeners and
+    //    clients, the decision transports, SIP capture and HEP. They stop reading before the ingest
+    //    loop's final drain.
+    services += streams.services + decisions.services
+    services += sipSources.services.map { DaemonService(name: "sip", service: $0) }
+    // The HEP sockets were bound when the SIP sources were opened (step 4); their ports are
+    // reported with the other listeners'.
+    for source in sipSources.metricsSources {
+        let bound: (key: String, host: String, port: UInt16)?
+        if let listener = source as? HEPListener {
+            bound = ("hep.udp", listener.configuration.host, listener.port)
+        } else if let listener = source as? HEPStreamListener {
+            bound = ("hep.tcp", listener.configuration.host, listener.port)
+        } else {
+            bound = nil
+        }
+        guard let bound else { continue }
+        let binding = ListenerBinding(key: bound.key, requested: "\(bound.host):\(bound.port)")
+        binding.bound(try? SocketAddress(ipAddress: bound.host, port: Int(bound.port)))
+        services.append(DaemonService(name: bound.key, service: AlreadyBound(), listener: binding))
+    }
+    // A listener's failure before it is bound names its key and address.
+    services = services.map { entry in
+        guard let binding = entry.listener else { return entry }
+        return DaemonService(name: entry.name, service: ListeningService(binding: binding, inner: entry.service), listener: binding)
+    }
+
+    let summary =
+        "following \(configuration.cdrFiles.count) CDR file(s), \(streams.services.count) event stream(s), "
+        + "\(sipSources.pushedSources.count) SIP source(s); \(decisions.services.count) decision transport(s)"
+    return BuiltDaemon(
+        services: services, store: store, registry: registry, summary: summary,
+        gracefulShutdownSignals: options.gracefulShutdownSignals, logger: logger)
+}
+
+/// The service of a listener bound at build time (HEP): nothing to run; it waits for shutdown.
+private struct AlreadyBound: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
+    }
+}
+
+/// What the start-up thread made, handed back to the builder.
+private final class PreparedDaemon: @unchecked Sendable {
+    // @unchecked: made on the start-up thread and only read after it has ended.
+    let store: SQLiteStore
+    let rules: RuleSnapshotRefresher
+    let processor: CallEventProcessor
+    let sipSources: SIPSources
+
+    init(store: SQLiteStore, rules: RuleSnapshotRefresher, processor: CallEventProcessor, sipSources: SIPSources) {
+        self.store = store
+        self.rules = rules
+        self.processor = processor
+        self.sipSources = sipSources
+    }
+}

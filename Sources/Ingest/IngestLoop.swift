@@ -1,0 +1,172 @@
+package import CallModel
+package import CallPipeline
+package import CallwardenPorts
+package import Logging
+import ServiceLifecycle
+
+/// The daemon's ingest loop: reads every source in the order given (checkpointed files first,
+/// then the acknowledged sources, once per round), processes what it read through the
+/// ``CallPipeline/CallEventProcessor`` and commits one ``CallwardenPorts/IngestBatch`` per step:
+///
+/// - a ``CallwardenPorts/CheckpointedSource`` step commits events, detections, rules and the
+///   source's checkpoint in one transaction, so a kill -9 at any moment loses and duplicates
+///   nothing that came from a file;
+/// - an ``CallwardenPorts/AcknowledgedSource`` step commits what one `drain` handed out (with
+///   ``CallwardenPorts/EventStore/commitPushed(_:)``, so a resend is stored once) and then tells
+///   the source, which acknowledges to its sender. An event drained but not committed when the
+///   process dies is lost unless its sender resends it.
+///
+/// It runs on a thread of its own (`callwarden-ingest`), which owns the processor and the sources:
+/// every blocking store call happens there, never on the cooperative pool; `run()` only awaits the
+/// thread. An idle round sleeps ``pollInterval`` on a condition variable that a stop request ends.
+/// A failed commit is retried with backoff (the batch is kept, the checkpoint has not moved, the
+/// file keeps what comes next) until it succeeds or the service is cancelled.
+///
+/// Graceful shutdown: the current step finishes, the acknowledged sources are drained and committed
+/// once more (a bounded number of rounds, in case one is still being fed), then `run()` returns.
+/// Deliberately not handled: running `run()` twice (one loop, one run).
+package final class IngestLoop: Service, @unchecked Sendable {
+    // @unchecked: `processor` and the sources are touched only by the loop's thread.
+
+    /// The sources, in the order given.
+    package let sources: [any IngestSource]
+    private let checkpointed: [any CheckpointedSource]
+    private let acknowledged: [any AcknowledgedSource]
+    private let store: any EventStore
+    private var processor: CallEventProcessor
+    /// Receives the detections of each committed step, on the loop's thread.
+    private let onCommitted: @Sendable ([Detection]) -> Void
+    /// How long an idle round sleeps.
+    package let pollInterval: Duration
+    /// The most records (lines, pushed events) one step reads from one source.
+    package let maximumPerStep: Int
+    private let clock: WallClock
+    private let logger: Logger
+    /// What the loop counts, for `/metrics` (labelled with the sources' names).
+    package let metrics: IngestLoopMetrics
+    private let control = LoopControl()
+
+    /// - Parameters:
+    ///   - sources: each a ``CallwardenPorts/CheckpointedSource`` or an
+    ///     ``CallwardenPorts/AcknowledgedSource`` (a source of neither kind is a programming error).
+    ///   - processor: already warmed up from the store (the builder does that before `READY=1`).
+    ///   - clock: processing time, for checkpoints and the liveness gauge.
+    package init(
+        sources: [any IngestSource], store: any EventStore, processor: CallEventProcessor,
+        onCommitted: @escaping @Sendable ([Detection]) -> Void = { _ in },
+        pollInterval: Duration = .milliseconds(500), maximumPerStep: Int = 4_096, clock: WallClock = .system,
+        logger: Logger
+    ) {
+        var checkpointed: [any CheckpointedSource] = []
+        var acknowledged: [any AcknowledgedSource] = []
+        for source in sources {
+            if let source = source as? any CheckpointedSource {
+                checkpointed.append(source)
+            } else if let source = source as? any AcknowledgedSource {
+                acknowledged.append(source)
+            } else {
+                preconditionFailure("ingest source \(source.name) is neither checkpointed nor acknowledged")
+            }
+        }
+        self.sources = sources
+        self.checkpointed = checkpointed
+        self.acknowledged = acknowledged
+        self.store = store
+        self.processor = processor
+        self.onCommitted = onCommitted
+        self.pollInterval = pollInterval
+        self.maximumPerStep = max(1, maximumPerStep)
+        self.clock = clock
+        self.logger = logger
+        self.metrics = IngestLoopMetrics(files: checkpointed.map(\.name), pushedSources: acknowledged.map(\.name))
+    }
+
+    package func run() async throws {
+        let control = self.control
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await DedicatedThread.run(name: "callwarden-ingest") { [self] in try loop() }
+            } onGracefulShutdown: {
+                control.requestStop(.graceful)
+            }
+        } onCancel: {
+            control.requestStop(.cancel)
+        }
+    }
+
+    /// The loop's thread.
+    private func loop() throws {
+        for source in checkpointed {
+            source.resume(from: try store.checkpoint(forPath: source.checkpointKey))
+            logger.info("following CDR file", metadata: ["cdr.file": "\(source.name)"])
+        }
+        var events: [CallEvent] = []
+        events.reserveCapacity(maximumPerStep)
+        rounds: while control.current == .run {
+            var progressed = false
+            for (index, source) in checkpointed.enumerated() {
+                events.removeAll(keepingCapacity: true)
+                let read = source.read(into: &events, maximum: maximumPerStep)
+                guard read.records > 0 else { continue }
+                progressed = true
+                var batch = IngestBatch()
+                for event in events { processor.process(event, into: &batch) }
+                batch.malformedCount = read.malformed
+                batch.checkpoints = [source.checkpoint(at: clock.now())]
+                guard commit(batch, pushed: false) else { break rounds }
+                metrics.countCommitted(file: index, lines: read.records, malformed: read.malformed, events: events.count)
+                if !batch.detections.isEmpty { onCommitted(batch.detections) }
+            }
+            guard let drainedAny = drainAcknowledged(scratch: &events) else { break rounds }
+            metrics.roundFinished(atMicroseconds: clock.now().microsecondsSinceEpoch)
+            if !progressed && !drainedAny { control.sleep(pollInterval) }
+        }
+        // What the acknowledged sources still hold was accepted from their senders: store it
+        // before stopping (a bounded number of rounds, in case a source is still being fed).
+        if control.current == .graceful {
+            for _ in 0..<64 {
+                guard let drainedAny = drainAcknowledged(scratch: &events), drainedAny else { break }
+            }
+        }
+        logger.info(
+            "ingest loop stopped",
+            metadata: ["cdr.files": "\(checkpointed.count)", "pushed.sources": "\(acknowledged.count)"])
+    }
+
+    /// Drains each acknowledged source once and commits what came; nil when the loop was cancelled
+    /// before a commit succeeded, else whether anything was drained.
+    private func drainAcknowledged(scratch: inout [CallEvent]) -> Bool? {
+        var drainedAny = false
+        for (index, source) in acknowledged.enumerated() {
+            scratch.removeAll(keepingCapacity: true)
+            guard source.drain(into: &scratch, maximum: maximumPerStep) > 0 else { continue }
+            drainedAny = true
+            var batch = IngestBatch()
+            for event in scratch { processor.process(event, into: &batch) }
+            guard commit(batch, pushed: true) else { return nil }
+            metrics.countCommitted(pushedSource: index, events: scratch.count)
+            source.didCommit(scratch.count)
+            if !batch.detections.isEmpty { onCommitted(batch.detections) }
+        }
+        return drainedAny
+    }
+
+    /// Commits with backoff, on the loop's thread. False when the loop was cancelled before the
+    /// commit succeeded.
+    private func commit(_ batch: IngestBatch, pushed: Bool) -> Bool {
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                if pushed { try store.commitPushed(batch) } else { try store.commit(batch) }
+                return true
+            } catch {
+                metrics.countCommitFailure()
+                logger.error("store commit failed; retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+                if control.current == .cancel { return false }
+                control.sleepUnlessCancelled(delay)
+                if control.current == .cancel { return false }
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+    }
+}
