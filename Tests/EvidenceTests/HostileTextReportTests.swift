@@ -1,6 +1,7 @@
 import CDRParsing
 import CallModel
 import CallPipeline
+import CallwardenPorts
 import Evidence
 import Foundation
 import Incidents
