@@ -6,10 +6,9 @@
 //   callwarden (executable) → CallwardenApp (composition root)
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
-//                    CaptureIngest → PacketCapture                 (libpcap, sockets, threads)
+//                    PacketCapture → SIPDialogs, CallPipeline         (libpcap, sockets, threads)
 //       → core:      CallPipeline → HarassmentDetection, CDRParsing → CallModel
-//                    SIPIngest → SIPDialogs → SIPParsing → CallModel
-//                    SIPIngest → PacketDecoding → CallModel
+//                    SIPDialogs → PacketDecoding → SIPParsing → CallModel
 //                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
 //                    Incidents → CallModel
 //                    MetricsExposition (no dependencies: the port every module offers its counters through)
@@ -43,10 +42,6 @@ let package = Package(
     products: [
         .executable(name: "callwarden", targets: ["callwarden"]),
         .library(name: "CallwardenApp", targets: ["CallwardenApp"]),
-        // For the Benchmarks package only (SIPPerformanceProbe is SIPDialogs' one public type).
-        .library(name: "SIPDialogs", targets: ["SIPDialogs"]),
-        // For Benchmarks/ only: `PacketPerformanceProbe` is the public facade of the packet path.
-        .library(name: "PacketCapture", targets: ["PacketCapture"]),
         .library(name: "RuleMatching", targets: ["RuleMatching"]),
     ],
     dependencies: [
@@ -71,7 +66,12 @@ let package = Package(
         .target(name: "CDRParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "HarassmentDetection", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "SIPParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
-        .target(name: "SIPDialogs", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
+        // SIP messages → dialogs → CallEvents, and the pipeline that feeds it from the packet path
+        // (SIPPayload → SIPTransportInfo → parse → dialogs → CallEvents, counters, drop sampler).
+        .target(
+            name: "SIPDialogs", dependencies: ["CallModel", "SIPParsing", "PacketDecoding", "MetricsExposition"],
+            swiftSettings: swiftSettings
+        ),
         // The matcher sits beside the pipeline, not below it: it knows nothing of CallPipeline's
         // CallDecider; the composition root adapts its decisions to that port.
         .target(name: "RuleMatching", dependencies: ["CallModel"], swiftSettings: swiftSettings),
@@ -81,12 +81,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Incidents", dependencies: ["CallModel"], swiftSettings: swiftSettings),
-        .target(name: "PacketDecoding", dependencies: ["CallModel"], swiftSettings: swiftSettings),
-        // Joins the packet path to the dialog tracker: SIPPayload → SIPTransportInfo → parse → dialogs → CallEvents.
-        .target(
-            name: "SIPIngest", dependencies: ["CallModel", "PacketDecoding", "SIPParsing", "SIPDialogs", "MetricsExposition"],
-            swiftSettings: swiftSettings
-        ),
+        // Captured bytes → SIP payloads; SIP framing and start-line sniffing are SIPParsing's.
+        .target(name: "PacketDecoding", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
 
         // MARK: - Adapters (I/O)
         .target(
@@ -127,24 +123,20 @@ let package = Package(
         ),
 
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // libpcap, HEP sockets and threads; capture files for replay, live capture and HEP listeners
+        // as pushed sources of the ingest loop (each thread runs its own SIPDialogs pipeline).
         .target(
             name: "PacketCapture",
-            dependencies: ["CPcap", "CallModel", "PacketDecoding", "MetricsExposition"],
+            dependencies: [
+                "CPcap", "CallModel", "CallPipeline", "PacketDecoding", "SIPDialogs", "MetricsExposition", logging,
+                serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EventStreams",
             dependencies: [
                 "CallModel", "CDRParsing", "CallPipeline", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // Capture files for replay, live capture and HEP listeners as pushed sources of the ingest loop.
-        .target(
-            name: "CaptureIngest",
-            dependencies: [
-                "CallModel", "CallPipeline", "PacketCapture", "PacketDecoding", "SIPIngest", "MetricsExposition", logging,
-                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,7 +147,7 @@ let package = Package(
             dependencies: [
                 "CallModel", "CDRParsing", "HarassmentDetection", "CallPipeline", "CDRIngest", "SQLiteStore",
                 "EventStreams", "RuleMatching", "DecisionService", nioCore,
-                "CaptureIngest", "SIPIngest", "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
+                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
@@ -177,7 +169,7 @@ let package = Package(
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SIPDialogsTests",
-            dependencies: ["SIPDialogs", "SIPParsing", "CallModel"],
+            dependencies: ["SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -234,12 +226,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "PacketFrameFuzzer", dependencies: ["PacketDecoding", "FuzzTargetSupport"],
+            name: "PacketFrameFuzzer", dependencies: ["PacketDecoding", "CallModel", "FuzzTargetSupport"],
             path: "Tests/Fuzz/PacketFrameFuzzer",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "PacketHEPFuzzer", dependencies: ["PacketDecoding", "FuzzTargetSupport"],
+            name: "PacketHEPFuzzer", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "FuzzTargetSupport"],
             path: "Tests/Fuzz/PacketHEPFuzzer",
             swiftSettings: swiftSettings
         ),
@@ -249,12 +241,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CallModel", "PacketTestSupport"],
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PacketCaptureTests",
-            dependencies: ["PacketCapture", "PacketDecoding", "CallModel", "PacketTestSupport"],
+            dependencies: [
+                "PacketCapture", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallModel", "MetricsExposition",
+                "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -263,13 +258,6 @@ let package = Package(
                 "DecisionService", "CallPipeline", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SIPIngestTests",
-            dependencies: [
-                "SIPIngest", "SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -283,19 +271,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CaptureIngestTests",
-            dependencies: [
-                "CaptureIngest", "SIPIngest", "PacketCapture", "PacketDecoding", "CallPipeline", "CallModel",
-                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "CallwardenAppTests",
             dependencies: [
                 "CallwardenApp", "CallPipeline", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
-                "CaptureIngest", "SIPIngest", "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
+                "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
                 "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
             ],
             swiftSettings: swiftSettings
@@ -310,7 +290,7 @@ if Context.environment["CALLWARDEN_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "SIPFuzz",
-            dependencies: ["SIPDialogs"],
+            dependencies: ["SIPDialogs", "SIPParsing", "CallModel"],
             path: "Tests/Fuzz/SIPFuzz",
             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )

@@ -11,6 +11,12 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The SIP and packet probes moved out of the production modules (issue 13). They use the
+        // modules' `package` API, so they compile only as targets of the main package (benchmark
+        // targets behind an environment flag): SIPProbe needs CallModel, SIPParsing, SIPDialogs;
+        // PacketProbe needs CallModel, PacketDecoding, PacketCapture.
+        .target(name: "SIPProbe", path: "Benchmarks/SIPProbe"),
+        .target(name: "PacketProbe", path: "Benchmarks/PacketProbe"),
         .executableTarget(
             name: "CDRBenchmarks",
             dependencies: [
@@ -23,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "SIPBenchmarks",
             dependencies: [
-                .product(name: "SIPDialogs", package: "Callwarden"),
+                "SIPProbe",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/SIPBenchmarks",
@@ -33,13 +39,13 @@ let package = Package(
         // under `valgrind --tool=callgrind` where instruction counters are not available.
         .executableTarget(
             name: "SIPThroughput",
-            dependencies: [.product(name: "SIPDialogs", package: "Callwarden")],
+            dependencies: ["SIPProbe"],
             path: "Benchmarks/SIPThroughput"
         ),
         .executableTarget(
             name: "PacketBenchmarks",
             dependencies: [
-                .product(name: "PacketCapture", package: "Callwarden"),
+                "PacketProbe",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/PacketBenchmarks",
@@ -49,7 +55,7 @@ let package = Package(
         // time the decoder beside tshark in one run.
         .executableTarget(
             name: "packet-bench",
-            dependencies: [.product(name: "PacketCapture", package: "Callwarden")],
+            dependencies: ["PacketProbe"],
             path: "Benchmarks/PacketBench"
         ),
         .executableTarget(

@@ -3,19 +3,26 @@ import CallModel
 import Glibc
 import MetricsExposition
 import PacketDecoding
+import Synchronization
 
 /// What both HEP listeners do with one HEP packet: decode it, check the auth key, turn it into a
-/// SIP payload and queue it; or count why not. Used from the listener's own thread only (one
+/// SIP payload and hand it to the ``CaptureSink`` (or queue it, without one); or count why not. Used from the listener's own thread only (one
 /// producer); the counters may be read from anywhere.
 final class HEPIntake: @unchecked Sendable {
     let authKey: [UInt8]?
     let payloads: BoundedQueue<SIPPayload>
+    let sink: (any CaptureSink)?
     private let drops = AtomicCounterArray(count: PacketDropReason.allCases.count)
+    private let handedToSink = Atomic<UInt64>(0)
 
-    init(authKey: [UInt8]?, queueCapacity: Int) {
+    init(authKey: [UInt8]?, queueCapacity: Int, sink: (any CaptureSink)?) {
         self.authKey = authKey
-        self.payloads = BoundedQueue(capacity: queueCapacity)
+        self.sink = sink
+        self.payloads = BoundedQueue(capacity: sink == nil ? queueCapacity : 2)
     }
+
+    /// SIP payloads handed on: queued, or given to the sink.
+    var payloadsTaken: UInt64 { payloads.acceptedCount &+ handedToSink.load(ordering: .relaxed) }
 
     /// Takes one whole HEP packet.
     func take(_ packetBytes: UnsafeRawBufferPointer) {
@@ -26,7 +33,12 @@ final class HEPIntake: @unchecked Sendable {
                 return
             }
             let payload = try packet.sipPayload(from: packetBytes, fallbackTimestamp: Self.now())
-            payloads.tryPush(payload)
+            if let sink {
+                sink.takePayload(payload)
+                handedToSink.wrappingAdd(1, ordering: .relaxed)
+            } else {
+                payloads.tryPush(payload)
+            }
         } catch {
             count(error.reason)
         }

@@ -1,10 +1,9 @@
 import CallModel
 import CallPipeline
-import CaptureIngest
+import PacketCapture
 import CallwardenApp
 import Foundation
 import SIPDialogs
-import SIPIngest
 import Testing
 
 /// The SIP captures (Captures/sip, made with Kamailio and SIPp) through `callwarden replay --json`

@@ -1,7 +1,6 @@
 import CallwardenApp
 import PacketCapture
 import SIPDialogs
-import SIPIngest
 import SIPParsing
 import Testing
 

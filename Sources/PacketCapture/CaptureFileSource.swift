@@ -1,8 +1,7 @@
 import CallModel
 package import CallPipeline
-package import PacketCapture
 package import PacketDecoding
-package import SIPIngest
+package import SIPDialogs
 
 /// One capture file being replayed: libpcap's reader, one ``SIPIngest/SIPIngestPipeline`` and its
 /// counters. Stepped like a CDR file: ``step(maximumFrames:processor:batch:)`` until it returns 0,
