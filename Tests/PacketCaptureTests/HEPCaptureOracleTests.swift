@@ -58,7 +58,7 @@ struct HEPCaptureOracleTests {
         #expect(call.first?.phase == .started, "\(events)")
         #expect(call.first?.caller.raw.contains("nodejs") == true, "From: <sip:nodejs@127.0.0.1>")
         #expect(call.last?.phase.isTerminal == true, "the 407 ends the attempt")
-        #expect(pipeline.counters.truncatedBodies == 1, "the INVITE's body is shorter than its Content-Length: 287")
+        #expect(pipeline.counters.truncatedBodies == 2, "the INVITE (Content-Length: 287) and one more message are cut short")
     }
 
     /// `1481455196.000100`, as the oracle writes HEP times.
