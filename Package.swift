@@ -7,12 +7,11 @@
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
-//                    CaptureIngest → PacketCapture                 (libpcap, sockets, threads)
+//                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
 //       → core:      CallPipeline → CallwardenPorts, HarassmentDetection, CDRParsing → CallModel
 //                    CallwardenPorts → CallModel (storage and decision ports, the ingest source protocol)
-//                    SIPIngest → SIPDialogs → SIPParsing → CallModel
-//                    SIPIngest → PacketDecoding → CallModel
+//                    SIPDialogs → PacketDecoding → SIPParsing → CallModel
 //                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
 //                    Incidents → CallModel
 //                    MetricsExposition (no dependencies: the port every module offers its counters through)
@@ -39,7 +38,6 @@ let coreSystemImports: [String: [String]] = [
     "CallPipeline": ["Synchronization"],
     "PacketDecoding": [],
     "RuleMatching": ["Synchronization"],
-    "SIPIngest": [],
     "Incidents": [],
 ]
 
@@ -91,7 +89,12 @@ let package = Package(
         .target(name: "CDRParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "HarassmentDetection", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "SIPParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
-        .target(name: "SIPDialogs", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
+        // SIP messages → dialogs → CallEvents, and the pipeline that feeds it from the packet path
+        // (SIPPayload → SIPTransportInfo → parse → dialogs → CallEvents, counters, drop sampler).
+        .target(
+            name: "SIPDialogs", dependencies: ["CallModel", "SIPParsing", "PacketDecoding", "MetricsExposition"],
+            swiftSettings: swiftSettings
+        ),
         // The matcher sits beside the pipeline, not below it: it knows nothing of CallPipeline's
         // CallDecider; the composition root adapts its decisions to that port.
         .target(name: "RuleMatching", dependencies: ["CallModel"], swiftSettings: swiftSettings),
@@ -103,12 +106,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Incidents", dependencies: ["CallModel"], swiftSettings: swiftSettings),
-        .target(name: "PacketDecoding", dependencies: ["CallModel"], swiftSettings: swiftSettings),
-        // Joins the packet path to the dialog tracker: SIPPayload → SIPTransportInfo → parse → dialogs → CallEvents.
-        .target(
-            name: "SIPIngest", dependencies: ["CallModel", "PacketDecoding", "SIPParsing", "SIPDialogs", "MetricsExposition"],
-            swiftSettings: swiftSettings
-        ),
+        // Captured bytes → SIP payloads; SIP framing and start-line sniffing are SIPParsing's.
+        .target(name: "PacketDecoding", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
 
         // MARK: - Adapters (I/O)
         // The one ingest loop: reads checkpointed and acknowledged sources on a thread of its own.
@@ -156,24 +155,20 @@ let package = Package(
         ),
 
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // libpcap, HEP sockets and threads; capture files for replay, live capture and HEP listeners
+        // as pushed sources of the ingest loop (each thread runs its own SIPDialogs pipeline).
         .target(
             name: "PacketCapture",
-            dependencies: ["CPcap", "CallModel", "PacketDecoding", "MetricsExposition"],
+            dependencies: [
+                "CPcap", "CallModel", "CallPipeline", "CallwardenPorts", "PacketDecoding", "SIPDialogs", "MetricsExposition",
+                logging, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EventStreams",
             dependencies: [
                 "CallModel", "CDRParsing", "CallwardenPorts", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // Capture files for replay, live capture and HEP listeners as pushed sources of the ingest loop.
-        .target(
-            name: "CaptureIngest",
-            dependencies: [
-                "CallModel", "CallPipeline", "CallwardenPorts", "PacketCapture", "PacketDecoding", "SIPIngest", "MetricsExposition", logging,
-                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -184,7 +179,7 @@ let package = Package(
             dependencies: [
                 "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest", "SQLiteStore",
                 "EventStreams", "RuleMatching", "DecisionService", nioCore,
-                "CaptureIngest", "SIPIngest", "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
+                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
@@ -206,7 +201,7 @@ let package = Package(
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SIPDialogsTests",
-            dependencies: ["SIPDialogs", "SIPParsing", "CallModel"],
+            dependencies: ["SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -279,12 +274,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "PacketFrameFuzzer", dependencies: ["PacketDecoding", "FuzzTargetSupport"],
+            name: "PacketFrameFuzzer", dependencies: ["PacketDecoding", "CallModel", "FuzzTargetSupport"],
             path: "Tests/Fuzz/PacketFrameFuzzer",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "PacketHEPFuzzer", dependencies: ["PacketDecoding", "FuzzTargetSupport"],
+            name: "PacketHEPFuzzer", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "FuzzTargetSupport"],
             path: "Tests/Fuzz/PacketHEPFuzzer",
             swiftSettings: swiftSettings
         ),
@@ -294,12 +289,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CallModel", "PacketTestSupport"],
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PacketCaptureTests",
-            dependencies: ["PacketCapture", "PacketDecoding", "CallModel", "PacketTestSupport"],
+            dependencies: [
+                "PacketCapture", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallwardenPorts", "CallModel",
+                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -308,13 +306,6 @@ let package = Package(
                 "DecisionService", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SIPIngestTests",
-            dependencies: [
-                "SIPIngest", "SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -328,19 +319,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CaptureIngestTests",
-            dependencies: [
-                "CaptureIngest", "SIPIngest", "PacketCapture", "PacketDecoding", "CallPipeline", "CallwardenPorts", "CallModel",
-                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "CallwardenAppTests",
             dependencies: [
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
-                "CaptureIngest", "SIPIngest", "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
+                "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
                 "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
             ],
             swiftSettings: swiftSettings
@@ -355,7 +338,7 @@ if Context.environment["CALLWARDEN_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "SIPFuzz",
-            dependencies: ["SIPDialogs"],
+            dependencies: ["SIPDialogs", "SIPParsing", "CallModel"],
             path: "Tests/Fuzz/SIPFuzz",
             swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
         )
@@ -393,20 +376,28 @@ if Context.environment["CALLWARDEN_BENCHMARKS"] == "1" {
             dependencies: ["CallwardenApp", "CallModel", "CDRParsing", logging, benchmark],
             path: benchmarkPath("CDRBenchmarks"), plugins: [benchmarkPlugin]
         ),
-        // SIP and packet benchmarks: SIPPerformanceProbe and PacketPerformanceProbe (still `public`
-        // in SIPDialogs and PacketCapture until they move into Benchmarks/ as well).
+        // The SIP and packet probes: the facades SIP and packet benchmarks measure, over the modules'
+        // `package` API (moved out of SIPDialogs and PacketCapture).
+        .target(
+            name: "SIPProbe", dependencies: ["CallModel", "SIPParsing", "SIPDialogs"], path: benchmarkPath("SIPProbe"),
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PacketProbe", dependencies: ["CallModel", "PacketDecoding", "PacketCapture"],
+            path: benchmarkPath("PacketProbe"), swiftSettings: swiftSettings
+        ),
         .executableTarget(
-            name: "SIPBenchmarks", dependencies: ["SIPDialogs", benchmark], path: benchmarkPath("SIPBenchmarks"),
+            name: "SIPBenchmarks", dependencies: ["SIPProbe", benchmark], path: benchmarkPath("SIPBenchmarks"),
             plugins: [benchmarkPlugin]
         ),
         // Best-of-N messages/s without the harness, quick to run under `valgrind --tool=callgrind`.
-        .executableTarget(name: "SIPThroughput", dependencies: ["SIPDialogs"], path: benchmarkPath("SIPThroughput")),
+        .executableTarget(name: "SIPThroughput", dependencies: ["SIPProbe"], path: benchmarkPath("SIPThroughput")),
         .executableTarget(
-            name: "PacketBenchmarks", dependencies: ["PacketCapture", benchmark], path: benchmarkPath("PacketBenchmarks"),
+            name: "PacketBenchmarks", dependencies: ["PacketProbe", benchmark], path: benchmarkPath("PacketBenchmarks"),
             plugins: [benchmarkPlugin]
         ),
         // `packet-bench make FILE FRAMES` and `packet-bench decode FILE`: run-packets.sh times the
         // decoder beside tshark with it.
-        .executableTarget(name: "packet-bench", dependencies: ["PacketCapture"], path: benchmarkPath("PacketBench")),
+        .executableTarget(name: "packet-bench", dependencies: ["PacketProbe"], path: benchmarkPath("PacketBench")),
     ]
 }

@@ -1,5 +1,4 @@
-package import SIPIngest
-import SIPDialogs
+package import SIPDialogs
 
 extension CallwardenConfiguration {
     /// How SIP from captures, capture files and HEP is decoded and followed: this deployment's

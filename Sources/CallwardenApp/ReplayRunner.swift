@@ -3,12 +3,10 @@ package import CallPipeline
 package import CallwardenPorts
 package import CDRParsing
 import CDRIngest
-package import CaptureIngest
 package import Logging
-import PacketCapture
+package import PacketCapture
 import PacketDecoding
 import SIPDialogs
-import SIPIngest
 import SQLiteStore
 
 /// What a replay found: the same totals and detections the daemon would have stored.

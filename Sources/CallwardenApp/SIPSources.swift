@@ -1,10 +1,8 @@
-import CaptureIngest
 package import CallPipeline
 package import CallwardenPorts
 package import Logging
 package import MetricsExposition
 import PacketCapture
-import PacketDecoding
 package import ServiceLifecycle
 
 /// The SIP sources `serve` runs: for each configured `capture` and `hep` section, the capture
@@ -21,14 +19,16 @@ package struct SIPSources {
     package init(configuration: CallwardenConfiguration, logger: Logger) throws {
         let ingest = configuration.sipIngestConfiguration
         if let capture = configuration.capture {
+            // The capture thread decodes, parses and tracks dialogs itself and queues call events.
+            let worker = SIPCaptureWorker(configuration: ingest)
             let live: LiveCapture
             do {
-                live = try LiveCapture(configuration: capture.liveConfiguration)
+                live = try LiveCapture(configuration: capture.liveConfiguration, sink: worker)
             } catch {
                 let hint = error.isPermissionDenied ? " (capture needs CAP_NET_RAW; see README, \"SIP capture and HEP\")" : ""
                 throw ConfigurationError(key: "capture", reason: error.description + hint)
             }
-            let source = SIPCaptureSource(name: "sip:capture", input: .frames(live.frames), configuration: ingest)
+            let source = SIPCaptureSource(name: "sip:capture", workers: [worker])
             pushedSources.append(source)
             services.append(SIPCaptureService(source: source, threads: [live], logger: logger))
             metricsSources += [source, live]
@@ -38,22 +38,23 @@ package struct SIPSources {
         }
         if let hep = configuration.hep {
             var threads: [any CaptureThread] = []
-            var queues: [BoundedQueue<SIPPayload>] = []
+            // Each listener thread runs its own SIP pipeline (dialogs are tracked per listener).
+            var workers: [SIPCaptureWorker] = []
             do {
                 if hep.transport != .tcp {
-                    let listener = try HEPListener(configuration: hep.listenerConfiguration)
-                    threads.append(listener)
-                    queues.append(listener.payloads)
+                    let worker = SIPCaptureWorker(configuration: ingest)
+                    threads.append(try HEPListener(configuration: hep.listenerConfiguration, sink: worker))
+                    workers.append(worker)
                 }
                 if hep.transport != .udp {
-                    let listener = try HEPStreamListener(configuration: hep.listenerConfiguration)
-                    threads.append(listener)
-                    queues.append(listener.payloads)
+                    let worker = SIPCaptureWorker(configuration: ingest)
+                    threads.append(try HEPStreamListener(configuration: hep.listenerConfiguration, sink: worker))
+                    workers.append(worker)
                 }
             } catch {
                 throw ConfigurationError(key: "hep", reason: error.description)
             }
-            let source = SIPCaptureSource(name: "sip:hep", input: .payloads(queues), configuration: ingest)
+            let source = SIPCaptureSource(name: "sip:hep", workers: workers)
             pushedSources.append(source)
             services.append(SIPCaptureService(source: source, threads: threads, logger: logger))
             metricsSources.append(source)

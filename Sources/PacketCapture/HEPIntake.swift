@@ -3,18 +3,22 @@ import CallModel
 import Glibc
 import MetricsExposition
 import PacketDecoding
+import Synchronization
 
 /// What both HEP listeners do with one HEP packet: decode it, check the auth key, turn it into a
-/// SIP payload and queue it; or count why not. Used from the listener's own thread only (one
+/// SIP payload and hand it to the ``CaptureSink`` (or queue it, without one); or count why not. Used from the listener's own thread only (one
 /// producer); the counters may be read from anywhere.
 final class HEPIntake: @unchecked Sendable {
     let authKey: Secret?
     let payloads: BoundedQueue<SIPPayload>
+    let sink: (any CaptureSink)?
     private let drops = AtomicCounterArray(count: PacketDropReason.allCases.count)
+    private let handedToSink = Atomic<UInt64>(0)
 
-    init(authKey: Secret?, queueCapacity: Int) {
+    init(authKey: Secret?, queueCapacity: Int, sink: (any CaptureSink)?) {
         self.authKey = authKey
-        self.payloads = BoundedQueue(capacity: queueCapacity)
+        self.sink = sink
+        self.payloads = BoundedQueue(capacity: sink == nil ? queueCapacity : 2)
     }
 
     /// The packet's auth key chunk compared with `key` in constant time (false when it has none).
@@ -22,6 +26,9 @@ final class HEPIntake: @unchecked Sendable {
         guard let range = packet.authKey, range.upperBound <= bytes.count else { return false }
         return key.matches(bytes[range])
     }
+
+    /// SIP payloads handed on: queued, or given to the sink.
+    var payloadsTaken: UInt64 { payloads.acceptedCount &+ handedToSink.load(ordering: .relaxed) }
 
     /// Takes one whole HEP packet.
     func take(_ packetBytes: UnsafeRawBufferPointer) {
@@ -32,7 +39,12 @@ final class HEPIntake: @unchecked Sendable {
                 return
             }
             let payload = try packet.sipPayload(from: packetBytes, fallbackTimestamp: Self.now())
-            payloads.tryPush(payload)
+            if let sink {
+                sink.takePayload(payload)
+                handedToSink.wrappingAdd(1, ordering: .relaxed)
+            } else {
+                payloads.tryPush(payload)
+            }
         } catch {
             count(error.reason)
         }

@@ -16,14 +16,16 @@ package final class HEPListener: @unchecked Sendable {
     package let configuration: HEPListenerConfiguration
     /// The UDP port bound.
     package let port: UInt16
-    /// SIP payloads for the consumer. One consumer at a time.
+    /// SIP payloads for the consumer when there is no sink. One consumer at a time.
     package let payloads: BoundedQueue<SIPPayload>
     private let runner: HEPSocketRunner
     private let datagrams = Atomic<UInt64>(0)
 
-    package init(configuration: HEPListenerConfiguration) throws(CaptureError) {
+    /// - Parameter sink: where SIP payloads go, on the listener's thread (``SIPCaptureWorker``);
+    ///   without one they are queued in ``payloads``.
+    package init(configuration: HEPListenerConfiguration, sink: (any CaptureSink)? = nil) throws(CaptureError) {
         self.configuration = configuration
-        runner = try HEPSocketRunner(.datagram, configuration: configuration)
+        runner = try HEPSocketRunner(.datagram, configuration: configuration, sink: sink)
         port = runner.socket.port
         payloads = runner.intake.payloads
     }
@@ -42,13 +44,19 @@ package final class HEPListener: @unchecked Sendable {
     /// Datagrams dropped for `reason`.
     package func dropCount(_ reason: PacketDropReason) -> UInt64 { runner.intake.dropCount(reason) }
 
+    /// SIP payloads handed on (queued or given to the sink) since the listener started.
+    package var payloadsTaken: UInt64 { runner.intake.payloadsTaken }
+
     private func receiveLoop() {
         let capacity = 65_536
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
         while !runner.isStopRequested {
             let received = recv(runner.socket.descriptor, buffer.baseAddress, capacity, 0)
-            guard received >= 0 else { continue }  // timeout (EAGAIN) or EINTR: check for stop
+            guard received >= 0 else {  // timeout (EAGAIN) or EINTR: check for stop
+                runner.intake.sink?.idle()
+                continue
+            }
             datagrams.wrappingAdd(1, ordering: .relaxed)
             runner.intake.take(UnsafeRawBufferPointer(rebasing: buffer[0..<received]))
         }

@@ -13,11 +13,11 @@ final class HEPSocketRunner: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let thread = Mutex<JoinableThread?>(nil)
 
-    init(_ kind: BoundSocket.Kind, configuration: HEPListenerConfiguration) throws(CaptureError) {
+    init(_ kind: BoundSocket.Kind, configuration: HEPListenerConfiguration, sink: (any CaptureSink)?) throws(CaptureError) {
         socket = try BoundSocket(
             kind, host: configuration.host, port: configuration.port, receiveBufferBytes: configuration.receiveBufferBytes,
             receiveTimeoutMilliseconds: 100)
-        intake = HEPIntake(authKey: configuration.authKey, queueCapacity: configuration.queueCapacity)
+        intake = HEPIntake(authKey: configuration.authKey, queueCapacity: configuration.queueCapacity, sink: sink)
     }
 
     deinit {

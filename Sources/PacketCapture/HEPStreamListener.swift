@@ -16,15 +16,17 @@ package final class HEPStreamListener: @unchecked Sendable {
     package let configuration: HEPListenerConfiguration
     /// The TCP port bound.
     package let port: UInt16
-    /// SIP payloads for the consumer. One consumer at a time.
+    /// SIP payloads for the consumer when there is no sink. One consumer at a time.
     package let payloads: BoundedQueue<SIPPayload>
     private let runner: HEPSocketRunner
     private let accepted = Atomic<UInt64>(0)
     private let refused = Atomic<UInt64>(0)
 
-    package init(configuration: HEPListenerConfiguration) throws(CaptureError) {
+    /// - Parameter sink: where SIP payloads go, on the listener's thread (``SIPCaptureWorker``);
+    ///   without one they are queued in ``payloads``.
+    package init(configuration: HEPListenerConfiguration, sink: (any CaptureSink)? = nil) throws(CaptureError) {
         self.configuration = configuration
-        runner = try HEPSocketRunner(.stream, configuration: configuration)
+        runner = try HEPSocketRunner(.stream, configuration: configuration, sink: sink)
         port = runner.socket.port
         payloads = runner.intake.payloads
     }
@@ -43,6 +45,9 @@ package final class HEPStreamListener: @unchecked Sendable {
     /// Packets dropped for `reason`.
     package func dropCount(_ reason: PacketDropReason) -> UInt64 { runner.intake.dropCount(reason) }
 
+    /// SIP payloads handed on (queued or given to the sink) since the listener started.
+    package var payloadsTaken: UInt64 { runner.intake.payloadsTaken }
+
     private func serve() {
         var connections: [Int32: [UInt8]] = [:]
         let capacity = 65_536
@@ -54,7 +59,10 @@ package final class HEPStreamListener: @unchecked Sendable {
         while !runner.isStopRequested {
             var descriptors = [pollfd(fd: runner.socket.descriptor, events: Int16(POLLIN), revents: 0)]
             descriptors += connections.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            guard poll(&descriptors, nfds_t(descriptors.count), 100) > 0 else { continue }
+            guard poll(&descriptors, nfds_t(descriptors.count), 100) > 0 else {
+                runner.intake.sink?.idle()
+                continue
+            }
             for entry in descriptors where entry.revents != 0 {
                 if entry.fd == runner.socket.descriptor {
                     acceptAll(into: &connections)

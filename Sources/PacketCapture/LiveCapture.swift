@@ -4,7 +4,9 @@ import Glibc
 package import PacketDecoding
 import Synchronization
 
-/// Live capture from an interface on a thread of its own, into a bounded queue of frames.
+/// Live capture from an interface on a thread of its own: each frame goes to the ``CaptureSink``
+/// (the daemon's ``SIPCaptureWorker`` decodes it there, straight from libpcap's buffer), or, without
+/// a sink, is copied into a bounded queue of frames.
 ///
 /// ``init(configuration:)`` opens and activates the interface and installs the filter, so a bad
 /// interface, a missing privilege (CAP_NET_RAW) or a bad filter fails there, before ``start()``.
@@ -20,17 +22,20 @@ package final class LiveCapture: @unchecked Sendable {
     package let linkType: LinkType
     /// Frames for the consumer. One consumer at a time.
     package let frames: BoundedQueue<CapturedFrame>
+    /// Where frames go instead of ``frames``, on the capture thread.
+    package let sink: (any CaptureSink)?
     private let handle: OpaquePointer
     private let stopRequested = Atomic<Bool>(false)
     private let received = Atomic<UInt64>(0)
     private let droppedByKernel = Atomic<UInt64>(0)
     private let droppedByInterface = Atomic<UInt64>(0)
     private let captured = Atomic<UInt64>(0)
-    private let failure = Mutex<CaptureError?>(nil)
+    private let failureState = Mutex<CaptureError?>(nil)
     private let thread = Mutex<JoinableThread?>(nil)
 
-    package init(configuration: LiveCaptureConfiguration) throws(CaptureError) {
+    package init(configuration: LiveCaptureConfiguration, sink: (any CaptureSink)? = nil) throws(CaptureError) {
         self.configuration = configuration
+        self.sink = sink
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         guard let handle = pcap_create(configuration.interface, &errorBuffer) else {
             throw .interfaceOpenFailed(interface: configuration.interface, message: PcapHandle.text(of: errorBuffer))
@@ -65,7 +70,7 @@ package final class LiveCapture: @unchecked Sendable {
         self.handle = handle
         self.linkType = linkType
         self.filter = filter
-        self.frames = BoundedQueue(capacity: configuration.queueCapacity)
+        self.frames = BoundedQueue(capacity: sink == nil ? configuration.queueCapacity : 2)
     }
 
     deinit {
@@ -99,20 +104,33 @@ package final class LiveCapture: @unchecked Sendable {
     }
 
     /// The error that ended the capture thread, if one did.
-    package var lastError: CaptureError? { failure.withLock { $0 } }
+    package var lastError: CaptureError? { failureState.withLock { $0 } }
 
     private func captureLoop() {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
         var sinceStatistics = 0
+        // pcap_next_ex blocks without end on an idle Linux socket whatever the timeout, so the
+        // thread reads without blocking and waits in poll(2) for at most one timeout: an idle
+        // capture still refreshes its statistics and lets its sink move time on.
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        let selectable = pcap_setnonblock(handle, 1, &errorBuffer) == 0 ? pcap_get_selectable_fd(handle) : -1
+        let milliseconds = Int32(
+            clamping: max(1, configuration.timeout.components.seconds * 1_000
+                + configuration.timeout.components.attoseconds / 1_000_000_000_000_000))
         while !stopRequested.load(ordering: .acquiring) {
             let status = pcap_next_ex(handle, &header, &data)
             if status == 1, let header, let data {
                 let record = header.pointee
                 let timestamp = Timestamp(
                     microsecondsSinceEpoch: Int64(record.ts.tv_sec) * 1_000_000 + Int64(record.ts.tv_usec))
-                let bytes = [UInt8](UnsafeRawBufferPointer(start: data, count: Int(record.caplen)))
-                frames.tryPush(CapturedFrame(linkType: linkType, timestamp: timestamp, bytes: bytes, originalLength: Int(record.len)))
+                let raw = UnsafeRawBufferPointer(start: data, count: Int(record.caplen))
+                if let sink {
+                    sink.takeFrame(raw, linkType: linkType, timestamp: timestamp)
+                } else {
+                    frames.tryPush(
+                        CapturedFrame(linkType: linkType, timestamp: timestamp, bytes: [UInt8](raw), originalLength: Int(record.len)))
+                }
                 captured.wrappingAdd(1, ordering: .relaxed)
                 sinceStatistics += 1
                 if sinceStatistics >= 4_096 {
@@ -120,13 +138,18 @@ package final class LiveCapture: @unchecked Sendable {
                     sinceStatistics = 0
                 }
             } else if status == 0 {
+                if selectable >= 0 {
+                    var descriptor = pollfd(fd: selectable, events: Int16(POLLIN), revents: 0)
+                    if poll(&descriptor, 1, milliseconds) > 0 { continue }
+                }
                 refreshStatistics()
                 sinceStatistics = 0
+                sink?.idle()
             } else if status == PCAP_ERROR_BREAK {
                 break
             } else {
                 let message = PcapHandle.lastError(handle)
-                failure.withLock { $0 = .readFailed(message: message) }
+                failureState.withLock { $0 = .readFailed(message: message) }
                 break
             }
         }

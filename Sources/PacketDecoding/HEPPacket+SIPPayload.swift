@@ -1,4 +1,5 @@
 package import CallModel
+import SIPParsing
 
 extension HEPPacket {
     /// The largest inflated payload accepted from a compressed chunk.

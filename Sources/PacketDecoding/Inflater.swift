@@ -4,10 +4,10 @@
 ///
 /// Deliberately not handled: checksums (Adler-32/CRC-32 are not verified), preset dictionaries,
 /// and speed (bit-by-bit Huffman decoding; compressed HEP is rare and small).
-enum Inflater {
+package enum Inflater {
     private struct Failure: Error {}
 
-    static func inflate(_ bytes: UnsafeRawBufferPointer, maxOutputBytes: Int) -> [UInt8]? {
+    package static func inflate(_ bytes: UnsafeRawBufferPointer, maxOutputBytes: Int) -> [UInt8]? {
         guard let start = bodyStart(bytes) else { return nil }
         var state = State(bytes: bytes, position: start, maxOutput: maxOutputBytes)
         do {

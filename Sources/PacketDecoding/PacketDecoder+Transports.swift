@@ -1,3 +1,5 @@
+import SIPParsing
+
 /// UDP (SIP or HEP), SCTP and GRE/ERSPAN payload handling.
 extension PacketDecoder {
     mutating func decodeUDP(

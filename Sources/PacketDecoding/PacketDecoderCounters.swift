@@ -36,6 +36,20 @@ package struct PacketDecoderCounters: Sendable, Equatable {
         PacketDropReason.allCases.compactMap { drops[$0.rawValue] == 0 ? nil : ($0, drops[$0.rawValue]) }
     }
 
+    /// Adds `other`'s counts (several decoders behind one source).
+    package mutating func add(_ other: Self) {
+        frames &+= other.frames
+        sipMessages &+= other.sipMessages
+        hepPackets &+= other.hepPackets
+        fragmentsReceived &+= other.fragmentsReceived
+        datagramsReassembled &+= other.datagramsReassembled
+        tcpFlowsOpened &+= other.tcpFlowsOpened
+        tcpFlowsIdleEvicted &+= other.tcpFlowsIdleEvicted
+        tcpFlowsClosed &+= other.tcpFlowsClosed
+        tcpSegmentsReordered &+= other.tcpSegmentsReordered
+        for index in drops.indices { drops[index] &+= other.drops[index] }
+    }
+
     @inline(__always)
     mutating func count(_ reason: PacketDropReason) {
         drops[reason.rawValue] &+= 1

@@ -6,9 +6,11 @@
 /// DATA chunks, GRE/ERSPAN tunnels, SIP over WebSocket, and HEPv2/HEPv3 encapsulation.
 ///
 /// Entry points: ``PacketDecoder`` (frames → ``SIPPayload``s), ``HEPDecoder`` (one HEP packet →
-/// ``HEPPacket``), ``SIPStreamFramer`` (a byte stream → message boundaries).
+/// ``HEPPacket``). SIP message boundaries in a stream and the start-line sniffing that tells SIP
+/// from other traffic are SIPParsing's (`SIPStreamFramer`, `SIPStartLine.classify`): one way of
+/// reading SIP bytes.
 ///
 /// Single responsibility: decoding. Nothing here knows files, sockets, threads or clocks: time is
 /// the capture time handed in with each frame. Every length is checked before it is used; a
 /// malformed packet is a counted drop (``PacketDropReason``), never a trap.
-/// Allowed imports: `CallModel` only.
+/// Allowed imports: `CallModel`, `SIPParsing` (pure, like this module).

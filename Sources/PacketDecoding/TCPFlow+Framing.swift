@@ -1,5 +1,8 @@
+package import SIPParsing
+
 /// Framing of a flow's in-order bytes by its mode: SIP messages by Content-Length, the HTTP
-/// upgrade handshake, then one SIP message per WebSocket message.
+/// upgrade handshake, then one SIP message per WebSocket message. Message boundaries and start-line
+/// sniffing are SIPParsing's (``SIPParsing/SIPStreamFramer``, ``SIPParsing/SIPStartLine``).
 extension TCPFlow {
     /// Frames complete messages from the start of `bytes` and appends them to `output`. Returns how
     /// many bytes were used up; the rest waits for more. When framing fails it sets `synchronized`
@@ -25,18 +28,22 @@ extension TCPFlow {
                     return bytes.count
                 }
             case .sip:
-                switch SIPStreamFramer.nextFrame(in: rest, maxMessageBytes: limits.maxMessageBytes) {
-                case .needMoreBytes:
-                    return offset
-                case .skip(let count):
-                    offset += count
-                case .message(let length):
-                    output.append(context.payload([UInt8](rest.slice(0..<length)), transport: .tcp))
-                    offset += length
-                case .invalid(let reason):
-                    counters.count(reason)
+                let frame: SIPStreamFramer.Frame
+                do {
+                    frame = try SIPStreamFramer.nextFrame(in: rest, maximumLength: limits.maxMessageBytes)
+                } catch {
+                    counters.count(PacketDropReason(framing: error))
                     synchronized = false
                     return bytes.count
+                }
+                switch frame {
+                case .needMoreBytes:
+                    return offset
+                case .keepAlive(let count):
+                    offset += count
+                case .message(let length, _):
+                    output.append(context.payload([UInt8](rest.slice(0..<length)), transport: .tcp))
+                    offset += length
                 }
             case .httpUpgrade:
                 switch HTTPUpgradeDetector.examine(rest, maxHeaderBytes: limits.maxMessageBytes) {
@@ -114,5 +121,13 @@ extension TCPFlow {
             counters.count(.webSocketFrameInvalid)
             mode = .notSIP
         }
+    }
+}
+
+extension PacketDropReason {
+    /// Why a TCP stream could not be framed: a bad or conflicting Content-Length, or a message
+    /// (or headers) over the reassembly bound.
+    package init(framing error: SIPParseError) {
+        self = error.code == .badContentLength ? .tcpContentLengthInvalid : .tcpMessageTooLarge
     }
 }

@@ -1,4 +1,5 @@
 import CallModel
+import SIPParsing
 
 /// One direction of a TCP connection: the sequence number expected next, the bytes not yet framed,
 /// and out-of-order segments held until the gap before them fills.

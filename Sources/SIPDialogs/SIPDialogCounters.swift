@@ -28,4 +28,19 @@ package struct SIPDialogCounters: Hashable, Sendable {
     package var dialogsEvicted = 0
 
     package init() {}
+
+    /// Adds `other`'s counts (several trackers behind one source).
+    package mutating func add(_ other: Self) {
+        messages += other.messages
+        malformed += other.malformed
+        missingHeaders += other.missingHeaders
+        outsideCalls += other.outsideCalls
+        retransmissions += other.retransmissions
+        copiesFromOtherLegs += other.copiesFromOtherLegs
+        inDialogWithoutEvent += other.inDialogWithoutEvent
+        producedEvent += other.producedEvent
+        dialogsStarted += other.dialogsStarted
+        dialogsTimedOut += other.dialogsTimedOut
+        dialogsEvicted += other.dialogsEvicted
+    }
 }

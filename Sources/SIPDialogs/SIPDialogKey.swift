@@ -18,4 +18,10 @@ struct SIPDialogKey: Hashable, Sendable {
         bytes.append(contentsOf: tag)
         self.bytes = bytes
     }
+
+    /// The bytes hashed as one block: `[UInt8]`'s own hashing feeds the hasher byte by byte, which
+    /// was a tenth of the tracker's time in a large replay.
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }

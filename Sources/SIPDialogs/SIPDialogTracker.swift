@@ -55,7 +55,7 @@ package struct SIPDialogTracker: Sendable {
     /// ``SIPDialogCounters/malformed``.
     package mutating func process(bytes: [UInt8], transport: SIPTransportInfo, into events: inout [SIPDialogEvent]) {
         do {
-            process(try SIPMessage(bytes: bytes), transport: transport, into: &events)
+            process(try SIPMessage(bytes: bytes, truncatedBody: .keep), transport: transport, into: &events)
         } catch {
             counters.messages += 1
             counters.malformed += 1

@@ -6,5 +6,12 @@
 /// quiet (driven by capture time through `tick(now:)`), and holds at most a configured number of
 /// dialogs.
 ///
-/// No I/O, no locks, no logging, no clock: the caller hands in messages with their capture time.
-/// Allowed imports: `CallModel`, `SIPParsing`.
+/// ``SIPIngestPipeline`` joins the packet path to the tracker: captured frames or HEP payloads
+/// (``PacketDecoding/SIPPayload``) → ``SIPParsing/SIPTransportInfo`` → parsed
+/// ``SIPParsing/SIPMessage`` → tracker → call events, with the counters an operator needs
+/// (``SIPIngestCounters``: frames, SIP messages, malformed drops by reason, truncated bodies,
+/// dialogs, evictions) and ``SIPDropSampler``, which says when one summary line about drops is due.
+///
+/// No I/O, no locks, no logging, no clock: the caller (a capture thread, a HEP listener, or
+/// `replay`) owns one pipeline per source, feeds it in capture order and hands it the time.
+/// Allowed imports: `CallModel`, `SIPParsing`, `PacketDecoding`, `MetricsExposition`.

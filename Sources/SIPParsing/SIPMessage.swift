@@ -15,16 +15,22 @@ package struct SIPMessage: Sendable {
     package let body: Range<Int>
     /// Content-Length as written, nil when the message has none.
     package let contentLength: Int?
+    /// The body is shorter than ``contentLength`` (a snaplen cut or a truncated capture); only
+    /// when parsed with ``SIPMessageParser/TruncatedBody/keep``. ``body`` is what there is.
+    package let isBodyTruncated: Bool
 
     /// Parses `bytes` as one whole message.
+    /// - Parameter truncatedBody: whether a body shorter than Content-Length is refused (the
+    ///   default) or kept and marked (a passive observer).
     /// - Throws: ``SIPParseError``.
-    package init(bytes: [UInt8]) throws(SIPParseError) {
-        let layout = try SIPMessageParser.parse(bytes.span)
+    package init(bytes: [UInt8], truncatedBody: SIPMessageParser.TruncatedBody = .reject) throws(SIPParseError) {
+        let layout = try SIPMessageParser.parse(bytes.span, truncatedBody: truncatedBody)
         self.bytes = bytes
         self.startLine = layout.startLine
         self.headers = layout.headers
         self.body = layout.body
         self.contentLength = layout.contentLength
+        self.isBodyTruncated = layout.isBodyTruncated
     }
 
     /// Parses one whole message from any byte collection (copied once into the message).

@@ -4,7 +4,9 @@
 /// Deliberately lenient where real traffic is (bare LF line ends, a missing blank line at the
 /// very end of a datagram, leading keep-alive CRLFs, blanks before the colon) and strict where a
 /// mistake would change meaning (a bad start line, a header row without a name, conflicting or
-/// non-numeric Content-Length, a body shorter than Content-Length).
+/// non-numeric Content-Length, a body shorter than Content-Length — unless the caller is a passive
+/// observer that asks to keep such a message: a snaplen cut or a truncated capture loses the end
+/// of the body, not the headers that say who called, so it is kept and marked).
 ///
 /// Deliberately not handled: multipart bodies and body content encodings (the body is one range),
 /// header *values* (checked by the readers that need them), and stream framing (see
@@ -26,11 +28,22 @@ package enum SIPMessageParser {
         package var body: Range<Int>
         /// The Content-Length value, nil when the message has none.
         package var contentLength: Int?
+        /// The body is shorter than Content-Length (only with ``TruncatedBody/keep``).
+        package var isBodyTruncated = false
+    }
+
+    /// What to do with a message whose body is shorter than its Content-Length.
+    package enum TruncatedBody: Sendable {
+        /// Refuse it (``SIPParseError/Code/bodyTruncated``): a proxy or a stream framer must.
+        case reject
+        /// Keep it with the bytes there are, marked ``Layout/isBodyTruncated``: a passive observer
+        /// (capture, HEP) sees what was cut by a snaplen, and the headers are whole.
+        case keep
     }
 
     /// Parses one whole message (a UDP datagram, a HEP payload, one framed stream message).
     /// - Throws: ``SIPParseError`` naming what was wrong and where.
-    package static func parse(_ bytes: Span<UInt8>) throws(SIPParseError) -> Layout {
+    package static func parse(_ bytes: Span<UInt8>, truncatedBody: TruncatedBody = .reject) throws(SIPParseError) -> Layout {
         let end = bytes.count
         guard end <= maximumMessageLength else { throw SIPParseError(.messageTooLong, at: maximumMessageLength) }
         var index = 0
@@ -71,13 +84,19 @@ package enum SIPMessageParser {
 
         let contentLength = try contentLength(bytes, headers)
         var body = bodyStart..<end
+        var isBodyTruncated = false
         if let contentLength {
-            guard contentLength <= end - bodyStart else { throw SIPParseError(.bodyTruncated, at: end) }
-            body = bodyStart..<(bodyStart + contentLength)
+            if contentLength <= end - bodyStart {
+                body = bodyStart..<(bodyStart + contentLength)
+            } else if truncatedBody == .keep {
+                isBodyTruncated = true
+            } else {
+                throw SIPParseError(.bodyTruncated, at: end)
+            }
         }
         return Layout(
             messageStart: messageStart, startLine: startLine, headers: headers, body: body,
-            contentLength: contentLength)
+            contentLength: contentLength, isBodyTruncated: isBodyTruncated)
     }
 
     /// The end of a line's content: the line break, less a CR just before it.

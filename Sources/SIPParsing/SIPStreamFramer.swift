@@ -37,9 +37,15 @@ package enum SIPStreamFramer {
     }
 
     /// Looks at the front of `bytes` (the stream's unconsumed bytes).
+    /// - Parameter maximumLength: the largest whole message (headers and body) accepted; the
+    ///   packet decoder passes its reassembly bound.
     /// - Throws: ``SIPParseError`` with `headersTooLong` when no blank line comes within
-    ///   ``maximumHeaderLength`` bytes, `badContentLength` for a bad or conflicting Content-Length.
-    package static func nextFrame(in bytes: Span<UInt8>) throws(SIPParseError) -> Frame {
+    ///   ``maximumHeaderLength`` bytes, `messageTooLong` when the message would be longer than
+    ///   `maximumLength` (or no blank line comes within it), `badContentLength` for a bad or
+    ///   conflicting Content-Length.
+    package static func nextFrame(
+        in bytes: Span<UInt8>, maximumLength: Int = SIPMessageParser.maximumMessageLength
+    ) throws(SIPParseError) -> Frame {
         var leading = 0
         while leading < bytes.count, bytes[leading] == ASCII.carriageReturn || bytes[leading] == ASCII.lineFeed {
             leading += 1
@@ -47,14 +53,17 @@ package enum SIPStreamFramer {
         if leading > 0 { return .keepAlive(length: leading) }
         guard !bytes.isEmpty else { return .needMoreBytes }
 
-        let searchLimit = Swift.min(bytes.count, maximumHeaderLength)
+        let headerLimit = Swift.min(maximumHeaderLength, maximumLength)
+        let searchLimit = Swift.min(bytes.count, headerLimit)
         var lineStart = 0
         var contentLength: Int?
         var isStartLine = true
         while true {
             let lineBreak = bytes.firstIndex(of: ASCII.lineFeed, from: lineStart, to: searchLimit)
             guard lineBreak < searchLimit else {
-                if bytes.count >= maximumHeaderLength { throw SIPParseError(.headersTooLong, at: searchLimit) }
+                if bytes.count >= headerLimit {
+                    throw SIPParseError(headerLimit < maximumHeaderLength ? .messageTooLong : .headersTooLong, at: searchLimit)
+                }
                 return .needMoreBytes
             }
             let contentEnd =
@@ -66,6 +75,7 @@ package enum SIPStreamFramer {
                     throw SIPParseError(.badContentLength, at: headerEnd)
                 }
                 let length = headerEnd + bodyLength
+                guard length <= maximumLength else { throw SIPParseError(.messageTooLong, at: headerEnd) }
                 return bytes.count >= length ? .message(length: length, hasContentLength: contentLength != nil) : .needMoreBytes
             }
             if !isStartLine, let value = contentLengthValue(bytes, lineStart..<contentEnd) {
@@ -80,8 +90,10 @@ package enum SIPStreamFramer {
     }
 
     /// Looks at the front of the stream held in raw memory.
-    package static func nextFrame(in bytes: UnsafeRawBufferPointer) throws(SIPParseError) -> Frame {
-        try nextFrame(in: bytes.assumingMemoryBound(to: UInt8.self).span)
+    package static func nextFrame(
+        in bytes: UnsafeRawBufferPointer, maximumLength: Int = SIPMessageParser.maximumMessageLength
+    ) throws(SIPParseError) -> Frame {
+        try nextFrame(in: bytes.assumingMemoryBound(to: UInt8.self).span, maximumLength: maximumLength)
     }
 
     /// Looks at the front of the stream held in an array.

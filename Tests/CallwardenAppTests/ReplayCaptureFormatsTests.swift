@@ -1,4 +1,4 @@
-import CaptureIngest
+import PacketCapture
 import CallwardenApp
 import Foundation
 import Logging

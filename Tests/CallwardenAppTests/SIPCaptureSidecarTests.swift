@@ -1,11 +1,10 @@
 import CallModel
 import CallPipeline
 import CallwardenPorts
-import CaptureIngest
+import PacketCapture
 import CallwardenApp
 import Foundation
 import SIPDialogs
-import SIPIngest
 import Testing
 
 /// The SIP captures (Captures/sip, made with Kamailio and SIPp) through `callwarden replay --json`

@@ -3,7 +3,6 @@ import CallwardenApp
 import Foundation
 import PacketCapture
 import SIPDialogs
-import SIPIngest
 import SIPParsing
 import Testing
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the packet fuzzers' seed corpus (Tests/Fuzz/Corpus/frames and hep): small synthetic
 frames and HEP packets covering each decoder path. Numbers are from Ofcom's drama ranges.
-Frame seeds: byte 0 selects the link type (PacketFuzzing.linkTypes), then frames each behind a
+Frame seeds: byte 0 selects the link type (the linkTypes list in Tests/Fuzz/PacketFrameFuzzer), then frames each behind a
 2-byte big-endian length."""
 import os, struct, sys, zlib
 

@@ -1,13 +1,14 @@
 import CallModel
 import PacketCapture
 import PacketDecoding
+import SIPDialogs
 import Testing
 
 /// The public HEP captures (HEPv3 over UDP, plain and with zlib-compressed payloads) against their
 /// `*.hep.tsv` oracle: each HEP packet's capture id, time, addresses, IP protocol, and its SIP
 /// payload's first line and Call-ID. HEP packets that carry logs or RTCP reports (types 100, 5) are
 /// decoded too but yield no SIP payload: they are counted as `hepNotSIP`.
-@Suite("HEP captures against their oracle")
+@Suite("HEP captures against their oracle", .enabled(if: PublicCaptures.enabled, PublicCaptures.skipReason))
 struct HEPCaptureOracleTests {
     @Test("HEP packets match the oracle", arguments: [
         ("hepwireshark__hep.pcap", "hepwireshark__hep.hep.tsv"),
@@ -38,6 +39,26 @@ struct HEPCaptureOracleTests {
             #expect(SIPText.callID(payload.bytes) == row.callID)
         }
         #expect(counters.malformedOrOverBound == 0, "\(file): \(counters.nonZeroDrops)")
+    }
+
+    @Test("the INVITE of hepwireshark__hep.pcap, its SDP cut short of Content-Length, becomes a call with the caller from its headers")
+    func truncatedHEPInviteBecomesCall() throws {
+        let rows = try PublicCaptures.hepRows("hepwireshark__hep.hep.tsv")
+        let invite = try #require(rows.first { $0.firstLine.hasPrefix("INVITE ") })
+        let reader = try PcapFileReader(path: PublicCaptures.path("hepwireshark__hep.pcap"))
+        var pipeline = SIPIngestPipeline(configuration: SIPIngestConfiguration(plan: .unitedKingdom))
+        var events: [CallEvent] = []
+        let linkType = reader.linkType
+        try reader.forEachFrame { bytes, timestamp, _ in
+            pipeline.ingest(frame: bytes, linkType: linkType, timestamp: timestamp, into: &events)
+            return true
+        }
+        pipeline.finish(into: &events)
+        let call = events.filter { $0.callID == invite.callID }
+        #expect(call.first?.phase == .started, "\(events)")
+        #expect(call.first?.caller.raw.contains("nodejs") == true, "From: <sip:nodejs@127.0.0.1>")
+        #expect(call.last?.phase.isTerminal == true, "the 407 ends the attempt")
+        #expect(pipeline.counters.truncatedBodies == 2, "the INVITE (Content-Length: 287) and one more message are cut short")
     }
 
     /// `1481455196.000100`, as the oracle writes HEP times.

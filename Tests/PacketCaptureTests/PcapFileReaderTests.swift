@@ -9,7 +9,7 @@ import Testing
 /// written by ``PcapFileWriter`` for link types the public captures lack.
 @Suite("pcap file reader")
 struct PcapFileReaderTests {
-    @Test("pcap and pcapng files report their link types")
+    @Test("pcap and pcapng files report their link types", .enabled(if: PublicCaptures.enabled, PublicCaptures.skipReason))
     func linkTypes() throws {
         #expect(try PcapFileReader(path: PublicCaptures.path("zeek__wireshark.pcap")).linkType == .ethernet)
         #expect(try PcapFileReader(path: PublicCaptures.path("sngrep__ipv6frag.pcap")).linkType == .linuxSLL)
@@ -17,7 +17,7 @@ struct PcapFileReaderTests {
         #expect(try PcapFileReader(path: PublicCaptures.path("hepwireshark__hep3_compressed.pcapng")).linkType == .linuxSLL)
     }
 
-    @Test("frames come with their capture times; nextFrame walks the file")
+    @Test("frames come with their capture times; nextFrame walks the file", .enabled(if: PublicCaptures.enabled, PublicCaptures.skipReason))
     func frames() throws {
         let reader = try PcapFileReader(path: PublicCaptures.path("zeek__wireshark.pcap"))
         let first = try reader.nextFrame()
@@ -27,7 +27,7 @@ struct PcapFileReaderTests {
         #expect(count == 81)
     }
 
-    @Test("a BPF filter applies to offline reading")
+    @Test("a BPF filter applies to offline reading", .enabled(if: PublicCaptures.enabled, PublicCaptures.skipReason))
     func offlineFilter() throws {
         var decoder = CaptureFileDecoder()
         let payloads = try decoder.decode(path: PublicCaptures.path("zeek__wireshark.pcap"), filter: "src host 192.168.1.2")

@@ -1,4 +1,5 @@
 import Glibc
+import Testing
 /// The public captures in `../shared/public-captures/` (relative to the package root, where
 /// `swift test` runs) and their tshark oracle files.
 enum PublicCaptures {
@@ -11,6 +12,13 @@ enum PublicCaptures {
     }()
 
     static func path(_ name: String) -> String { "\(directory)/\(name)" }
+
+    /// Whether the suites over these captures run: when the directory is there, and always under
+    /// `CI=true` (`.ci/run`), where a missing directory must fail them, not skip them.
+    static let enabled: Bool = access(directory + "/manifest.tsv", F_OK) == 0 || getenv("CI").map { String(cString: $0) } == "true"
+
+    /// Why they are skipped otherwise.
+    static let skipReason: Comment = "needs ../shared/public-captures beside the repository (required when CI=true)"
 
     /// One row of a `*.tshark.tsv` file.
     struct TsharkRow: CustomStringConvertible {

@@ -6,7 +6,7 @@ import Testing
 /// Every public capture that carries SIP, read through libpcap and PacketDecoding, against tshark's
 /// per-message view of the same file (`*.tshark.tsv`): the same messages, in the same order, each
 /// with the same Call-ID, method or status, completing frame, addresses and ports.
-@Suite("tshark oracle over the public captures")
+@Suite("tshark oracle over the public captures", .enabled(if: PublicCaptures.enabled, PublicCaptures.skipReason))
 struct TsharkOracleTests {
     static let captures: [(file: String, oracle: String)] = [
         ("zeek__wireshark.pcap", "zeek__wireshark.tshark.tsv"),

@@ -1,12 +1,31 @@
 import PacketDecoding
 import PacketTestSupport
+import SIPParsing
 import Testing
 
-/// The stream framer on its own.
+/// SIPParsing's stream framer and start-line sniffer as the packet decoder uses them: bounded by
+/// the reassembly limit, failures mapped to packet drop reasons.
 @Suite("SIP stream framer")
 struct SIPStreamFramerTests {
-    static func frame(_ text: String, max: Int = 65_536) -> SIPStreamFramer.Frame {
-        Array(text.utf8).withUnsafeBytes { SIPStreamFramer.nextFrame(in: $0, maxMessageBytes: max) }
+    enum Framed: Equatable {
+        case needMoreBytes
+        case skip(Int)
+        case message(length: Int)
+        case invalid(PacketDropReason)
+    }
+
+    static func frame(_ text: String, max: Int = 65_536) -> Framed {
+        Array(text.utf8).withUnsafeBytes { bytes in
+            do throws(SIPParseError) {
+                switch try SIPStreamFramer.nextFrame(in: bytes, maximumLength: max) {
+                case .needMoreBytes: return .needMoreBytes
+                case .keepAlive(let length): return .skip(length)
+                case .message(let length, _): return .message(length: length)
+                }
+            } catch {
+                return .invalid(PacketDropReason(framing: error))
+            }
+        }
     }
 
     @Test("Content-Length in its full and compact forms, any case, with blanks")

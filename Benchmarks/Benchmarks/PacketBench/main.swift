@@ -1,5 +1,5 @@
 import Foundation
-import PacketCapture
+import PacketProbe
 
 // packet-bench make FILE FRAMES [CAPTURES_DIR]  — writes the repeated-frames benchmark capture
 // packet-bench decode FILE [RUNS]               — reads and decodes it RUNS times (best run reported)

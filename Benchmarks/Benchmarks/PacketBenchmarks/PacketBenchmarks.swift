@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-import PacketCapture
+import PacketProbe
 
 /// Packet decoding speed: frames/s and SIP messages/s from a large pcap made at bench time by
 /// repeating the public captures' Ethernet frames (`CALLWARDEN_BENCH_PCAP`, default

@@ -1,5 +1,5 @@
 import Benchmark
-import SIPDialogs
+import SIPProbe
 
 /// SIP speed on one core: messages parsed, parsed with the caller identity read and resolved,
 /// and fed through the dialog tracker, over a synthetic workload of seven-message calls (INVITE

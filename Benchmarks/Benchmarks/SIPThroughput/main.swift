@@ -1,4 +1,4 @@
-import SIPDialogs
+import SIPProbe
 
 // Best-of-N SIP messages/s on one core for the three SIPPerformanceProbe paths.
 //   swift run -c release SIPThroughput [calls, default 20000] [rounds, default 15]

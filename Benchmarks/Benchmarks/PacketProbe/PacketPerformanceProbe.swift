@@ -1,23 +1,27 @@
 import CallModel
+import PacketCapture
 import PacketDecoding
 
-/// The packet path's public facade for Benchmarks/ (a separate package, which cannot see `package`
-/// declarations): make a large capture file, and decode one, counting frames and SIP messages.
-public enum PacketPerformanceProbe {
+/// The packet path as the packet benchmarks measure it (`PacketBenchmarks`, `packet-bench`): make a
+/// large capture file, and decode one, counting frames and SIP messages. Benchmark code, kept out
+/// of the production modules; it uses only their ordinary (`package`) API, so it must be compiled
+/// in the same package as `CallModel`, `PacketDecoding` and `PacketCapture` (a benchmark target of
+/// the main package).
+package enum PacketPerformanceProbe {
     /// What one decoding run saw.
-    public struct Result: Sendable {
-        public let frames: Int
-        public let sipMessages: Int
-        public let bytes: Int
+    package struct Result: Sendable {
+        package let frames: Int
+        package let sipMessages: Int
+        package let bytes: Int
         /// Frames dropped as malformed or over a bound (not counting ordinary non-SIP traffic).
-        public let malformed: Int
+        package let malformed: Int
     }
 
     /// Frames read into memory, for timing decoding without file I/O.
-    public struct LoadedCapture: @unchecked Sendable {
+    package struct LoadedCapture: @unchecked Sendable {
         let linkType: LinkType
         let frames: [CapturedFrame]
-        public var frameCount: Int { frames.count }
+        package var frameCount: Int { frames.count }
     }
 
     /// Writes a classic pcap of `frameCount` Ethernet frames by repeating the frames of `sources`
@@ -26,7 +30,7 @@ public enum PacketPerformanceProbe {
     /// retransmissions, and capture times advance 10 µs per frame.
     /// - Returns: the number of frames written.
     @discardableResult
-    public static func writeRepeatedCapture(from sources: [String], to path: String, frameCount: Int) throws -> Int {
+    package static func writeRepeatedCapture(from sources: [String], to path: String, frameCount: Int) throws -> Int {
         var templates: [[UInt8]] = []
         for source in sources {
             let reader = try PcapFileReader(path: source)
@@ -50,7 +54,7 @@ public enum PacketPerformanceProbe {
     }
 
     /// Reads the whole capture into memory.
-    public static func load(path: String) throws -> LoadedCapture {
+    package static func load(path: String) throws -> LoadedCapture {
         let reader = try PcapFileReader(path: path)
         var frames: [CapturedFrame] = []
         try reader.forEachFrame { bytes, timestamp, length in
@@ -61,7 +65,7 @@ public enum PacketPerformanceProbe {
     }
 
     /// Decodes frames already in memory (the decoder alone).
-    public static func decode(_ capture: LoadedCapture) -> Result {
+    package static func decode(_ capture: LoadedCapture) -> Result {
         var decoder = PacketDecoder()
         var output: [SIPPayload] = []
         output.reserveCapacity(64)
@@ -77,7 +81,7 @@ public enum PacketPerformanceProbe {
     }
 
     /// Reads the file through libpcap and decodes every frame as it comes (what `replay` does).
-    public static func readAndDecode(path: String) throws -> Result {
+    package static func readAndDecode(path: String) throws -> Result {
         let reader = try PcapFileReader(path: path)
         var decoder = PacketDecoder()
         var output: [SIPPayload] = []

@@ -1,4 +1,4 @@
-import CaptureIngest
+import PacketCapture
 import Testing
 
 @Suite("capture file format by magic number")

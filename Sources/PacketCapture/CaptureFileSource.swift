@@ -1,9 +1,8 @@
 import CallModel
 package import CallPipeline
 package import CallwardenPorts
-package import PacketCapture
 package import PacketDecoding
-package import SIPIngest
+package import SIPDialogs
 
 /// One capture file being replayed: libpcap's reader, one ``SIPIngest/SIPIngestPipeline`` and its
 /// counters. Stepped like a CDR file: ``step(maximumFrames:processor:batch:)`` until it returns 0,

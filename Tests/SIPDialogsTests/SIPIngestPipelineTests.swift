@@ -1,8 +1,9 @@
 import CallModel
+import Foundation
+import MetricsExposition
 import PacketDecoding
 import PacketTestSupport
 import SIPDialogs
-import SIPIngest
 import SIPParsing
 import Testing
 
@@ -69,9 +70,30 @@ struct SIPIngestPipelineTests {
         #expect(events.map(\.phase) == [.started, .ringing, .answered, .ended])
         let counters = pipeline.counters
         #expect(counters[.malformedHeaderLine] == 1)
-        #expect(counters[.bodyTruncated] == 1)
+        // A body shorter than Content-Length is kept (a passive observer), counted, and this one
+        // then lacks CSeq and From.
+        #expect(counters[.bodyTruncated] == 0)
+        #expect(counters.truncatedBodies == 1)
         #expect(counters.malformedTotal == 2)
-        #expect(counters.malformedDrops.map(\.name).sorted() == ["sip.dropped.body_truncated", "sip.dropped.malformed_header_line"])
+        #expect(counters.malformedDrops.map(\.name).sorted() == ["sip.dropped.malformed_header_line", "sip.dropped.missing_headers"])
+    }
+
+    @Test("an INVITE whose body a snaplen cut is kept, counted, and becomes a call with the caller from its headers")
+    func truncatedBodyKept() {
+        var pipeline = Self.pipeline()
+        var frames = CallFrames.answeredCall("cut-body")
+        let invite = String(decoding: frames[0].bytes, as: UTF8.self)
+            .replacingOccurrences(of: "Content-Length: 0\r\n\r\n", with: "Content-Type: application/sdp\r\nContent-Length: 300\r\n\r\nv=0\r\no=- 1 1 IN IP4 192.0.2.10\r\n")
+        frames[0].bytes = Array(invite.utf8)
+        let events = Self.feed(frames, into: &pipeline)
+        #expect(events.map(\.phase) == [.started, .ringing, .answered, .ended])
+        #expect(events.first?.caller.countedNumber?.description == "+447700900123")
+        let counters = pipeline.counters
+        #expect(counters.truncatedBodies == 1)
+        #expect(counters.malformedTotal == 0)
+        var collector = MetricsCollector()
+        counters.collectMetrics(into: &collector, source: "sip:capture")
+        #expect(collector.compactSeries.contains { $0.series == "sip_truncated_bodies_total{source=sip:capture}" && $0.value == 1 })
     }
 
     @Test("truncated frames are counted as packet drops, not SIP")

@@ -1,6 +1,5 @@
 package import CallModel
 package import PacketDecoding
-package import SIPDialogs
 package import SIPParsing
 
 /// How one ``SIPIngestPipeline`` decodes packets and follows dialogs. Deliberately not here: where

@@ -1,5 +1,4 @@
 package import PacketDecoding
-package import SIPDialogs
 package import SIPParsing
 
 /// Everything one ``SIPIngestPipeline`` counted, as plain values (a snapshot the owner reads and
@@ -18,6 +17,9 @@ package struct SIPIngestCounters: Sendable, Equatable {
     package var dialogsHeld = 0
     /// Call events emitted.
     package var events: UInt64 = 0
+    /// SIP messages kept although their body was shorter than Content-Length (a snaplen cut or a
+    /// truncated capture); their headers were read as usual. Not a drop.
+    package var truncatedBodies: UInt64 = 0
     private var parseDrops = [UInt64](repeating: 0, count: SIPParseError.Code.allCases.count)
 
     /// SIP messages that did not parse, by `SIPParseError.Code` in snake case (`message_too_long`),
@@ -32,6 +34,17 @@ package struct SIPIngestCounters: Sendable, Equatable {
     }
 
     package init() {}
+
+    /// Adds `other`'s counts: one source's total over the pipelines of its threads.
+    package mutating func add(_ other: Self) {
+        packets.add(other.packets)
+        payloads &+= other.payloads
+        dialogs.add(other.dialogs)
+        dialogsHeld += other.dialogsHeld
+        events &+= other.events
+        truncatedBodies &+= other.truncatedBodies
+        for index in parseDrops.indices { parseDrops[index] &+= other.parseDrops[index] }
+    }
 
     /// Payloads that did not parse, for one reason.
     package subscript(reason: SIPParseError.Code) -> UInt64 {

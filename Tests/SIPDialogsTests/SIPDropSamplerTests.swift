@@ -1,7 +1,7 @@
 import CallModel
 import PacketDecoding
 import PacketTestSupport
-import SIPIngest
+import SIPDialogs
 import Testing
 
 @Suite("drop sampler")

@@ -1,10 +1,10 @@
 package import MetricsExposition
-package import PacketCapture
 import PacketDecoding
 
-/// A capture source that runs on a thread of its own and fills a bounded queue: a live capture or
-/// a HEP listener. ``SIPCaptureService`` starts and stops it; the daemon registers it as a
-/// ``MetricsExposition/MetricsSource`` (its counters are relaxed atomics, read without a lock).
+/// A capture source that runs on a thread of its own and hands what it reads to its
+/// ``CaptureSink`` (or a bounded queue): a live capture or a HEP listener. ``SIPCaptureService``
+/// starts and stops it; the daemon registers it as a ``MetricsExposition/MetricsSource`` (its
+/// counters are relaxed atomics, read without a lock).
 /// Deliberately not part of it: restarting after a failure (make a new one).
 package protocol CaptureThread: AnyObject, MetricsSource {
     /// Starts the thread; a second call does nothing.
@@ -56,7 +56,7 @@ extension HEPListener: CaptureThread {
         collector.counter(
             "callwarden_hep_datagrams_total", help: "HEP datagrams received (UDP).", labels: ["transport": "udp"],
             value: datagramsReceived)
-        HEPListenerMetrics.collect(transport: "udp", payloads: payloads, dropCount: dropCount, into: &collector)
+        HEPListenerMetrics.collect(transport: "udp", taken: payloadsTaken, payloads: payloads, dropCount: dropCount, into: &collector)
     }
 }
 
@@ -69,19 +69,20 @@ extension HEPStreamListener: CaptureThread {
         collector.counter(
             "callwarden_hep_connections_total", help: "HEP TCP connections, by outcome (refused: over the limit).",
             labels: ["transport": "tcp", "outcome": "refused"], value: refusedConnections)
-        HEPListenerMetrics.collect(transport: "tcp", payloads: payloads, dropCount: dropCount, into: &collector)
+        HEPListenerMetrics.collect(transport: "tcp", taken: payloadsTaken, payloads: payloads, dropCount: dropCount, into: &collector)
     }
 }
 
 /// What the UDP and TCP HEP listeners both export.
 private enum HEPListenerMetrics {
     static func collect(
-        transport: String, payloads: BoundedQueue<SIPPayload>, dropCount: (PacketDropReason) -> UInt64,
+        transport: String, taken: UInt64, payloads: BoundedQueue<SIPPayload>, dropCount: (PacketDropReason) -> UInt64,
         into collector: inout MetricsCollector
     ) {
         collector.counter(
-            "callwarden_hep_payloads_queued_total", help: "SIP payloads taken out of HEP packets and queued.",
-            labels: ["transport": transport], value: payloads.acceptedCount)
+            "callwarden_hep_payloads_queued_total",
+            help: "SIP payloads taken out of HEP packets and handed on (to the listener's SIP pipeline, or queued).",
+            labels: ["transport": transport], value: taken)
         collector.counter(
             "callwarden_hep_queue_dropped_total",
             help: "SIP payloads dropped because the queue to the ingest loop was full (drop newest).",

@@ -1,6 +1,7 @@
+import CPcap
 package import Logging
 import MetricsExposition
-import SIPIngest
+import SIPDialogs
 import ServiceLifecycle
 import CallModel
 
@@ -11,8 +12,8 @@ import Glibc
 /// Runs the capture threads behind one ``SIPCaptureSource`` for the daemon's service group: starts
 /// them, writes at most one warning per ``logInterval`` about what was dropped since the last one
 /// (malformed packets and SIP messages by reason, queue drops; never their content), and on
-/// graceful shutdown stops the threads, so the ingest loop's last drain finds everything they
-/// queued, and logs the source's and threads' metric series once. The ingest loop, not this
+/// graceful shutdown stops the threads, so the ingest loop's last drain finds every call event
+/// they queued, and logs the source's and threads' metric series once. The ingest loop, not this
 /// service, drains the source; the daemon registers the source and threads for `/metrics`.
 ///
 /// A thread that fails to start ends `run()` with its error (the service group then stops the
@@ -57,7 +58,7 @@ package struct SIPCaptureService: Service {
     }
 
     private func report(_ sampler: inout SIPDropSampler) {
-        guard let report = sampler.report(source.counters, queueDrops: source.input.queueDrops, now: Self.wallClock())
+        guard let report = sampler.report(source.counters, queueDrops: source.queueDrops, now: Self.wallClock())
         else { return }
         var metadata: Logger.Metadata = [
             "sip.source": "\(source.name)", "sip.dropped": "\(report.total)", "sip.dropped.queue": "\(report.queueDrops)",

@@ -1,14 +1,16 @@
 import CallModel
+import SIPDialogs
 import SIPParsing
 
-/// The entry points the separate Benchmarks package measures (`Benchmarks/SIPBenchmarks`).
-/// Public because `package` access does not cross packages; primitive types only. Not for any
-/// other use.
-public enum SIPPerformanceProbe {
+/// The entry points the SIP benchmarks measure (`SIPBenchmarks`, `SIPThroughput`): parse, parse and
+/// identify, track dialogs, and a synthetic workload. Benchmark code, kept out of the production
+/// modules; it uses only their ordinary (`package`) API, so it must be compiled in the same package
+/// as `CallModel`, `SIPParsing` and `SIPDialogs` (a benchmark target of the main package).
+package enum SIPPerformanceProbe {
     /// Parses every message and reads and resolves its caller identity (all identity headers,
     /// numbers normalised), as the tracker does for each INVITE.
     /// - Returns: messages parsed, messages rejected, and callers with a number to count by.
-    public static func parseAndIdentify(_ messages: [[UInt8]], countryCode: String = "GB")
+    package static func parseAndIdentify(_ messages: [[UInt8]], countryCode: String = "GB")
         -> (parsed: Int, malformed: Int, identified: Int)
     {
         let plan = NumberPlan.byCountry[countryCode] ?? .unitedKingdom
@@ -30,7 +32,7 @@ public enum SIPPerformanceProbe {
 
     /// Parses every message only (start line, header index, Content-Length).
     /// - Returns: messages parsed.
-    public static func parse(_ messages: [[UInt8]]) -> Int {
+    package static func parse(_ messages: [[UInt8]]) -> Int {
         var parsed = 0
         for bytes in messages where (try? SIPMessage(bytes: bytes)) != nil { parsed += 1 }
         return parsed
@@ -38,7 +40,7 @@ public enum SIPPerformanceProbe {
 
     /// Feeds every message to one dialog tracker, one millisecond apart, ticking as it goes.
     /// - Returns: call events emitted (after closing what is still open) and dialogs started.
-    public static func track(_ messages: [[UInt8]], countryCode: String = "GB") -> (events: Int, dialogs: Int) {
+    package static func track(_ messages: [[UInt8]], countryCode: String = "GB") -> (events: Int, dialogs: Int) {
         let plan = NumberPlan.byCountry[countryCode] ?? .unitedKingdom
         var tracker = SIPDialogTracker(configuration: SIPDialogTrackerConfiguration(plan: plan))
         var events: [SIPDialogEvent] = []
@@ -62,7 +64,7 @@ public enum SIPPerformanceProbe {
     /// A synthetic workload: `calls` calls of seven messages each (INVITE with P-Asserted-Identity,
     /// Privacy and an Identity header on every fourth call, 100, 180, 200, ACK, BYE, 200), in call
     /// order. Numbers from Ofcom's drama ranges.
-    public static func syntheticCalls(_ calls: Int) -> [[UInt8]] {
+    package static func syntheticCalls(_ calls: Int) -> [[UInt8]] {
         var messages: [[UInt8]] = []
         messages.reserveCapacity(calls * 7)
         for call in 0..<calls {

@@ -1,6 +1,5 @@
 package import CallModel
 package import PacketDecoding
-import SIPDialogs
 import SIPParsing
 
 /// One source's way from captured bytes to call events: frames → ``PacketDecoding/PacketDecoder``
@@ -106,7 +105,10 @@ package struct SIPIngestPipeline {
         dialogScratch.removeAll(keepingCapacity: true)
         tracker.tick(now: now, into: &dialogScratch)
         do {
-            let message = try SIPMessage(bytes: payload.bytes)
+            // A passive observer keeps a message whose body a snaplen or a truncated capture cut:
+            // the headers (who called whom) are whole. Marked on the message and counted.
+            let message = try SIPMessage(bytes: payload.bytes, truncatedBody: .keep)
+            if message.isBodyTruncated { ownCounters.truncatedBodies &+= 1 }
             var transport = SIPTransportInfo(payload)
             // Time only moves forward: a late HEP packet is processed at the newest time seen.
             transport.time = Swift.max(transport.time, now)

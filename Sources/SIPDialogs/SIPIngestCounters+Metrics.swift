@@ -1,6 +1,5 @@
 package import MetricsExposition
 import PacketDecoding
-import SIPDialogs
 
 extension SIPIngestCounters {
     /// The counters as `callwarden_sip_*` and `callwarden_packets_dropped_total` samples labelled
@@ -27,6 +26,10 @@ extension SIPIngestCounters {
                 UInt64(dialogs.dialogsEvicted)
             ),
             ("callwarden_sip_events_total", "Call events made from SIP.", events),
+            (
+                "callwarden_sip_truncated_bodies_total",
+                "SIP messages kept with a body shorter than Content-Length (snaplen cut, truncated capture).", truncatedBodies
+            ),
         ]
         for counter in counters {
             collector.counter(counter.name, help: counter.help, labels: ["source": source], value: counter.value)
