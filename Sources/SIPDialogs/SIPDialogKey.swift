@@ -2,8 +2,9 @@
 /// To-tag is absent from the first INVITE and forking makes several).
 ///
 /// One array: the Call-ID's length (4 bytes), the Call-ID, the tag — so no two different pairs
-/// share a key whatever bytes they hold.
-struct SIPDialogKey: Hashable, Sendable {
+/// share a key whatever bytes they hold. Stored once per dialog; a lookup hashes and compares
+/// the message's own bytes (``hash(callID:tag:)``, ``matches(callID:tag:)``) and builds nothing.
+struct SIPDialogKey: Sendable {
     let bytes: [UInt8]
 
     init(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) {
@@ -19,9 +20,25 @@ struct SIPDialogKey: Hashable, Sendable {
         self.bytes = bytes
     }
 
-    /// The bytes hashed as one block: `[UInt8]`'s own hashing feeds the hasher byte by byte, which
-    /// was a tenth of the tracker's time in a large replay.
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    /// The hash of the pair (this process's seeded `Hasher`), the bytes fed as blocks.
+    static func hash(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(callID.count)
+        callID.withUnsafeBytes { hasher.combine(bytes: $0) }
+        tag.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return UInt64(UInt(bitPattern: hasher.finalize()))
+    }
+
+    /// Whether this key is exactly the pair (`callID`, `tag`).
+    func matches(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count == 4 + callID.count + tag.count else { return false }
+        return bytes.withUnsafeBufferPointer { stored in
+            let length = Int(stored[0]) << 24 | Int(stored[1]) << 16 | Int(stored[2]) << 8 | Int(stored[3])
+            guard length == callID.count else { return false }
+            let storedCallID = UnsafeBufferPointer(rebasing: stored[4..<(4 + length)])
+            let storedTag = UnsafeBufferPointer(rebasing: stored[(4 + length)...])
+            return callID.withUnsafeBufferPointer { storedCallID.elementsEqual($0) }
+                && tag.withUnsafeBufferPointer { storedTag.elementsEqual($0) }
+        }
     }
 }

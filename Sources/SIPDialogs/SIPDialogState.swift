@@ -16,6 +16,15 @@ struct SIPDialogState: Sendable {
 
     /// Creation order, for eviction and for deterministic timeout order.
     var serial: UInt64
+    /// Call-ID and the caller's tag, and their hash (the tracker's index).
+    var key: SIPDialogKey
+    var keyHash: UInt64
+    /// The next dialog in the same hash bucket (a slot of the tracker), -1 for none.
+    var nextInBucket = -1
+    /// The ticket and deadline of this dialog's live entry in the tracker's deadline queue (ticket
+    /// 0: none); the entry's deadline is never later than ``deadline(_:)``.
+    var deadlineTicket: UInt64 = 0
+    var queuedDeadline = Timestamp(microsecondsSinceEpoch: 0)
     var callID: String
     var phase: Phase
     /// When ``phase`` was entered.

@@ -17,6 +17,9 @@ package import SIPParsing
 ///   message's time is a good driver). A dialog that goes quiet past its timeout
 ///   (``SIPDialogTrackerConfiguration``) ends with disposition `unknown` (`cancelled` when a CANCEL
 ///   was seen). Timed-out dialogs are reported in the order they started.
+/// - Cost per message is O(1): dialogs live in slots found by a hash of the message's own Call-ID
+///   and tag bytes (nothing is built to look one up), and timeouts come from a time-ordered
+///   queue (``SIPDeadlineQueue``), so a sweep touches only the dialogs that are due.
 /// - Memory: at most ``SIPDialogTrackerConfiguration/maximumDialogs`` dialogs; at the limit the
 ///   dialog that started earliest is closed early (``SIPDialogEvent/Cause/evicted``).
 ///
@@ -30,12 +33,19 @@ package struct SIPDialogTracker: Sendable {
 
     private let identityReader: SIPIdentityReader
     private let resolver: SIPCallerResolver
-    private var dialogs: [SIPDialogKey: SIPDialogState] = [:]
+    /// Dialog states; nil slots are free (``freeSlots``).
+    private var slots: [SIPDialogState?] = []
+    private var freeSlots: [Int] = []
+    /// Key hash → the first slot of its chain (``SIPDialogState/nextInBucket``).
+    private var buckets: [UInt64: Int] = [:]
+    private var held = 0
     /// Dialogs in the order they started, for eviction; entries of removed dialogs are skipped and
     /// compacted away.
-    private var creationOrder: [(key: SIPDialogKey, serial: UInt64)] = []
+    private var creationOrder: [(slot: Int, serial: UInt64)] = []
     private var creationOrderHead = 0
     private var nextSerial: UInt64 = 0
+    private var deadlines = SIPDeadlineQueue()
+    private var nextTicket: UInt64 = 1
     /// The earliest capture time at which some dialog may time out.
     private var nextDeadline: Timestamp?
     private var lastSweep: Timestamp?
@@ -47,7 +57,7 @@ package struct SIPDialogTracker: Sendable {
     }
 
     /// Dialogs held now (open and recently finished).
-    package var dialogCount: Int { dialogs.count }
+    package var dialogCount: Int { held }
 
     // MARK: - Messages
 
@@ -84,24 +94,25 @@ package struct SIPDialogTracker: Sendable {
         let method = message.method ?? cseq.method
         let callID = bytes[callIDRange]
 
-        var key = SIPDialogKey(callID: callID, tag: bytes[fromTag])
-        var index = dialogs.index(forKey: key)
+        let callerTag = bytes[fromTag]
+        let callerHash = SIPDialogKey.hash(callID: callID, tag: callerTag)
+        var found = slot(callID: callID, tag: callerTag, hash: callerHash)
         var fromCallee = false
-        if index == nil, let toTag {
-            let reversed = SIPDialogKey(callID: callID, tag: bytes[toTag])
-            if let found = dialogs.index(forKey: reversed) {
-                key = reversed
-                index = found
+        if found == nil, let toTag {
+            let calleeTag = bytes[toTag]
+            if let slot = slot(callID: callID, tag: calleeTag, hash: SIPDialogKey.hash(callID: callID, tag: calleeTag)) {
+                found = slot
                 fromCallee = true
             }
         }
         let fingerprint = Self.fingerprint(message, method: method, cseq: cseq, fromCallee: fromCallee)
         let path = Self.path(transport)
-        guard let index else {
+        guard let slot = found else {
             if message.isRequest, method == .invite, toTag == nil {
                 startDialog(
-                    message, key: key, callIDRange: callIDRange, cseq: cseq, transport: transport,
-                    fingerprint: fingerprint, path: path, into: &events)
+                    message, key: SIPDialogKey(callID: callID, tag: callerTag), keyHash: callerHash,
+                    callIDRange: callIDRange, cseq: cseq, transport: transport, fingerprint: fingerprint, path: path,
+                    into: &events)
             } else {
                 counters.outsideCalls += 1
             }
@@ -109,7 +120,7 @@ package struct SIPDialogTracker: Sendable {
         }
 
         let time = transport.time
-        switch dialogs.values[index].history.record(fingerprint: fingerprint, path: path) {
+        switch slots[slot]!.history.record(fingerprint: fingerprint, path: path) {
         case .retransmission:
             counters.retransmissions += 1
             return
@@ -119,96 +130,185 @@ package struct SIPDialogTracker: Sendable {
         case .first:
             break
         }
-        dialogs.values[index].lastActivity = Swift.max(dialogs.values[index].lastActivity, time)
+        slots[slot]!.lastActivity = Swift.max(slots[slot]!.lastActivity, time)
         let eventsBefore = events.count
         if let status = message.statusCode {
             if method == .invite {
-                dialogs.values[index].handleInviteResponse(status: status, cseq: cseq.number, time: time, into: &events)
+                slots[slot]!.handleInviteResponse(status: status, cseq: cseq.number, time: time, into: &events)
             }
         } else {
-            dialogs.values[index].handleRequest(
-                method, cseq: cseq.number, hasToTag: toTag != nil, time: time, into: &events)
+            slots[slot]!.handleRequest(method, cseq: cseq.number, hasToTag: toTag != nil, time: time, into: &events)
         }
         if events.count > eventsBefore {
             counters.producedEvent += 1
         } else {
             counters.inDialogWithoutEvent += 1
         }
-        schedule(dialogs.values[index].deadline(configuration))
+        reschedule(slot)
     }
 
     private mutating func startDialog(
-        _ message: SIPMessage, key: SIPDialogKey, callIDRange: Range<Int>, cseq: SIPCSeq, transport: SIPTransportInfo,
-        fingerprint: UInt64, path: UInt64, into events: inout [SIPDialogEvent]
+        _ message: SIPMessage, key: SIPDialogKey, keyHash: UInt64, callIDRange: Range<Int>, cseq: SIPCSeq,
+        transport: SIPTransportInfo, fingerprint: UInt64, path: UInt64, into events: inout [SIPDialogEvent]
     ) {
-        if dialogs.count >= configuration.maximumDialogs { evictOldest(now: transport.time, into: &events) }
+        if held >= configuration.maximumDialogs { evictOldest(now: transport.time, into: &events) }
         let identity = identityReader.read(message)
         var state = SIPDialogState(
-            serial: nextSerial, callID: message.text(callIDRange), phase: .calling, phaseSince: transport.time,
-            lastActivity: transport.time, started: transport.time, inviteSequence: cseq.number,
-            caller: resolver.caller(identity, source: transport.source.address), callee: resolver.callee(identity))
+            serial: nextSerial, key: key, keyHash: keyHash, callID: message.text(callIDRange), phase: .calling,
+            phaseSince: transport.time, lastActivity: transport.time, started: transport.time,
+            inviteSequence: cseq.number, caller: resolver.caller(identity, source: transport.source.address),
+            callee: resolver.callee(identity))
         nextSerial += 1
         _ = state.history.record(fingerprint: fingerprint, path: path)
-        dialogs[key] = state
-        creationOrder.append((key, state.serial))
+        let serial = state.serial
+        let event = state.event(.started, at: transport.time)
+        let slot = insert(state)
+        creationOrder.append((slot, serial))
         counters.dialogsStarted += 1
         counters.producedEvent += 1
-        events.append(SIPDialogEvent(event: state.event(.started, at: transport.time)))
-        schedule(state.deadline(configuration))
+        events.append(SIPDialogEvent(event: event))
+        reschedule(slot)
+    }
+
+    // MARK: - Slots
+
+    /// The slot of the dialog keyed by (`callID`, `tag`), whose ``SIPDialogKey/hash(callID:tag:)`` is `hash`.
+    private func slot(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>, hash: UInt64) -> Int? {
+        var candidate = buckets[hash] ?? -1
+        while candidate >= 0 {
+            if slots[candidate]!.key.matches(callID: callID, tag: tag) { return candidate }
+            candidate = slots[candidate]!.nextInBucket
+        }
+        return nil
+    }
+
+    private mutating func insert(_ state: SIPDialogState) -> Int {
+        var state = state
+        state.nextInBucket = buckets[state.keyHash] ?? -1
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = state
+        } else {
+            slot = slots.count
+            slots.append(state)
+        }
+        buckets[state.keyHash] = slot
+        held += 1
+        return slot
+    }
+
+    private mutating func remove(slot: Int) {
+        let hash = slots[slot]!.keyHash
+        let next = slots[slot]!.nextInBucket
+        if buckets[hash] == slot {
+            buckets[hash] = next >= 0 ? next : nil
+        } else {
+            var previous = buckets[hash] ?? -1
+            while previous >= 0 {
+                let after = slots[previous]!.nextInBucket
+                if after == slot {
+                    slots[previous]!.nextInBucket = next
+                    break
+                }
+                previous = after
+            }
+        }
+        slots[slot] = nil
+        freeSlots.append(slot)
+        held -= 1
     }
 
     // MARK: - Time
 
     /// Closes the dialogs whose timeout has passed at capture time `now` and forgets finished
     /// ones after their linger time. Cheap to call per message: it does work at most once per
-    /// ``SIPDialogTrackerConfiguration/sweepInterval`` and only when some deadline is due.
+    /// ``SIPDialogTrackerConfiguration/sweepInterval`` and only when some deadline is due, and
+    /// then only on the dialogs that are due.
     package mutating func tick(now: Timestamp, into events: inout [SIPDialogEvent]) {
         guard let due = nextDeadline, now >= due else { return }
         if let lastSweep, now < lastSweep + configuration.sweepInterval { return }
         lastSweep = now
-        sweep(now: now, everything: false, into: &events)
+        sweep(now: now, into: &events)
     }
 
     /// Closes every open dialog now, as timed out (the end of a replayed capture), and forgets all.
     package mutating func expireAll(at now: Timestamp, into events: inout [SIPDialogEvent]) {
-        sweep(now: now, everything: true, into: &events)
-        dialogs.removeAll()
+        var expired: [(serial: UInt64, slot: Int)] = []
+        for slot in slots.indices { if let state = slots[slot] { expired.append((state.serial, slot)) } }
+        expired.sort { $0.serial < $1.serial }
+        for (_, slot) in expired where slots[slot]!.phase != .finished {
+            slots[slot]!.close(at: now, cause: .timeout, into: &events)
+            counters.dialogsTimedOut += 1
+        }
+        slots.removeAll()
+        freeSlots.removeAll()
+        buckets.removeAll()
+        held = 0
+        deadlines.removeAll()
         creationOrder.removeAll()
         creationOrderHead = 0
         nextDeadline = nil
     }
 
-    private mutating func sweep(now: Timestamp, everything: Bool, into events: inout [SIPDialogEvent]) {
-        var expired: [(serial: UInt64, key: SIPDialogKey)] = []
-        var earliest: Timestamp?
-        var index = dialogs.startIndex
-        while index != dialogs.endIndex {
-            let deadline = dialogs.values[index].deadline(configuration)
-            if everything || deadline <= now {
-                expired.append((dialogs.values[index].serial, dialogs.keys[index]))
-            } else {
-                earliest = Swift.min(earliest ?? deadline, deadline)
-            }
-            dialogs.formIndex(after: &index)
+    /// Closes or forgets the dialogs due at `now`, in the order they started.
+    private mutating func sweep(now: Timestamp, into events: inout [SIPDialogEvent]) {
+        var expired: [(serial: UInt64, slot: Int)] = []
+        while let entry = settledFirstDeadline(), entry.deadline <= now {
+            deadlines.popFirst()
+            slots[entry.slot]!.deadlineTicket = 0
+            expired.append((slots[entry.slot]!.serial, entry.slot))
         }
         expired.sort { $0.serial < $1.serial }
-        for (_, key) in expired {
-            guard let index = dialogs.index(forKey: key) else { continue }
-            if dialogs.values[index].phase == .finished {
-                dialogs.remove(at: index)
+        for (_, slot) in expired {
+            if slots[slot]!.phase == .finished {
+                remove(slot: slot)
                 continue
             }
-            dialogs.values[index].close(at: now, cause: .timeout, into: &events)
+            slots[slot]!.close(at: now, cause: .timeout, into: &events)
             counters.dialogsTimedOut += 1
-            let lingerEnd = dialogs.values[index].deadline(configuration)
-            earliest = Swift.min(earliest ?? lingerEnd, lingerEnd)
+            reschedule(slot, announce: false)
         }
-        nextDeadline = earliest
+        nextDeadline = settledFirstDeadline()?.deadline
         compactCreationOrder()
     }
 
-    private mutating func schedule(_ deadline: Timestamp) {
-        nextDeadline = Swift.min(nextDeadline ?? deadline, deadline)
+    /// Queues the dialog in `slot` at its deadline unless an entry at or before it is queued;
+    /// `announce` also moves ``nextDeadline`` earlier when the deadline is.
+    private mutating func reschedule(_ slot: Int, announce: Bool = true) {
+        let deadline = slots[slot]!.deadline(configuration)
+        if announce { nextDeadline = Swift.min(nextDeadline ?? deadline, deadline) }
+        if slots[slot]!.deadlineTicket != 0, slots[slot]!.queuedDeadline <= deadline { return }
+        queue(slot, at: deadline)
+    }
+
+    private mutating func queue(_ slot: Int, at deadline: Timestamp) {
+        let ticket = nextTicket
+        nextTicket += 1
+        slots[slot]!.deadlineTicket = ticket
+        slots[slot]!.queuedDeadline = deadline
+        deadlines.push(.init(deadline: deadline, ticket: ticket, slot: slot))
+        if deadlines.count > 2 * held + 1_024 {
+            let slots = self.slots
+            deadlines.keepOnly { entry in slots[entry.slot]?.deadlineTicket == entry.ticket }
+        }
+    }
+
+    /// The queue's first entry once stale entries are dropped and an entry earlier than its
+    /// dialog's deadline (the dialog saw traffic since) is queued again at the real deadline: the
+    /// earliest deadline of any dialog held, or nil when none is held.
+    private mutating func settledFirstDeadline() -> SIPDeadlineQueue.Entry? {
+        while let entry = deadlines.first {
+            guard entry.slot < slots.count, let state = slots[entry.slot], state.deadlineTicket == entry.ticket else {
+                deadlines.popFirst()
+                continue
+            }
+            let deadline = state.deadline(configuration)
+            if deadline == entry.deadline { return entry }
+            deadlines.popFirst()
+            queue(entry.slot, at: deadline)
+        }
+        return nil
     }
 
     // MARK: - Memory bound
@@ -218,15 +318,17 @@ package struct SIPDialogTracker: Sendable {
         while creationOrderHead < creationOrder.count {
             let entry = creationOrder[creationOrderHead]
             creationOrderHead += 1
-            guard let index = dialogs.index(forKey: entry.key), dialogs.values[index].serial == entry.serial else {
-                continue
-            }
-            dialogs.values[index].close(at: now, cause: .evicted, into: &events)
-            dialogs.remove(at: index)
+            guard isLive(entry) else { continue }
+            slots[entry.slot]!.close(at: now, cause: .evicted, into: &events)
+            remove(slot: entry.slot)
             counters.dialogsEvicted += 1
             compactCreationOrder()
             return
         }
+    }
+
+    private func isLive(_ entry: (slot: Int, serial: UInt64)) -> Bool {
+        entry.slot < slots.count && slots[entry.slot]?.serial == entry.serial
     }
 
     /// Drops the skipped front of ``creationOrder`` and, when removed dialogs dominate it, their
@@ -236,8 +338,8 @@ package struct SIPDialogTracker: Sendable {
             creationOrder.removeFirst(creationOrderHead)
             creationOrderHead = 0
         }
-        if creationOrder.count - creationOrderHead > 2 * dialogs.count + 1_024 {
-            creationOrder = creationOrder[creationOrderHead...].filter { dialogs[$0.key]?.serial == $0.serial }
+        if creationOrder.count - creationOrderHead > 2 * held + 1_024 {
+            creationOrder = creationOrder[creationOrderHead...].filter { isLive($0) }
             creationOrderHead = 0
         }
     }

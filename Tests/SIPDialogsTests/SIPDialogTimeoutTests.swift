@@ -110,6 +110,30 @@ struct SIPDialogTimeoutTests {
         #expect(run.phases == [.started, .started, .failed, .failed])
     }
 
+    @Test func aDeadlineThatMovedAndAForgottenDialogsSlotCloseNothingEarly() {
+        let configuration = SIPDialogTrackerConfiguration(plan: .unitedKingdom, answeredTimeout: .seconds(100))
+        var run = TrackerRun(configuration)
+        var busy = script
+        busy.callID = "busy"
+        run.feed(busy.invite(), CallScript.at(0))
+        run.feed(busy.response(486), CallScript.at(1, CallScript.proxy, CallScript.caller))
+        var talking = script
+        talking.callID = "talking"
+        run.feed(talking.invite(), CallScript.at(2))
+        run.feed(talking.response(200), CallScript.at(3, CallScript.proxy, CallScript.caller))
+        run.feed(talking.request("UPDATE", cseq: 2, toTag: talking.toTag), CallScript.at(90))
+        run.tick(34)  // "busy" is forgotten; its place is free
+        #expect(run.tracker.dialogCount == 1)
+        var next = script
+        next.callID = "next"
+        run.feed(next.invite(), CallScript.at(35))
+        run.tick(104)  // "talking" was due at 103 before its UPDATE, now at 190; "next" at 67
+        #expect(run.events.filter { $0.cause == .timeout }.map(\.event.callID) == ["next"])
+        run.tick(191)
+        #expect(run.events.filter { $0.cause == .timeout }.map(\.event.callID) == ["next", "talking"])
+        #expect(run.tracker.counters.dialogsTimedOut == 2)
+    }
+
     @Test func expireAllClosesEveryOpenDialogAtTheEndOfACapture() {
         var run = TrackerRun()
         run.feed(script.invite(), CallScript.at(0))
