@@ -24,8 +24,22 @@ enum Promtool {
         try input.fileHandleForWriting.close()
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         // Polled, bounded: Foundation's `waitUntilExit` can wait forever while the cooperative
-        // pool this test runs on is busy (it held a pool thread until the suite hung).
-        for _ in 0..<1_000 where process.isRunning { usleep(10_000) }
+        // pool this test runs on is busy (it held a pool thread until the suite hung). Reading
+        // `terminationStatus` of a process Foundation has not yet seen exit traps, so a promtool
+        // still running after the bound (a loaded machine) is an error of this check, not a crash
+        // of the whole test run.
+        for _ in 0..<12_000 where process.isRunning { usleep(10_000) }
+        guard !process.isRunning else {
+            process.terminate()
+            throw PromtoolError.stillRunning(printed: String(decoding: printed, as: UTF8.self))
+        }
         return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }
+}
+
+/// `promtool check metrics` did not exit within two minutes of closing its output.
+struct PromtoolError: Error, CustomStringConvertible {
+    static func stillRunning(printed: String) -> PromtoolError { PromtoolError(printed: printed) }
+    var printed: String
+    var description: String { "promtool still running two minutes after closing its output; it printed: \(printed)" }
 }
