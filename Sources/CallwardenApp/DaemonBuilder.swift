@@ -100,7 +100,7 @@ package func buildDaemon(
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
         clock: clock, logger: logger)
 
-    let sinks = configuration.makeAlertSinks(logger: logger)
+    let sinks = configuration.makeAlertSinks(logger: logger, clock: clock)
     let alertCounters = AlertDeliveryCounters()
     registry.register(ingest.metrics)
     registry.register(decisions.metricsSources + streams.metricsSources + sipSources.metricsSources)
@@ -131,7 +131,7 @@ package func buildDaemon(
                 inner: AlertDispatcher(
                     outbox: store, sinks: sinks, retry: configuration.incidents.retry,
                     pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
-                    logger: logger, counters: alertCounters))))
+                    clock: clock, logger: logger, counters: alertCounters))))
     }
     // 3. The ingest loop: resumes the files from their checkpoints; on shutdown finishes its step
     //    and drains the acknowledged sources once more (they have stopped reading by then).
