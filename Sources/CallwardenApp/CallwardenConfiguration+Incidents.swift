@@ -47,11 +47,14 @@ extension CallwardenConfiguration {
             generator: "Callwarden on " + ProcessInfo.processInfo.hostName)
     }
 
-    /// The incident routes over `store`, with the configured tokens and crisis line.
-    package func incidentRoutes(store: any IncidentStore & RecordingStore, logger: Logger) -> IncidentRoutes {
+    /// The incident routes over `store`, with the configured tokens and crisis line; their store
+    /// calls run on `storeExecutor` (a thread of their own in the daemon).
+    package func incidentRoutes(
+        store: any IncidentStore & RecordingStore, logger: Logger, storeExecutor: (any TaskExecutor)? = nil
+    ) -> IncidentRoutes {
         IncidentRoutes(
             store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens,
             recordingURISchemes: incidents.recordingURISchemes, mcidWindow: incidents.mcidWindow,
-            logger: logger)
+            logger: logger, storeExecutor: storeExecutor)
     }
 }

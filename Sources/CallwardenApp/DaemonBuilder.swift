@@ -158,11 +158,16 @@ package func buildDaemon(
     }
     if let listen = configuration.incidents.apiListen {
         let binding = ListenerBinding(key: "incidents.api.listen", requested: "\(listen.host):\(listen.port)")
+        // The handlers read and write the store on a thread of their own, never on the pool.
+        let storeThread = ThreadExecutor(name: "callwarden-incidents-api")
         services.append(DaemonService(
             name: "incidents.api.listen",
-            service: IncidentHTTPServer.application(
-                host: listen.host, port: listen.port, routes: configuration.incidentRoutes(store: store, logger: logger),
-                logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) }),
+            service: StoppingExecutorAfter(
+                executor: storeThread,
+                inner: IncidentHTTPServer.application(
+                    host: listen.host, port: listen.port,
+                    routes: configuration.incidentRoutes(store: store, logger: logger, storeExecutor: storeThread),
+                    logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) })),
             listener: binding))
     }
     // 6. The acknowledged sources' services, last up and first down: event-stream listeners and
