@@ -15,6 +15,7 @@
 //                    RuleMatching → CallModel (the call-path matcher; CallwardenApp makes it a CallDecider)
 //                    Incidents → CallModel
 //                    MetricsExposition (no dependencies: the port every module offers its counters through)
+//                    BoundedQueues (no dependencies: the one lock-free bounded queue, drop newest, counted)
 //
 // A core module imports only its dependencies below and the system modules `coreSystemImports`
 // grants it (no NIO, GRDB, HTTP, Foundation or networking); `scripts/check-imports` reads both from
@@ -30,6 +31,7 @@ import PackageDescription
 let coreSystemImports: [String: [String]] = [
     "CallModel": [],
     "MetricsExposition": ["Synchronization"],
+    "BoundedQueues": ["Synchronization"],
     "CDRParsing": [],
     "HarassmentDetection": [],
     "SIPParsing": [],
@@ -86,6 +88,7 @@ let package = Package(
         // Counters for GET /metrics: the MetricsSource port, the registry and the Prometheus text
         // format. Below everything, so every module can offer its counters.
         .target(name: "MetricsExposition", swiftSettings: swiftSettings),
+        .target(name: "BoundedQueues", swiftSettings: swiftSettings),
         .target(name: "CDRParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "HarassmentDetection", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .target(name: "SIPParsing", dependencies: ["CallModel"], swiftSettings: swiftSettings),
@@ -113,7 +116,9 @@ let package = Package(
         // The one ingest loop: reads checkpointed and acknowledged sources on a thread of its own.
         .target(
             name: "Ingest",
-            dependencies: ["CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", logging, serviceLifecycle],
+            dependencies: [
+                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", logging, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         // The file adapter of the ingest loop (CDR files as checkpointed sources) and replay's reader.
@@ -160,8 +165,8 @@ let package = Package(
         .target(
             name: "PacketCapture",
             dependencies: [
-                "CPcap", "CallModel", "CallPipeline", "CallwardenPorts", "PacketDecoding", "SIPDialogs", "MetricsExposition",
-                logging, serviceLifecycle,
+                "CPcap", "BoundedQueues", "CallModel", "CallPipeline", "CallwardenPorts", "PacketDecoding", "SIPDialogs",
+                "MetricsExposition", logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -177,8 +182,8 @@ let package = Package(
         .target(
             name: "CallwardenApp",
             dependencies: [
-                "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest", "SQLiteStore",
-                "EventStreams", "RuleMatching", "DecisionService", nioCore,
+                "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
+                "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
@@ -197,6 +202,7 @@ let package = Package(
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),
+        .testTarget(name: "BoundedQueuesTests", dependencies: ["BoundedQueues"], swiftSettings: swiftSettings),
         .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
         .testTarget(
@@ -295,7 +301,7 @@ let package = Package(
         .testTarget(
             name: "PacketCaptureTests",
             dependencies: [
-                "PacketCapture", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallwardenPorts", "CallModel",
+                "PacketCapture", "BoundedQueues", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallwardenPorts", "CallModel",
                 "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -303,7 +309,7 @@ let package = Package(
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,4 +1,4 @@
-import CallModel
+package import CallModel
 package import Incidents
 package import Logging
 package import MetricsExposition
@@ -29,6 +29,8 @@ package struct AlertDispatcher: Service {
     package var pollInterval: Duration
     /// Rung by the store after a commit that wrote an alert; nil: the poll alone.
     package var wake: AlertWakeSignal?
+    /// Processing time for deliveries and retries (never event time): the daemon's one clock.
+    package let clock: WallClock
     package var logger: Logger
     package let counters: AlertDeliveryCounters
     /// The shortest time between two counts of a sink's backlog in the store.
@@ -36,9 +38,10 @@ package struct AlertDispatcher: Service {
 
     package init(
         outbox: any AlertOutbox, sinks: [any AlertSink], retry: RetrySchedule = RetrySchedule(),
-        pollInterval: Duration = .seconds(1), wake: AlertWakeSignal? = nil, logger: Logger,
+        pollInterval: Duration = .seconds(1), wake: AlertWakeSignal? = nil, clock: WallClock, logger: Logger,
         counters: AlertDeliveryCounters = AlertDeliveryCounters()
     ) {
+        self.clock = clock
         self.outbox = outbox
         self.sinks = sinks
         self.retry = retry
@@ -92,7 +95,7 @@ package struct AlertDispatcher: Service {
         _ sink: any AlertSink, lastResend: inout ContinuousClock.Instant?, lastPendingCount: inout ContinuousClock.Instant?,
         random: inout some RandomNumberGenerator
     ) async -> Bool {
-        let now = ProcessingClock.now()
+        let now = clock.now()
         let pending: [PendingAlert]
         let limit = max(1, sink.batchSize)
         do {
@@ -159,7 +162,7 @@ package struct AlertDispatcher: Service {
             record(delivered: alert, sink: sink)
         case .retryable(let reason):
             let attempts = alert.attempts + 1
-            let retryAt = retry.retryTime(afterAttempts: attempts, now: ProcessingClock.now(), random: &random)
+            let retryAt = retry.retryTime(afterAttempts: attempts, now: clock.now(), random: &random)
             counters.count(\.failedAttempts, sink: sink.name)
             logger.warning(
                 "alert delivery failed; will retry",
@@ -177,7 +180,7 @@ package struct AlertDispatcher: Service {
 
     private func record(delivered alert: PendingAlert, sink: any AlertSink) {
         do {
-            try outbox.markDelivered(alertID: alert.notice.id, sink: sink.name, at: ProcessingClock.now())
+            try outbox.markDelivered(alertID: alert.notice.id, sink: sink.name, at: clock.now())
             counters.count(\.delivered, sink: sink.name)
         } catch {
             // Delivered but not recorded: it goes again (same idempotency key) on the next round.

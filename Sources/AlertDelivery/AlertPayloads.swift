@@ -94,9 +94,3 @@ enum AlertPayloads {
     }
 }
 
-/// Processing time from the system clock (deliveries and retries run on it, never on event time).
-enum ProcessingClock {
-    static func now() -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
-    }
-}

@@ -1,5 +1,5 @@
 package import AsyncHTTPClient
-import CallModel
+package import CallModel
 package import Incidents
 
 /// Posts each alert as signed JSON (Standard Webhooks: `webhook-id` is the alert's idempotency
@@ -15,11 +15,13 @@ package struct WebhookSink: AlertSink {
     package var showNumbers: Bool
     package var timeout: Duration
     private let client: HTTPClient
+    private let clock: WallClock
 
     package init(
         name: String, url: String, signer: StandardWebhookSignature, showNumbers: Bool = false,
-        timeout: Duration = .seconds(10), client: HTTPClient = .alerts
+        timeout: Duration = .seconds(10), client: HTTPClient = .alerts, clock: WallClock
     ) {
+        self.clock = clock
         self.name = name
         self.url = url
         self.signer = signer
@@ -33,7 +35,7 @@ package struct WebhookSink: AlertSink {
     package func deliver(_ notices: [AlertNotice]) async throws(AlertDeliveryError) {
         for notice in notices {
             let body = try AlertPayloads.encode(AlertPayloads.webhook(notice, showNumbers: showNumbers))
-            let timestamp = ProcessingClock.now().secondsSinceEpoch
+            let timestamp = clock.now().secondsSinceEpoch
             try await HTTPPost.send(
                 body, to: url,
                 headers: [

@@ -1,5 +1,5 @@
 package import AlertDelivery
-import CallModel
+package import CallModel
 package import CallPipeline
 package import CallwardenPorts
 package import Evidence
@@ -22,13 +22,14 @@ extension CallwardenConfiguration {
     }
 
     /// The alert sinks configured: the journal (unless switched off), the webhooks, the Alertmanagers.
-    package func makeAlertSinks(logger: Logger) -> [any AlertSink] {
+    /// `clock` dates the webhook signatures (processing time).
+    package func makeAlertSinks(logger: Logger, clock: WallClock) -> [any AlertSink] {
         var sinks: [any AlertSink] = []
         if incidents.journal { sinks.append(JournalSink(logger: logger)) }
         for webhook in incidents.webhooks {
             sinks.append(WebhookSink(
                 name: webhook.name, url: webhook.url, signer: webhook.signer, showNumbers: webhook.showNumbers,
-                timeout: .microseconds(webhook.timeout.microseconds)))
+                timeout: .microseconds(webhook.timeout.microseconds), clock: clock))
         }
         for manager in incidents.alertmanagers {
             sinks.append(AlertmanagerSink(
@@ -46,11 +47,14 @@ extension CallwardenConfiguration {
             generator: "Callwarden on " + ProcessInfo.processInfo.hostName)
     }
 
-    /// The incident routes over `store`, with the configured tokens and crisis line.
-    package func incidentRoutes(store: any IncidentStore & RecordingStore, logger: Logger) -> IncidentRoutes {
+    /// The incident routes over `store`, with the configured tokens and crisis line; their store
+    /// calls run on `storeExecutor` (a thread of their own in the daemon).
+    package func incidentRoutes(
+        store: any IncidentStore & RecordingStore, logger: Logger, storeExecutor: (any TaskExecutor)? = nil
+    ) -> IncidentRoutes {
         IncidentRoutes(
             store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens,
             recordingURISchemes: incidents.recordingURISchemes, mcidWindow: incidents.mcidWindow,
-            logger: logger)
+            logger: logger, storeExecutor: storeExecutor)
     }
 }

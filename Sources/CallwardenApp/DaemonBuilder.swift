@@ -100,7 +100,7 @@ package func buildDaemon(
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
         clock: clock, logger: logger)
 
-    let sinks = configuration.makeAlertSinks(logger: logger)
+    let sinks = configuration.makeAlertSinks(logger: logger, clock: clock)
     let alertCounters = AlertDeliveryCounters()
     registry.register(ingest.metrics)
     registry.register(decisions.metricsSources + streams.metricsSources + sipSources.metricsSources)
@@ -131,7 +131,7 @@ package func buildDaemon(
                 inner: AlertDispatcher(
                     outbox: store, sinks: sinks, retry: configuration.incidents.retry,
                     pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
-                    logger: logger, counters: alertCounters))))
+                    clock: clock, logger: logger, counters: alertCounters))))
     }
     // 3. The ingest loop: resumes the files from their checkpoints; on shutdown finishes its step
     //    and drains the acknowledged sources once more (they have stopped reading by then).
@@ -158,11 +158,16 @@ package func buildDaemon(
     }
     if let listen = configuration.incidents.apiListen {
         let binding = ListenerBinding(key: "incidents.api.listen", requested: "\(listen.host):\(listen.port)")
+        // The handlers read and write the store on a thread of their own, never on the pool.
+        let storeThread = ThreadExecutor(name: "callwarden-incidents-api")
         services.append(DaemonService(
             name: "incidents.api.listen",
-            service: IncidentHTTPServer.application(
-                host: listen.host, port: listen.port, routes: configuration.incidentRoutes(store: store, logger: logger),
-                logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) }),
+            service: StoppingExecutorAfter(
+                executor: storeThread,
+                inner: IncidentHTTPServer.application(
+                    host: listen.host, port: listen.port,
+                    routes: configuration.incidentRoutes(store: store, logger: logger, storeExecutor: storeThread),
+                    logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) })),
             listener: binding))
     }
     // 6. The acknowledged sources' services, last up and first down: event-stream listeners and

@@ -1,3 +1,4 @@
+import BoundedQueues
 import CallModel
 import CallwardenPorts
 import DecisionService
@@ -30,7 +31,7 @@ struct DecisionServices {
     ) {
         let settings = configuration.decision
         guard settings.http != nil || settings.agi != nil else { return }
-        let queue = BoundedEventQueue(name: "decision", minimumCapacity: settings.eventQueueCapacity)
+        let queue = BoundedEventQueue(name: "decision", capacity: settings.eventQueueCapacity)
         sources.append(queue)
         metricsSources = [metrics, queue]
         let screener = CallScreener(

@@ -16,3 +16,15 @@ struct OnOwnThread: Service {
         }
     }
 }
+
+/// Runs `inner` (a server whose handlers send their blocking calls to `executor`), then stops
+/// `executor` once `inner` has ended and no handler can use it any more.
+struct StoppingExecutorAfter: Service {
+    let executor: ThreadExecutor
+    let inner: any Service
+
+    func run() async throws {
+        defer { executor.stop() }
+        try await inner.run()
+    }
+}

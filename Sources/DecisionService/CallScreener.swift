@@ -50,7 +50,7 @@ package struct CallScreener: Sendable {
         let event = CallEvent(
             time: now, callID: callID, source: .decisionRequest, phase: .started, callStart: now,
             caller: caller, callee: callee)
-        let recorded = sink.offer(event)
+        let recorded = sink.tryPush(event)
         if !recorded { metrics.countDroppedEvent() }
         return DecisionOutcome(decision: decision, callID: callID, eventRecorded: recorded)
     }

@@ -15,6 +15,10 @@ import Synchronization
 /// (queued or in flight), so the queue holds at most connections × window events. Deliberately not
 /// handled: persistence. Events queued or in flight when the process is killed are lost; they were
 /// never acknowledged, so a push sender resends them (and the store ignores any it already has).
+///
+/// Deliberately not `BoundedQueues.BoundedQueue` (the daemon's one drop-newest queue): this is a
+/// different concept — a queue with backpressure and per-event receipts, which must never drop and
+/// must remember what is in flight until the commit, so it keeps its own (locked) state.
 package final class PushedEventQueue: AcknowledgedSource {
     private struct Entry {
         var event: CallEvent

@@ -36,13 +36,18 @@ package struct IncidentRoutes: Sendable {
     package var clock: @Sendable () -> Timestamp
     /// Where store failures are logged (never a request's content).
     package var logger: Logger
+    /// Where the handlers' blocking store calls run: in the daemon a thread of its own
+    /// (`Ingest.ThreadExecutor`), so no SQLite call holds a cooperative pool thread; nil: the
+    /// caller's executor (tests that call the routes directly).
+    package var storeExecutor: (any TaskExecutor)?
 
     package init(
         store: any IncidentStore & RecordingStore, crisisLine: String?, bearerTokens: [Secret] = [],
         recordingURISchemes: Set<String> = ["https"], mcidWindow: TimeSpan = .minutes(10), clock: @escaping @Sendable () -> Timestamp = IncidentRoutes.systemClock,
-        logger: Logger = Logger(label: "callwarden.incidents")
+        logger: Logger = Logger(label: "callwarden.incidents"), storeExecutor: (any TaskExecutor)? = nil
     ) {
         self.logger = logger
+        self.storeExecutor = storeExecutor
         self.store = store
         self.crisisLine = crisisLine
         self.bearerTokens = bearerTokens
@@ -188,7 +193,7 @@ package struct IncidentRoutes: Sendable {
                 }
                 parsed = try APIRequestBody(bytes: Array(buffer.readableBytesView), contentType: request.headers[.contentType])
             }
-            let (status, json) = try body(parsed)
+            let (status, json) = try await withTaskExecutorPreference(storeExecutor) { try body(parsed) }
             return Self.response(status, json)
         } catch let problem as APIProblem {
             return Self.response(problem.status, ["error": problem.field, "message": problem.message])

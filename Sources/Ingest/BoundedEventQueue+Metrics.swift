@@ -1,10 +1,8 @@
+package import BoundedQueues
+package import CallModel
 package import MetricsExposition
 
-extension BoundedEventQueue: MetricsSource {
-    /// Events waiting now (a snapshot from the two positions; may be off by the events being
-    /// moved at this instant).
-    package var depth: Int { max(0, min(capacity, enqueueCount &- dequeueCount)) }
-
+extension BoundedQueue: MetricsSource where Element == CallEvent {
     /// `callwarden_event_queue_{accepted,dropped}_total`, `_depth` and `_capacity`, labelled
     /// `queue` with the queue's name (`decision`): relaxed atomic loads only.
     package func collectMetrics(into collector: inout MetricsCollector) {
@@ -17,7 +15,7 @@ extension BoundedEventQueue: MetricsSource {
             labels: ["queue": name], value: droppedCount)
         collector.gauge(
             "callwarden_event_queue_depth", help: "Call events waiting in a pushed-event queue for the ingest loop.",
-            labels: ["queue": name], value: depth)
+            labels: ["queue": name], value: count)
         collector.gauge(
             "callwarden_event_queue_capacity", help: "How many call events a pushed-event queue holds.",
             labels: ["queue": name], value: capacity)

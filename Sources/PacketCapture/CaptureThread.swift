@@ -1,3 +1,4 @@
+package import BoundedQueues
 package import MetricsExposition
 import PacketDecoding
 

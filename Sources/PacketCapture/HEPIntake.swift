@@ -1,3 +1,4 @@
+package import BoundedQueues
 import CPcap
 import CallModel
 import Glibc
@@ -54,6 +55,9 @@ final class HEPIntake: @unchecked Sendable {
 
     func dropCount(_ reason: PacketDropReason) -> UInt64 { UInt64(truncatingIfNeeded: drops.value(reason.rawValue)) }
 
+    /// The fallback time of a HEP packet without one. Deliberately a raw `CLOCK_REALTIME` read, not
+    /// the injected `WallClock`: it runs per packet on the capture thread (the hot path), where a
+    /// closure call through the clock costs more than the read; it is the same system clock.
     private static func now() -> Timestamp {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)

@@ -1,3 +1,4 @@
+package import BoundedQueues
 import CallModel
 import Glibc
 package import PacketDecoding
@@ -8,7 +9,7 @@ import Synchronization
 ///
 /// Every datagram is counted; one that is malformed, not SIP, or fails the auth-key check is
 /// dropped and counted by reason (``dropCount(_:)``); a full queue drops the newest payload
-/// (``BoundedQueue/droppedCount``). The socket is bound in ``init(configuration:)`` so a port in
+/// (`BoundedQueue.droppedCount`). The socket is bound in ``init(configuration:)`` so a port in
 /// use fails there. A packet without a time chunk gets the receive time (wall clock).
 /// Deliberately not handled: TLS, and HEP types other than SIP (counted `hepNotSIP`). HEP over TCP
 /// is ``HEPStreamListener``.

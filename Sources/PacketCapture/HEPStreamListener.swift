@@ -1,3 +1,4 @@
+package import BoundedQueues
 import Glibc
 package import PacketDecoding
 import Synchronization

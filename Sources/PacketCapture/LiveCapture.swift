@@ -1,3 +1,4 @@
+package import BoundedQueues
 import CPcap
 import CallModel
 import Glibc

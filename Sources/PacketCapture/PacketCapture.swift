@@ -11,7 +11,7 @@
 ///   and writes one sampled log line per interval about drops.
 ///
 /// Each capture source runs on a thread of its own, never in the Swift task pool, and hands its
-/// output to a ``BoundedQueue`` that drops the newest element (and counts it) when full: capture
+/// output to a `BoundedQueues.BoundedQueue` that drops the newest element (and counts it) when full: capture
 /// never blocks on whatever consumes it. Decoding, parsing and dialog tracking are the pure
 /// modules' (`PacketDecoding`, `SIPParsing`, `SIPDialogs`).
 /// Allowed imports: core modules, `CPcap`, `Logging`, `ServiceLifecycle`, `Synchronization`, `Glibc`.

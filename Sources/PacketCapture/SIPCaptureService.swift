@@ -71,6 +71,8 @@ package struct SIPCaptureService: Service {
         duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 
+    /// When a drop report is due (once a minute). Deliberately not the injected `WallClock` (the
+    /// service is built without one); it is the same `CLOCK_REALTIME` the daemon's clock reads.
     private static func wallClock() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)

@@ -1,3 +1,4 @@
+import BoundedQueues
 package import CallModel
 import CallPipeline
 import CallwardenPorts

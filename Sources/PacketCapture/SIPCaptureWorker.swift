@@ -1,3 +1,4 @@
+package import BoundedQueues
 package import CallModel
 package import PacketDecoding
 package import SIPDialogs
@@ -10,7 +11,7 @@ import Synchronization
 ///
 /// Queue and drop policy: ``events`` is single-producer (this thread), single-consumer (the
 /// ingest loop's drain); when it is full the newest event is dropped and counted
-/// (``BoundedQueue/droppedCount``): capture never waits for the loop.
+/// (`BoundedQueue.droppedCount`): capture never waits for the loop.
 ///
 /// Time: capture time drives timeouts. When the thread's read times out with nothing to take
 /// (``idle()``), capture time is moved on by the wall clock's progress since the last input (at

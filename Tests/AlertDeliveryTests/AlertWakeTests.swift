@@ -27,8 +27,8 @@ struct AlertWakeTests {
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))
         let counters = AlertDeliveryCounters()
         let dispatcher = AlertDispatcher(
-            outbox: store, sinks: [WebhookSink(name: Self.sink, url: "http://127.0.0.1:\(port)/hook", signer: signer)],
-            pollInterval: .seconds(60), wake: wake, logger: Logger(label: "test.alerts"), counters: counters)
+            outbox: store, sinks: [WebhookSink(name: Self.sink, url: "http://127.0.0.1:\(port)/hook", signer: signer, clock: .testSystem)],
+            pollInterval: .seconds(60), wake: wake, clock: .testSystem, logger: Logger(label: "test.alerts"), counters: counters)
         let running = Task { try await dispatcher.run() }
 
         // The dispatcher's first round found nothing; it now waits for a ring or the poll.

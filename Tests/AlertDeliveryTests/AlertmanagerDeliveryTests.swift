@@ -40,7 +40,7 @@ struct AlertmanagerDeliveryTests {
                                  generatorBaseURL: "https://callwarden.example"),
                 JournalSink(logger: Logger(label: "test.journal")),
             ],
-            pollInterval: .milliseconds(50), logger: Logger(label: "test.alerts"), counters: counters)
+            pollInterval: .milliseconds(50), clock: .testSystem, logger: Logger(label: "test.alerts"), counters: counters)
         let task = Task { try await dispatcher.run() }
         defer { task.cancel() }
 

@@ -17,9 +17,9 @@ struct WebhookDeliveryTests {
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))
         return AlertDispatcher(
             outbox: store,
-            sinks: [WebhookSink(name: "webhook:security", url: "http://127.0.0.1:\(port)/hook", signer: signer, timeout: .seconds(2))],
+            sinks: [WebhookSink(name: "webhook:security", url: "http://127.0.0.1:\(port)/hook", signer: signer, timeout: .seconds(2), clock: .testSystem)],
             retry: RetrySchedule(initial: TimeSpan(microseconds: 50_000), maximum: TimeSpan(microseconds: 200_000)),
-            pollInterval: .milliseconds(50), logger: Logger(label: "test.alerts"), counters: counters)
+            pollInterval: .milliseconds(50), clock: .testSystem, logger: Logger(label: "test.alerts"), counters: counters)
     }
 
     @Test("every alert arrives exactly once, signed, after the receiver comes up and Callwarden restarted")
@@ -98,9 +98,9 @@ struct WebhookDeliveryTests {
         defer { Task { await receiver.stop() } }
         let counters = AlertDeliveryCounters()
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))
-        let rejecting = RejectFirstSink(inner: WebhookSink(name: "webhook:x", url: "http://127.0.0.1:\(port)/hook", signer: signer))
+        let rejecting = RejectFirstSink(inner: WebhookSink(name: "webhook:x", url: "http://127.0.0.1:\(port)/hook", signer: signer, clock: .testSystem))
         let dispatcher = AlertDispatcher(
-            outbox: store, sinks: [rejecting], pollInterval: .milliseconds(50), logger: Logger(label: "test"), counters: counters)
+            outbox: store, sinks: [rejecting], pollInterval: .milliseconds(50), clock: .testSystem, logger: Logger(label: "test"), counters: counters)
         let task = Task { try await dispatcher.run() }
         let done = await eventually { counters.counts(for: "webhook:x").delivered == 2 }
         task.cancel()

@@ -57,7 +57,7 @@ struct WebhookRedirectTests {
         try await redirector.start(
             port: redirectPort, status: HTTPResponse.Status(code: status), location: "http://127.0.0.1:\(receiverPort)/hook")
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))
-        let sink = WebhookSink(name: "webhook:security", url: "http://127.0.0.1:\(redirectPort)/hook", signer: signer, timeout: .seconds(5))
+        let sink = WebhookSink(name: "webhook:security", url: "http://127.0.0.1:\(redirectPort)/hook", signer: signer, timeout: .seconds(5), clock: .testSystem)
         var failure: AlertDeliveryError?
         do {
             try await sink.deliver([Self.notice])
@@ -73,7 +73,7 @@ struct WebhookRedirectTests {
             // the assertion above is about the client, not a broken receiver.
             let following = WebhookSink(
                 name: "webhook:security", url: "http://127.0.0.1:\(redirectPort)/hook", signer: signer, timeout: .seconds(5),
-                client: .shared)
+                client: .shared, clock: .testSystem)
             try? await following.deliver([Self.notice])
             #expect(receiver.deliveries[Self.notice.key] == 1)
         }

@@ -4,6 +4,7 @@ import AlertDelivery
 import Evidence
 import Foundation
 import Incidents
+import Ingest
 import Logging
 import Testing
 
@@ -63,13 +64,13 @@ struct IncidentConfigurationTests {
         #expect(incidents.alertmanagers.first?.resendInterval == .seconds(30))
         #expect(incidents.recordingDirectories.first?.path == directory.path + "/monitor")
         #expect(incidents.recordingDirectories.first?.patterns.count == 2)
-        #expect(configuration.makeAlertSinks(logger: .init(label: "test")).map(\.name) == ["webhook:security", "alertmanager:default"])
+        #expect(configuration.makeAlertSinks(logger: .init(label: "test"), clock: .system).map(\.name) == ["webhook:security", "alertmanager:default"])
     }
 
     @Test func theDefaultsAlertFromAlertToTheJournalOnly() throws {
         let configuration = try CallwardenConfiguration.parse(yaml: "", baseDirectory: "/")
         #expect(configuration.incidents.alertPolicy.minimumAction == .alert)
-        #expect(configuration.makeAlertSinks(logger: .init(label: "test")).map(\.name) == ["journal"])
+        #expect(configuration.makeAlertSinks(logger: .init(label: "test"), clock: .system).map(\.name) == ["journal"])
         #expect(configuration.incidents.apiListen == nil)
     }
 

@@ -1,3 +1,4 @@
+import BoundedQueues
 import CallModel
 import CallwardenPorts
 import Ingest

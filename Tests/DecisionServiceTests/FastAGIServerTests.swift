@@ -1,3 +1,4 @@
+import BoundedQueues
 import CallwardenPorts
 import Ingest
 import CallModel

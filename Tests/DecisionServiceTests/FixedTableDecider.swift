@@ -1,6 +1,7 @@
 import CallModel
 @testable import DecisionService
 import CallwardenPorts
+import BoundedQueues
 import Ingest
 
 /// A real, deliberately simple decider for transport tests: a fixed table from the caller's
@@ -37,7 +38,7 @@ struct ScreeningFixture {
     let screener: CallScreener
 
     init(queueCapacity: Int = 64, decider: FixedTableDecider = .standard) {
-        queue = BoundedEventQueue(minimumCapacity: queueCapacity)
+        queue = BoundedEventQueue(capacity: queueCapacity)
         screener = CallScreener(
             decider: decider, plan: .unitedKingdom, sink: queue, metrics: metrics,
             clock: { Timestamp(secondsSinceEpoch: 1_705_321_822) })

@@ -18,7 +18,7 @@ struct IncidentAPITests {
 
     /// Serves the routes on a free loopback port for the duration of `body`.
     private func withServer(
-        tokens: [Secret] = [], _ body: (SQLiteStore, String) async throws -> Void
+        tokens: [Secret] = [], storeExecutor: (any TaskExecutor)? = nil, _ body: (SQLiteStore, String) async throws -> Void
     ) async throws {
         let store = try SQLiteStore.temporary()
         defer { try? store.close() }
@@ -29,7 +29,8 @@ struct IncidentAPITests {
             caller: CallerIdentity(raw: "anonymous", assertedIdentity: Self.caller, presentationRestricted: true),
             callee: CalledParty(raw: "1001", key: "1001"))]
         try store.commit(batch)
-        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", bearerTokens: tokens, clock: { Self.now })
+        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", bearerTokens: tokens, clock: { Self.now },
+            storeExecutor: storeExecutor)
         let port = AsyncStream<Int>.makeStream()
         let app = IncidentHTTPServer.application(
             host: "127.0.0.1", port: 0, routes: routes, logger: Logger(label: "test.api"),
@@ -156,6 +157,34 @@ struct IncidentAPITests {
             #expect(try await send(.GET, base + "/v1/incidents", token: "s3cret-token").status == 200)
             #expect(try await send(.POST, base + "/v1/mcid", body: #"{"kind":"threat","call_id":"1700000600.12"}"#).status == 401)
             #expect(try store.incidents(limit: 10).isEmpty)
+        }
+    }
+
+    @Test("the handlers' store work runs on the store executor, not on the cooperative pool")
+    func storeCallsOnTheirOwnExecutor() async throws {
+        let executor = CountingSerialExecutor()
+        try await withServer(storeExecutor: executor) { (store: SQLiteStore, base: String) async throws in
+            #expect(executor.jobsRun == 0)
+            #expect(try await send(.GET, base + "/v1/incidents").status == 200)
+            #expect(executor.jobsRun > 0)
+        }
+    }
+}
+
+/// A task executor on a serial dispatch queue that counts the jobs it ran (stands in for the
+/// daemon's `ThreadExecutor`, which lives in a module these tests do not import).
+final class CountingSerialExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "test.incidents-store")
+    private let lock = NSLock()
+    private var jobs = 0
+
+    var jobsRun: Int { lock.withLock { jobs } }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async {
+            self.lock.withLock { self.jobs += 1 }
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
         }
     }
 }

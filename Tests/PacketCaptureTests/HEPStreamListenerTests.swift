@@ -1,5 +1,6 @@
 import CallModel
 import Glibc
+import BoundedQueues
 import PacketCapture
 import PacketDecoding
 import PacketTestSupport

@@ -1,4 +1,5 @@
 import CallModel
+import BoundedQueues
 import PacketCapture
 import PacketDecoding
 import PacketTestSupport

@@ -1,8 +1,8 @@
 import Foundation
-import PacketCapture
+import BoundedQueues
 import Testing
 
-/// The SPSC ring between a capture thread and its consumer.
+/// The queue between one producer thread (a capture thread) and its consumer.
 @Suite("bounded queue")
 struct BoundedQueueTests {
     @Test("drops the newest when full and counts it; FIFO otherwise")
