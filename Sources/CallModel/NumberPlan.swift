@@ -143,12 +143,17 @@ package struct NumberPlan: Sendable, Hashable {
     /// national significant number in the shipped countries; Russia's `8` does (`+7 800`), so it is
     /// dropped only when in parentheses.
     static func droppingTrunkAfterCountryCode(_ digits: Substring) -> Substring {
-        for plan in byCountry.values where plan.trunkPrefix == "0" && digits.hasPrefix(plan.countryCode) {
-            let rest = digits.dropFirst(plan.countryCode.count)
-            return rest.first == "0" ? digits.prefix(plan.countryCode.count) + rest.dropFirst() : digits
+        // The common case costs one short scan: no 0 where a trunk prefix could stand.
+        guard digits.utf8.dropFirst().prefix(3).contains(UInt8(ascii: "0")) else { return digits }
+        for code in countryCodesWithTrunkZero where digits.hasPrefix(code) {
+            let rest = digits.dropFirst(code.count)
+            return rest.first == "0" ? digits.prefix(code.count) + rest.dropFirst() : digits
         }
         return digits
     }
+
+    /// The shipped countries whose trunk prefix is `0` (all but Russia).
+    private static let countryCodesWithTrunkZero = byCountry.values.filter { $0.trunkPrefix == "0" }.map(\.countryCode)
 
     /// A number range as people write it, without its `*`, as the E.164 digits it starts with:
     /// `+44 (0)20 7946` and `0044 20 7946` → `4420 7946`'s digits; `020 7946` (a trunk prefix) →
