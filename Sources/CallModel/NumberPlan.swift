@@ -72,34 +72,107 @@ package struct NumberPlan: Sendable, Hashable {
             // The common case (a CDR's digits-only field): no URI, separators or anonymous forms.
             return classify(digits: plain.digits, international: plain.international, raw: raw)
         }
+        guard raw.utf8.count <= Self.maximumRawLength else { return .invalid(raw) }
         let stripped = Self.stripURI(raw)
         if Self.anonymousForms.contains(stripped.lowercased()) { return .unidentified }
+        guard let written = writtenDigits(stripped) else { return .invalid(raw) }
+        return classify(digits: Substring(written.digits), international: written.international, raw: raw)
+    }
 
-        // Keep digits and a leading '+', drop visual separators; anything else makes it invalid.
+    /// Longer input is never a number (with URI syntax it stays under a few dozen bytes); it is
+    /// rejected before any work is spent on it.
+    package static let maximumRawLength = 256
+
+    /// A number or prefix as people write it (`+46 (0)8 123 456 78`, `00358 40-123.4567`,
+    /// `(040) 123 4567`) as its digits and whether it was written with `+`. Visual separators are
+    /// dropped: ASCII space, tab, `-`, `.`, `/`, parentheses, no-break and thin spaces and the Unicode
+    /// dashes. A parenthesised trunk prefix after a country code (`+358 (0)40`, `0046 (0)8`,
+    /// `+7 (8) 495`) is dropped: `(0)` after any country code, `(8)` after +7.
+    ///
+    /// Deliberately not handled (nil, the number is invalid): letters (vanity numbers such as
+    /// 0800-FLOWERS), digits other than ASCII `0`–`9` (Arabic-Indic, full-width), a `+` anywhere
+    /// but first, extensions written after the number (`x123`, `ext. 123`) and unbalanced or nested parentheses.
+    func writtenDigits(_ text: String) -> (digits: String, international: Bool)? {
         var digits = ""
-        digits.reserveCapacity(stripped.utf8.count)
+        digits.reserveCapacity(text.utf8.count)
         var international = false
-        var rest = Substring(stripped)
-        if rest.hasPrefix("+") {
-            international = true
-            rest = rest.dropFirst()
-            // "+49 (0)30 1234567": the German habit of showing the trunk 0 in international form.
-            let trimmed = rest.drop { $0 == " " }
-            if trimmed.hasPrefix(countryCode), !trunkPrefix.isEmpty {
-                let afterCode = trimmed.dropFirst(countryCode.count).drop { $0 == " " }
-                if afterCode.hasPrefix("(" + trunkPrefix + ")") {
-                    rest = Substring(countryCode) + afterCode.dropFirst(trunkPrefix.count + 2)
+        var group: String?  // digits inside an open parenthesis
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            switch scalar {
+            case "0"..."9":
+                digits.unicodeScalars.append(scalar)
+                group?.unicodeScalars.append(scalar)
+            case "+" where offset == 0:
+                international = true
+            case "(":
+                guard group == nil else { return nil }
+                group = ""
+            case ")":
+                guard group != nil else { return nil }
+                if let written = group, isParenthesisedTrunk(written, before: digits.dropLast(written.count), international: international) {
+                    digits.removeLast(written.count)
                 }
+                group = nil
+            case " ", "\t", "-", ".", "/", "\u{00A0}", "\u{2009}", "\u{202F}", "\u{2010}"..."\u{2015}", "\u{2212}":
+                continue
+            default:
+                return nil
             }
         }
-        for character in rest.unicodeScalars {
-            switch character {
-            case "0"..."9": digits.unicodeScalars.append(character)
-            case " ", "-", ".", "(", ")", "/", "\u{00A0}": continue
-            default: return .invalid(raw)
-            }
+        guard group == nil else { return nil }  // an unclosed parenthesis
+        return (digits, international)
+    }
+
+    /// Whether the digits `group` written in parentheses after `before` are a trunk prefix shown in
+    /// an international number (`+44 (0)20`): `before` is a country code, after `+` or one of this
+    /// plan's international prefixes, and `group` is `0` or that country's shipped trunk prefix.
+    private func isParenthesisedTrunk(_ group: String, before: Substring, international: Bool) -> Bool {
+        guard !group.isEmpty, !before.isEmpty else { return false }
+        var code = before
+        if !international {
+            guard let prefix = internationalPrefixes.first(where: { before.hasPrefix($0) }) else { return false }
+            code = before.dropFirst(prefix.count)
         }
-        return classify(digits: Substring(digits), international: international, raw: raw)
+        guard (1...3).contains(code.count), code.first != "0" else { return false }
+        if group == "0" { return true }
+        return Self.byCountry.values.contains { $0.countryCode == code && $0.trunkPrefix == group }
+    }
+
+    /// `+44 020 7946 0123` → `442079460123`: a trunk `0` written after a shipped country's code is
+    /// dropped (libphonenumber does the same). Only for trunk prefix `0`, which never starts a
+    /// national significant number in the shipped countries; Russia's `8` does (`+7 800`), so it is
+    /// dropped only when in parentheses.
+    static func droppingTrunkAfterCountryCode(_ digits: Substring) -> Substring {
+        // The common case costs one short scan: no 0 where a trunk prefix could stand.
+        guard digits.utf8.dropFirst().prefix(3).contains(UInt8(ascii: "0")) else { return digits }
+        for code in countryCodesWithTrunkZero where digits.hasPrefix(code) {
+            let rest = digits.dropFirst(code.count)
+            return rest.first == "0" ? digits.prefix(code.count) + rest.dropFirst() : digits
+        }
+        return digits
+    }
+
+    /// The shipped countries whose trunk prefix is `0` (all but Russia).
+    private static let countryCodesWithTrunkZero = byCountry.values.filter { $0.trunkPrefix == "0" }.map(\.countryCode)
+
+    /// A number range as people write it, without its `*`, as the E.164 digits it starts with:
+    /// `+44 (0)20 7946` and `0044 20 7946` → `4420 7946`'s digits; `020 7946` (a trunk prefix) →
+    /// this plan's country code and the rest; bare digits (`4420`) are taken as E.164 digits, as
+    /// before. Nil when empty, longer than a number, or written with anything but digits and
+    /// separators. Deliberately not handled: in Russia a range written with a leading `8` is
+    /// national (`8495` → `+7495`); China's `+86` range must be written with `+` or `810`.
+    package func normalisePrefix(_ text: String) -> String? {
+        guard text.utf8.count <= Self.maximumRawLength, let written = writtenDigits(text) else { return nil }
+        var digits = Substring(written.digits)
+        if written.international {
+            digits = Self.droppingTrunkAfterCountryCode(digits)
+        } else if let prefix = internationalPrefixes.first(where: { digits.hasPrefix($0) }) {
+            digits = Self.droppingTrunkAfterCountryCode(digits.dropFirst(prefix.count))  // `00*` alone: empty, nil
+        } else if !trunkPrefix.isEmpty, digits.hasPrefix(trunkPrefix), digits.count > trunkPrefix.count {
+            digits = Substring(countryCode) + digits.dropFirst(trunkPrefix.count)
+        }
+        guard !digits.isEmpty, digits.count <= E164Number.maximumDigits, digits.first != "0" else { return nil }
+        return String(digits)
     }
 
     /// `raw` as digits when it is nothing but ASCII digits after an optional `+`, else nil.
@@ -114,13 +187,13 @@ package struct NumberPlan: Sendable, Hashable {
     /// The plan's rules applied to a number's digits (separators already dropped).
     private func classify(digits: Substring, international: Bool, raw: String) -> NormalisedNumber {
         if digits.isEmpty { return .invalid(raw) }
-        if international { return E164Number(digits: digits).map(NormalisedNumber.e164) ?? .invalid(raw) }
+        if international { return Self.international(digits, raw: raw) }
         if extensionLengths.contains(digits.count) { return .internalExtension(String(digits)) }
 
         if let prefix = internationalPrefixes.first(where: { digits.hasPrefix($0) }),
             digits.count > prefix.count
         {
-            return E164Number(digits: digits.dropFirst(prefix.count)).map(NormalisedNumber.e164) ?? .invalid(raw)
+            return Self.international(digits.dropFirst(prefix.count), raw: raw)
         }
         if !trunkPrefix.isEmpty, digits.hasPrefix(trunkPrefix), digits.count > extensionLengths.upperBound {
             return E164Number(digits: countryCode + digits.dropFirst(trunkPrefix.count))
@@ -132,6 +205,10 @@ package struct NumberPlan: Sendable, Hashable {
             return E164Number(digits: digits).map(NormalisedNumber.e164) ?? .invalid(raw)
         }
         return E164Number(digits: countryCode + digits).map(NormalisedNumber.e164) ?? .invalid(raw)
+    }
+
+    private static func international(_ digits: Substring, raw: String) -> NormalisedNumber {
+        E164Number(digits: droppingTrunkAfterCountryCode(digits)).map(NormalisedNumber.e164) ?? .invalid(raw)
     }
 
     /// `sip:+358401234567;user=phone@host` → `+358401234567`; `tel:+358-40-123;ext=1` → `+358-40-123`;

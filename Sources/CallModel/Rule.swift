@@ -16,7 +16,7 @@ package enum RuleMatch: Hashable, Sendable {
         }
     }
 
-    /// Parses ``text``'s forms; a number without `+` is normalised with `plan`.
+    /// Parses ``text``'s forms; numbers and prefixes (`040 123*`, `+358 (0)40*`) are normalised with `plan`.
     package init?(text: String, plan: NumberPlan) {
         let trimmed = text.trimmingSpaces
         if trimmed.lowercased() == "unidentified" || trimmed.lowercased() == "anonymous" {
@@ -24,12 +24,8 @@ package enum RuleMatch: Hashable, Sendable {
             return
         }
         if trimmed.hasSuffix("*") {
-            var digits = trimmed.dropLast()
-            if digits.hasPrefix("+") { digits = digits.dropFirst() }
-            guard !digits.isEmpty, digits.count <= E164Number.maximumDigits, digits.allSatisfy(\.isASCIIDigit),
-                digits.first != "0"
-            else { return nil }
-            self = .prefix(String(digits))
+            guard let digits = plan.normalisePrefix(String(trimmed.dropLast())) else { return nil }
+            self = .prefix(digits)
             return
         }
         guard let number = plan.normalise(trimmed).e164 else { return nil }

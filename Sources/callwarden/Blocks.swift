@@ -21,9 +21,9 @@ struct Blocks: AsyncParsableCommand {
         @Flag(name: .long, help: "Include expired rules.") var all = false
 
         func run() async throws {
-            let store = try options.load().openStore()
-            let rules = try store.rules(activeAt: WallClock.system.now(), includeExpired: all)
-            printLines(RuleTable.render(rules))
+            let configuration = try options.load()
+            let rules = try configuration.openStore().rules(activeAt: WallClock.system.now(), includeExpired: all)
+            printLines(RuleTable.render(rules, plan: configuration.plan))
         }
     }
 
@@ -78,14 +78,15 @@ enum Actor {
 }
 
 enum RuleTable {
-    static func render(_ rules: [Rule]) -> String {
+    /// Numbers in `plan`'s national format (``NumberPlan/shown(_:)``).
+    static func render(_ rules: [Rule], plan: NumberPlan) -> String {
         guard !rules.isEmpty else { return "no rules" }
         var rows = [["ID", "MATCH", "SCOPE", "ACTION", "WHEN", "EXPIRES", "BY", "REASON"]]
         for rule in rules {
             var action = rule.action.name
-            if let target = rule.action.redirectTarget { action += " → " + target }
+            if let target = rule.action.redirectTarget { action += " → " + plan.shown(target) }
             rows.append([
-                String(rule.id ?? 0), rule.match.text, rule.scope ?? "*", action, rule.schedule?.description ?? "always",
+                String(rule.id ?? 0), plan.shown(rule.match), rule.scope ?? "*", action, rule.schedule?.description ?? "always",
                 rule.expiresAt?.rfc3339 ?? "never", rule.createdBy, rule.reason,
             ])
         }

@@ -14,7 +14,9 @@ struct Detections: AsyncParsableCommand {
         @Option(name: .long, help: "How many.") var limit = 50
 
         func run() async throws {
-            let detections = try options.load().openStore().detections(limit: limit)
+            let configuration = try options.load()
+            let detections = try configuration.openStore().detections(limit: limit)
+            let plan = configuration.plan
             guard !detections.isEmpty else {
                 print("no detections")
                 return
@@ -23,7 +25,8 @@ struct Detections: AsyncParsableCommand {
             for detection in detections {
                 rows.append([
                     detection.kind.rawValue,
-                    detection.caller?.description ?? (detection.callers.isEmpty ? "unidentified" : detection.callers.map(\.description).joined(separator: ",")),
+                    detection.caller.map(plan.nationalFormat)
+                        ?? (detection.callers.isEmpty ? "unidentified" : detection.callers.map(plan.nationalFormat).joined(separator: ",")),
                     detection.target, String(detection.calls), detection.first.rfc3339, detection.last.rfc3339,
                     detection.action.rawValue,
                 ])

@@ -27,13 +27,14 @@ struct IncidentsCommand: AsyncParsableCommand {
                 }
                 wanted = parsed
             }
-            let incidents = try options.load().openIncidentStore().incidents(status: wanted, limit: max(1, limit))
+            let configuration = try options.load()
+            let incidents = try configuration.openIncidentStore().incidents(status: wanted, limit: max(1, limit))
             guard !incidents.isEmpty else { return print("no incidents") }
             var rows = [["ID", "KIND", "SEVERITY", "STATUS", "CALLER", "TARGET", "OPENED", "LAST ACTIVITY"]]
             for incident in incidents {
                 rows.append([
                     String(incident.id), incident.kind.rawValue, incident.severity.rawValue, incident.status.label,
-                    incident.identity, incident.target, incident.openedAt.rfc3339, incident.updatedAt.rfc3339,
+                    configuration.plan.shown(incident.identity), incident.target, incident.openedAt.rfc3339, incident.updatedAt.rfc3339,
                 ])
             }
             printLines(TextTable.render(rows))

@@ -17,9 +17,9 @@ struct Redirects: AsyncParsableCommand {
         @Flag(name: .long, help: "Include expired rules.") var all = false
 
         func run() async throws {
-            let store = try options.load().openStore()
-            let rules = try store.rules(activeAt: WallClock.system.now(), includeExpired: all)
-            printLines(RuleTable.render(rules.filter { $0.action.redirectTarget != nil }))
+            let configuration = try options.load()
+            let rules = try configuration.openStore().rules(activeAt: WallClock.system.now(), includeExpired: all)
+            printLines(RuleTable.render(rules.filter { $0.action.redirectTarget != nil }, plan: configuration.plan))
         }
     }
 
