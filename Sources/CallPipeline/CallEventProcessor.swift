@@ -63,29 +63,35 @@ package struct CallEventProcessor {
         for detection in detections {
             batch.upsert(detection)
             guard detection.action == .block || detection.action == .redirect else { continue }
-            if ruledEpisodes.insert(detection.episodeKey + "|" + detection.action.rawValue) {
+            if ruledEpisodes.insert(RuledEpisode(identity: detection.episodeIdentity, action: detection.action)) {
                 batch.rules.append(contentsOf: policy.rules(for: detection))
             }
         }
     }
 }
 
-/// A bounded set of strings with two generations (see ``CallDeduplicator`` for the policy).
+/// An episode and the action whose rules were issued for it (a step to another action issues its own).
+struct RuledEpisode: Hashable {
+    var identity: EpisodeIdentity
+    var action: ResponseAction
+}
+
+/// A bounded set of episodes with two generations (see ``CallDeduplicator`` for the policy).
 struct EpisodeSet {
     let generationCapacity: Int
-    private var current: Set<String> = []
-    private var previous: Set<String> = []
+    private var current: Set<RuledEpisode> = []
+    private var previous: Set<RuledEpisode> = []
 
     init(generationCapacity: Int) { self.generationCapacity = generationCapacity }
 
-    /// Inserts `key`; true when it was not there before.
-    mutating func insert(_ key: String) -> Bool {
-        if current.contains(key) || previous.contains(key) { return false }
+    /// Inserts `episode`; true when it was not there before.
+    mutating func insert(_ episode: RuledEpisode) -> Bool {
+        if current.contains(episode) || previous.contains(episode) { return false }
         if current.count >= generationCapacity {
             previous = current
             current = []
         }
-        current.insert(key)
+        current.insert(episode)
         return true
     }
 }

@@ -2,13 +2,16 @@ package import CallModel
 
 extension IngestBatch {
     /// Adds a detection, replacing an earlier version of the same episode already in this batch,
-    /// so that a batch carries each episode once, in its latest state.
+    /// so that a batch carries each episode once, in its latest state. O(1): the episode's position
+    /// is looked up by its ``EpisodeIdentity`` however many episodes the batch holds (a DoS hour
+    /// updates thousands of them in one batch).
     package mutating func upsert(_ detection: Detection) {
-        let key = detection.episodeKey
-        if let index = detections.lastIndex(where: { $0.episodeKey == key }) {
-            detections[index] = detection
+        let identity = detection.episodeIdentity
+        if let index = detectionPositions[identity] {
+            upsertedDetections[index] = detection
         } else {
-            detections.append(detection)
+            detectionPositions[identity] = upsertedDetections.count
+            upsertedDetections.append(detection)
         }
     }
 }
