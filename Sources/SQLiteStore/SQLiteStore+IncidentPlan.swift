@@ -40,17 +40,11 @@ extension SQLiteStore {
     }
 
     private static func incidentState(from row: Row) throws -> IncidentState {
+        let head = try IncidentHead(row)
         let action: String? = try row.decode(atIndex: 8)
         return IncidentState(
-            id: try row.decode(atIndex: 0),
-            key: IncidentKey(
-                kind: try StoredValue.decode(row.decode(atIndex: 1), as: IncidentKind.self, column: "incidents.kind"),
-                identity: try row.decode(atIndex: 2),
-                target: try row.decode(atIndex: 3)),
-            severity: try StoredValue.decode(row.decode(atIndex: 4), as: IncidentSeverity.self, column: "incidents.severity"),
-            status: try StoredValue.decode(row.decode(atIndex: 5), as: IncidentStatus.self, column: "incidents.status"),
-            openedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)),
-            updatedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 7)),
+            id: head.id, key: head.key, severity: head.severity, status: head.status, openedAt: head.openedAt,
+            updatedAt: head.updatedAt,
             alerts: IncidentAlertState(
                 highestAction: try action.map { try StoredValue.decode($0, as: ResponseAction.self, column: "incidents.alerted_action") },
                 lastDetectionAlert: StoredValue.timestamp(try row.decode(atIndex: 9))))

@@ -91,17 +91,33 @@ extension SQLiteStore {
     }
 
     static func incident(from row: Row, transitions: [IncidentTransition]) throws -> Incident {
-        Incident(
-            id: try row.decode(atIndex: 0),
-            key: IncidentKey(
+        let head = try IncidentHead(row)
+        return Incident(
+            id: head.id, key: head.key, severity: head.severity, status: head.status, openedAt: head.openedAt,
+            updatedAt: head.updatedAt, detectionCount: try row.decode(atIndex: 8), transitions: transitions)
+    }
+
+    /// The first eight columns every incident read starts with — `id, kind, identity, target,
+    /// severity, status, opened_at, updated_at` — decoded once for ``incident(from:transitions:)``
+    /// and the ledger's ``incidentState(id:_:)``.
+    struct IncidentHead {
+        var id: Int64
+        var key: IncidentKey
+        var severity: IncidentSeverity
+        var status: IncidentStatus
+        var openedAt: Timestamp
+        var updatedAt: Timestamp
+
+        init(_ row: Row) throws {
+            id = try row.decode(atIndex: 0)
+            key = IncidentKey(
                 kind: try StoredValue.decode(row.decode(atIndex: 1), as: IncidentKind.self, column: "incidents.kind"),
                 identity: try row.decode(atIndex: 2),
-                target: try row.decode(atIndex: 3)),
-            severity: try StoredValue.decode(row.decode(atIndex: 4), as: IncidentSeverity.self, column: "incidents.severity"),
-            status: try StoredValue.decode(row.decode(atIndex: 5), as: IncidentStatus.self, column: "incidents.status"),
-            openedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)),
-            updatedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 7)),
-            detectionCount: try row.decode(atIndex: 8),
-            transitions: transitions)
+                target: try row.decode(atIndex: 3))
+            severity = try StoredValue.decode(row.decode(atIndex: 4), as: IncidentSeverity.self, column: "incidents.severity")
+            status = try StoredValue.decode(row.decode(atIndex: 5), as: IncidentStatus.self, column: "incidents.status")
+            openedAt = Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6))
+            updatedAt = Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 7))
+        }
     }
 }
