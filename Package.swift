@@ -129,7 +129,7 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallwardenPorts", "Incidents", grdb],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", grdb, crypto],
             swiftSettings: swiftSettings
         ),
         .target(

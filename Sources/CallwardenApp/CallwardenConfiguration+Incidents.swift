@@ -39,12 +39,12 @@ extension CallwardenConfiguration {
         return sinks
     }
 
-    /// The exporter, writing local times in `numbering.time_zone` beside UTC.
-    package func evidenceExporter() -> EvidenceExporter {
+    /// The exporter, writing local times in `numbering.time_zone` beside UTC, signing with `signingKey`.
+    package func evidenceExporter(signingKey: EvidenceSigningKey? = nil) -> EvidenceExporter {
         let zone = TimeZone(identifier: timeZone.name) ?? TimeZone(identifier: "UTC") ?? .current
         return EvidenceExporter(
             timeFormat: EvidenceTimeFormat(timeZone: zone),
-            generator: "Callwarden on " + ProcessInfo.processInfo.hostName)
+            generator: "Callwarden on " + ProcessInfo.processInfo.hostName, signingKey: signingKey)
     }
 
     /// The incident routes over `store`, with the configured tokens and crisis line; their store

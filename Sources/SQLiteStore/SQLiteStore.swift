@@ -209,6 +209,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         configuration.prepareDatabase { db in
             // GRDB already picks NORMAL for a pool's writer; say it here so that nobody has to know.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            EvidenceChainFunctions.register(db)
         }
         return configuration
     }
