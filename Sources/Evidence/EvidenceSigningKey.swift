@@ -32,6 +32,16 @@ package struct EvidenceSigningKey: Sendable {
     /// DER | sha256sum` prints): a short name to read out on the phone.
     package var fingerprint: String { EvidenceKeyPEM.fingerprint(publicKey) }
 
+    /// A keyed hash of `text` (HMAC-SHA256 under a key derived from this private key, first 16
+    /// bytes in hex): how the audit log names a phone number it must not keep in clear (an
+    /// erasure), yet the same number always gets the same name on this installation, and without
+    /// the key nobody can test guesses against it.
+    package func pseudonym(_ text: String) -> String {
+        let derived = SymmetricKey(data: SHA256.hash(data: Array("callwarden personal-data pseudonym\n".utf8) + seed))
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: derived)
+        return "hmac:" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// An Ed25519 signature (64 bytes) over `bytes`.
     package func sign(_ bytes: [UInt8]) throws(EvidenceError) -> [UInt8] {
         do {
