@@ -36,6 +36,7 @@ enum StoreSchema {
         migrator.registerMigration(incidentLifecycleMigration, migrate: incidentLifecycle)
         migrator.registerMigration("v5-pushed-event-key-stored-at", migrate: v5PushedEventKeyStoredAt)
         migrator.registerMigration(evidenceChainMigration, migrate: evidenceChain)
+        migrator.registerMigration(withheldMigration, migrate: withheld)
         return migrator
     }
 
