@@ -198,7 +198,10 @@ extension StoreSchema {
                     """))
         }
         if table.name == "incident_calls", let events = chainedTables.first(where: { $0.name == "call_events" }) {
-            // A call's events stored before it was linked are chained when the link is made.
+            // A call's events stored before it was linked are chained when the link is made. Every
+            // source is named so that the `(source, call_id)` index finds them (by call id alone,
+            // each link would scan the whole table); a new source needs a new migration anyway
+            // (the `source` CHECK of v1).
             triggers.append((
                 name: "evidence_incident_calls_link_events",
                 sql: """
@@ -207,7 +210,9 @@ extension StoreSchema {
                     BEGIN
                         INSERT INTO evidence_chain_queue (kind, row_key, operation, content)
                         SELECT 'call_events', \(events.key("")), 'insert', \(events.content(""))
-                        FROM call_events WHERE call_id = NEW.call_id ORDER BY id;
+                        FROM call_events
+                        WHERE source IN ('asterisk-csv', 'freeswitch-csv', 'jsonl', 'sip', 'decision') AND call_id = NEW.call_id
+                        ORDER BY id;
                     END;
                     """))
         }
