@@ -60,7 +60,10 @@ extension StoreSchema {
     /// Hook for later tables (the witnesses of a call, the history of rules): a migration of their
     /// own that calls ``createChainTriggers(_:_:)`` for their spec and backfills with
     /// ``chainExistingRows(_:_:)``, and their spec appended here so that `evidence verify` checks
-    /// them.
+    /// them. A chained table that gains a column: its spec here changes, and the same migration
+    /// drops the table's three triggers, creates them from the new spec and calls
+    /// ``chainExistingRows(_:_:)`` again, so that every row's latest entry hashes the new column
+    /// list (older entries keep the old form; only the latest is compared with the row).
     static let chainedTables: [ChainedTable] = [
         ChainedTable(
             name: "call_events", keyExpression: "$id", keyColumns: ["id"],
