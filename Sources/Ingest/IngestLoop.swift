@@ -1,4 +1,5 @@
 package import CallModel
+package import SystemClock
 package import CallPipeline
 package import CallwardenPorts
 package import Logging

@@ -27,7 +27,7 @@ extension SQLiteStore {
     private func commit(_ batch: IngestBatch, skippingRepeatedPushedEvents: Bool) throws {
         guard !batch.isEmpty else { return }
         try write { db in
-            let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, db) : batch.events
+            let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, storedAt: clock.now(), db) : batch.events
             try insertEvents(events, db)
             for detection in batch.detections {
                 try upsertDetection(detection, db)

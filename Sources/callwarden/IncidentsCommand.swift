@@ -4,6 +4,7 @@ import Ingest
 import CallwardenApp
 import CDRIngest
 import Evidence
+import SystemClock
 import Foundation
 import Incidents
 
