@@ -128,7 +128,6 @@ struct WitnessDaemonTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let eventsPath = directory + "/events.jsonl"
         FileManager.default.createFile(atPath: eventsPath, contents: nil)
-        let pushPort = BlockingLineSocket.freePort()
         try TestSupport.writeSecret("witness-test-secret", named: "push.secret", in: directory)
         let config = try TestSupport.writeConfiguration(
             in: directory,
@@ -142,14 +141,16 @@ struct WitnessDaemonTests {
                   http: off
                 push:
                   listeners:
-                    - tcp: 127.0.0.1:\(pushPort)
+                    - tcp: 127.0.0.1:0
                       format: jsonl
                       secret_file: push.secret
                 logging:
                   level: warning
                 """)
         let storePath = directory + "/callwarden.sqlite"
-        try await TestSupport.withDaemon(config: config) { _, _ in
+        try await TestSupport.withDaemon(config: config) { _, addresses in
+            let pushPort = TestSupport.port(addresses, "push:tcp:127.0.0.1:0")
+            #expect(pushPort != 0, "\(addresses)")
             let start = Int(Date().timeIntervalSince1970) - 600
             for index in 1...10 {
                 let callStart = start + index * 30
