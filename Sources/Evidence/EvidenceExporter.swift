@@ -1,6 +1,7 @@
-import CallModel
+package import CallModel
 package import Foundation
 package import Incidents
+package import SystemClock
 
 /// Writes the evidence bundle of one incident into a new directory, readable without Callwarden:
 ///
@@ -21,6 +22,8 @@ package struct EvidenceExporter: Sendable {
     package var timeFormat: EvidenceTimeFormat
     /// Named in the report (`Callwarden on pbx-gw-1`).
     package var generator: String
+    /// Processing time: the bundle's "generated at" when ``export(_:to:now:chain:)`` is given none.
+    package var clock: WallClock
     /// Signs the manifest; nil: the bundle is not signed.
     package var signingKey: EvidenceSigningKey?
 
@@ -33,11 +36,12 @@ package struct EvidenceExporter: Sendable {
 
     package init(
         timeFormat: EvidenceTimeFormat = EvidenceTimeFormat(), generator: String = "Callwarden",
-        signingKey: EvidenceSigningKey? = nil
+        signingKey: EvidenceSigningKey? = nil, clock: WallClock = .system
     ) {
         self.timeFormat = timeFormat
         self.generator = generator
         self.signingKey = signingKey
+        self.clock = clock
     }
 
     /// What happened to one recording in the export.
@@ -76,7 +80,7 @@ package struct EvidenceExporter: Sendable {
     /// `chain`: the store's evidence chain at export (entries, head hash), written to `CHAIN.txt`
     /// so that the signature also fixes the chain up to that point.
     package func export(
-        _ timeline: IncidentTimeline, to directory: String, now: Date = Date(), chain: (entries: Int64, head: String?)? = nil
+        _ timeline: IncidentTimeline, to directory: String, now: Date? = nil, chain: (entries: Int64, head: String?)? = nil
     ) throws(EvidenceError) -> Bundle {
         try BundleFiles.prepareRoot(directory)
         let root = URL(fileURLWithPath: directory, isDirectory: true)
@@ -90,7 +94,7 @@ package struct EvidenceExporter: Sendable {
             if let path = copied.bundlePath, let sha256 = copied.sha256InBundle { files[path] = sha256 }
             exported.append(copied)
         }
-        let generatedAt = Timestamp(microsecondsSinceEpoch: Int64(now.timeIntervalSince1970 * 1_000_000))
+        let generatedAt = now.map { Timestamp(microsecondsSinceEpoch: Int64($0.timeIntervalSince1970 * 1_000_000)) } ?? clock.now()
         let json = EvidenceReportBuilder.json(timeline, recordings: exported, generatedAt: generatedAt, generator: generator)
         let html = EvidenceReportHTML(timeFormat: timeFormat).render(
             timeline, recordings: exported, generatedAt: generatedAt, generator: generator)

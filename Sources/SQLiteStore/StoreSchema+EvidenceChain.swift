@@ -71,6 +71,7 @@ extension StoreSchema {
                 "id", "time", "call_id", "source", "phase", "disposition", "call_start", "duration_us", "talk_time_us",
                 "caller_raw", "caller_e164", "caller_extension", "caller_name", "asserted_identity",
                 "presentation_restricted", "callee_raw", "callee_key", "counted_time", "counted_identity",
+                "decision_action", "decision_target", "decision_rule", "decision_reason",
             ],
             coveredWhen: "EXISTS (SELECT 1 FROM incident_calls WHERE incident_calls.call_id = $call_id)"),
         ChainedTable(

@@ -3,7 +3,7 @@ import CallModel
 import CallwardenApp
 import Foundation
 import Incidents
-import Ingest
+import SystemClock
 
 struct PrivacyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

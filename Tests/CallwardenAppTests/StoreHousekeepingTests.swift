@@ -5,6 +5,7 @@ import CallwardenPorts
 import CDRIngest
 import CallwardenApp
 import Evidence
+import SystemClock
 import Foundation
 import Incidents
 import Logging
