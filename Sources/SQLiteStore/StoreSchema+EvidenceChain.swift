@@ -202,10 +202,10 @@ extension StoreSchema {
                     """))
         }
         if table.name == "incident_calls", let events = chainedTables.first(where: { $0.name == "call_events" }) {
-            // A call's events stored before it was linked are chained when the link is made. Every
-            // source is named so that the `(source, call_id)` index finds them (by call id alone,
-            // each link would scan the whole table); a new source needs a new migration anyway
-            // (the `source` CHECK of v1).
+            // A call's events stored before it was linked are chained when the link is made. The
+            // lookup must use an index (without one, each link scanned the whole table and the
+            // kill -9 test's detection-heavy file fell behind): `call_events_by_call_id` (migration
+            // witness-call-identity), or the `(source, call_id)` index with every source named.
             triggers.append((
                 name: "evidence_incident_calls_link_events",
                 sql: """
