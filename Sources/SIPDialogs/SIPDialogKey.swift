@@ -1,3 +1,5 @@
+import Glibc
+
 /// A call attempt's key: Call-ID and From-tag, compared byte for byte (RFC 3261 §19.3; the
 /// To-tag is absent from the first INVITE and forking makes several).
 ///
@@ -21,24 +23,22 @@ struct SIPDialogKey: Sendable {
     }
 
     /// The hash of the pair (this process's seeded `Hasher`), the bytes fed as blocks.
-    static func hash(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> UInt64 {
+    static func hash(callID: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(callID.count)
-        callID.withUnsafeBytes { hasher.combine(bytes: $0) }
-        tag.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(bytes: callID)
+        hasher.combine(bytes: tag)
         return UInt64(UInt(bitPattern: hasher.finalize()))
     }
 
     /// Whether this key is exactly the pair (`callID`, `tag`).
-    func matches(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> Bool {
+    func matches(callID: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count == 4 + callID.count + tag.count else { return false }
-        return bytes.withUnsafeBufferPointer { stored in
+        return bytes.withUnsafeBytes { stored in
             let length = Int(stored[0]) << 24 | Int(stored[1]) << 16 | Int(stored[2]) << 8 | Int(stored[3])
-            guard length == callID.count else { return false }
-            let storedCallID = UnsafeBufferPointer(rebasing: stored[4..<(4 + length)])
-            let storedTag = UnsafeBufferPointer(rebasing: stored[(4 + length)...])
-            return callID.withUnsafeBufferPointer { storedCallID.elementsEqual($0) }
-                && tag.withUnsafeBufferPointer { storedTag.elementsEqual($0) }
+            guard length == callID.count, let base = stored.baseAddress else { return false }
+            return (callID.isEmpty || memcmp(base + 4, callID.baseAddress!, callID.count) == 0)
+                && (tag.isEmpty || memcmp(base + 4 + length, tag.baseAddress!, tag.count) == 0)
         }
     }
 }

@@ -94,17 +94,22 @@ package struct SIPDialogTracker: Sendable {
         let fromTag = message.tag(inParameters: fromParameters) ?? callIDRange.lowerBound..<callIDRange.lowerBound
         let toTag = message.nameAddressParameters(.to).flatMap { message.tag(inParameters: $0) }
         let method = message.method ?? cseq.method
-        let callID = bytes[callIDRange]
-
-        let callerTag = bytes[fromTag]
-        let callerHash = SIPDialogKey.hash(callID: callID, tag: callerTag)
-        var found = slot(callID: callID, tag: callerTag, hash: callerHash)
+        // The dialog by the caller's tag, else (a message the callee sent) by the To-tag; hashed
+        // and compared on the message's own bytes.
+        var callerHash: UInt64 = 0
+        var found: Int?
         var fromCallee = false
-        if found == nil, let toTag {
-            let calleeTag = bytes[toTag]
-            if let slot = slot(callID: callID, tag: calleeTag, hash: SIPDialogKey.hash(callID: callID, tag: calleeTag)) {
-                found = slot
-                fromCallee = true
+        bytes.withUnsafeBytes { raw in
+            let callID = UnsafeRawBufferPointer(rebasing: raw[callIDRange])
+            let callerTag = UnsafeRawBufferPointer(rebasing: raw[fromTag])
+            callerHash = SIPDialogKey.hash(callID: callID, tag: callerTag)
+            found = slot(callID: callID, tag: callerTag, hash: callerHash)
+            if found == nil, let toTag {
+                let calleeTag = UnsafeRawBufferPointer(rebasing: raw[toTag])
+                if let slot = slot(callID: callID, tag: calleeTag, hash: SIPDialogKey.hash(callID: callID, tag: calleeTag)) {
+                    found = slot
+                    fromCallee = true
+                }
             }
         }
         let fingerprint = Self.fingerprint(message, method: method, cseq: cseq, fromCallee: fromCallee)
@@ -112,7 +117,7 @@ package struct SIPDialogTracker: Sendable {
         guard let slot = found else {
             if message.isRequest, method == .invite, toTag == nil {
                 startDialog(
-                    message, key: SIPDialogKey(callID: callID, tag: callerTag), keyHash: callerHash,
+                    message, key: SIPDialogKey(callID: bytes[callIDRange], tag: bytes[fromTag]), keyHash: callerHash,
                     callIDRange: callIDRange, cseq: cseq, transport: transport, fingerprint: fingerprint, path: path,
                     into: &events)
             } else {
@@ -175,7 +180,7 @@ package struct SIPDialogTracker: Sendable {
     // MARK: - Slots
 
     /// The slot of the dialog keyed by (`callID`, `tag`), whose ``SIPDialogKey/hash(callID:tag:)`` is `hash`.
-    private func slot(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>, hash: UInt64) -> Int? {
+    private func slot(callID: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         var candidate = buckets[hash] ?? -1
         while candidate >= 0 {
             if slots[candidate]!.key.matches(callID: callID, tag: tag) { return candidate }

@@ -56,10 +56,14 @@ package struct SIPIngestPipeline {
         decoder.decode(frame: frame, linkType: linkType, timestamp: timestamp, frameNumber: frameNumber, into: &payloadScratch)
         noteTime(timestamp)
         if payloadScratch.isEmpty { return }
-        for index in payloadScratch.indices {
-            process(payloadScratch[index], into: &events)
+        // Borrowed from a local array, each payload is processed without a copy of itself.
+        var payloads: [SIPPayload] = []
+        swap(&payloads, &payloadScratch)
+        for index in payloads.indices {
+            process(payloads[index], into: &events)
         }
-        payloadScratch.clearKeepingCapacity()
+        payloads.clearKeepingCapacity()
+        swap(&payloads, &payloadScratch)
     }
 
     /// Decodes one owned frame (see ``ingest(frame:linkType:timestamp:into:)``).
@@ -127,9 +131,10 @@ package struct SIPIngestPipeline {
 
     private mutating func emit(into events: inout [CallEvent]) {
         guard !dialogScratch.isEmpty else { return }
-        for dialogEvent in dialogScratch { events.append(dialogEvent.event) }
         ownCounters.events &+= UInt64(dialogScratch.count)
-        dialogScratch.clearKeepingCapacity()
+        // Moved out (popLast, in order after a reverse), so no event's strings are retained again.
+        dialogScratch.reverse()
+        while let dialogEvent = dialogScratch.popLast() { events.append(dialogEvent.event) }
     }
 
     private mutating func noteTime(_ timestamp: Timestamp) {
