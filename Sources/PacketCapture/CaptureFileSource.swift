@@ -59,6 +59,8 @@ package final class CaptureFileSource {
     }
 
     private func hand(to processor: inout CallEventProcessor, batch: inout IngestBatch) {
+        // At most one stored event per call event: the batch grows once, not by doubling.
+        batch.events.reserveCapacity(batch.events.count + scratch.count)
         for event in scratch { processor.process(event, into: &batch) }
         eventsRead += scratch.count
         scratch.removeAll(keepingCapacity: true)

@@ -37,7 +37,7 @@ package struct SIPDialogTracker: Sendable {
     private var slots: [SIPDialogState?] = []
     private var freeSlots: [Int] = []
     /// Key hash → the first slot of its chain (``SIPDialogState/nextInBucket``).
-    private var buckets: [UInt64: Int] = [:]
+    private var buckets = SIPBucketIndex()
     private var held = 0
     /// Dialogs in the order they started, for eviction; entries of removed dialogs are skipped and
     /// compacted away.
@@ -200,7 +200,7 @@ package struct SIPDialogTracker: Sendable {
             slot = slots.count
             slots.append(state)
         }
-        buckets[state.keyHash] = slot
+        buckets.set(state.keyHash, slot)
         held += 1
         return slot
     }
@@ -209,7 +209,7 @@ package struct SIPDialogTracker: Sendable {
         let hash = slots[slot]!.keyHash
         let next = slots[slot]!.nextInBucket
         if buckets[hash] == slot {
-            buckets[hash] = next >= 0 ? next : nil
+            if next >= 0 { buckets.set(hash, next) } else { buckets.remove(hash) }
         } else {
             var previous = buckets[hash] ?? -1
             while previous >= 0 {
