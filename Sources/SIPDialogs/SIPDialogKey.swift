@@ -1,5 +1,3 @@
-import Glibc
-
 /// A call attempt's key: Call-ID and From-tag, compared byte for byte (RFC 3261 §19.3; the
 /// To-tag is absent from the first INVITE and forking makes several).
 ///
@@ -36,9 +34,28 @@ struct SIPDialogKey: Sendable {
         guard bytes.count == 4 + callID.count + tag.count else { return false }
         return bytes.withUnsafeBytes { stored in
             let length = Int(stored[0]) << 24 | Int(stored[1]) << 16 | Int(stored[2]) << 8 | Int(stored[3])
-            guard length == callID.count, let base = stored.baseAddress else { return false }
-            return (callID.isEmpty || memcmp(base + 4, callID.baseAddress!, callID.count) == 0)
-                && (tag.isEmpty || memcmp(base + 4 + length, tag.baseAddress!, tag.count) == 0)
+            guard length == callID.count else { return false }
+            return Self.equal(UnsafeRawBufferPointer(rebasing: stored[4..<(4 + length)]), callID)
+                && Self.equal(UnsafeRawBufferPointer(rebasing: stored[(4 + length)...]), tag)
         }
+    }
+
+    /// Whether two buffers of the same length hold the same bytes (eight at a time, then the rest).
+    private static func equal(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        guard left.count == right.count else { return false }
+        var offset = 0
+        while offset &+ 8 <= left.count {
+            if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset &+= 8
+        }
+        while offset < left.count {
+            if left[offset] != right[offset] { return false }
+            offset &+= 1
+        }
+        return true
     }
 }
