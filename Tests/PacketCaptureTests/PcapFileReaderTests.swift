@@ -116,6 +116,13 @@ struct PcapFileReaderTests {
             #expect(blockError == libpcapError, "cut \(cut)")
             #expect(blocks.count == (cut == 0 ? 3 : 2), "cut \(cut)")
             #expect(blocks.first?.1 == 1_700_000_000_123_456)
+            if cut == 0 {
+                // Stopping after each frame and going on from there (nextFrame) gives the same frames.
+                let reader = try PcapFileReader(path: path)
+                var stepped: [[UInt8]] = []
+                while let frame = try reader.nextFrame() { stepped.append(frame.bytes) }
+                #expect(stepped == blocks.map(\.0))
+            }
         }
     }
 }
