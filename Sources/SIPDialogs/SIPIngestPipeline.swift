@@ -56,13 +56,12 @@ package struct SIPIngestPipeline {
         decoder.decode(frame: frame, linkType: linkType, timestamp: timestamp, frameNumber: frameNumber, into: &payloadScratch)
         noteTime(timestamp)
         if payloadScratch.isEmpty { return }
-        // Borrowed from a local array, each payload is processed without a copy of itself.
+        // Moved out of a local array in order (reversed once, then taken from the end): no copy of
+        // a payload and no generic `removeAll`; the array comes back empty with its capacity.
         var payloads: [SIPPayload] = []
         swap(&payloads, &payloadScratch)
-        for index in payloads.indices {
-            process(payloads[index], into: &events)
-        }
-        payloads.clearKeepingCapacity()
+        payloads.reverse()
+        while let payload = payloads.popLast() { process(payload, into: &events) }
         swap(&payloads, &payloadScratch)
     }
 
