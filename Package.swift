@@ -7,6 +7,7 @@
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
+//                    Console → PeopleAPI → IncidentAPI               (the people's listener: tokens, roles, API, pages)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
 //       → core:      CallPipeline → CallwardenPorts, HarassmentDetection, CDRParsing → CallModel
@@ -150,6 +151,19 @@ let package = Package(
             dependencies: ["CallModel", "Incidents", hummingbird, httpTypes, nioCore, logging],
             swiftSettings: swiftSettings
         ),
+        // The people's listener (`api.listen`): tokens with roles, the JSON API, the incident
+        // endpoints mounted with their roles.
+        .target(
+            name: "PeopleAPI",
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "IncidentAPI", hummingbird, httpTypes, nioCore, crypto, logging],
+            swiftSettings: swiftSettings
+        ),
+        // The web console at /ui/: server-rendered pages on the people's listener.
+        .target(
+            name: "Console",
+            dependencies: ["CallModel", "CallwardenPorts", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DecisionService",
             dependencies: [
@@ -185,7 +199,7 @@ let package = Package(
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -194,7 +208,7 @@ let package = Package(
             name: "callwarden",
             dependencies: [
                 "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
-                argumentParser, logging,
+                "PeopleAPI", argumentParser, logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -268,8 +282,16 @@ let package = Package(
         .testTarget(
             name: "IncidentAPITests",
             dependencies: [
-                "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
+                "IncidentAPI", "PeopleAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
                 nioCore, nioHTTP1, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeopleAPITests",
+            dependencies: [
+                "PeopleAPI", "Console", "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird,
+                asyncHTTPClient, nioCore, nioHTTP1, logging, yams, httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
@@ -330,7 +352,7 @@ let package = Package(
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
+                "Incidents", "AlertDelivery", "Evidence", "PeopleAPI", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
             ],
             swiftSettings: swiftSettings
         ),

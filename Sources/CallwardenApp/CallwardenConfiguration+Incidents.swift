@@ -47,13 +47,13 @@ extension CallwardenConfiguration {
             generator: "Callwarden on " + ProcessInfo.processInfo.hostName)
     }
 
-    /// The incident routes over `store`, with the configured tokens and crisis line; their store
-    /// calls run on `storeExecutor` (a thread of their own in the daemon).
+    /// The incident routes over `store`, with the configured crisis line; their store calls run on
+    /// `storeExecutor` (a thread of their own in the daemon).
     package func incidentRoutes(
         store: any IncidentStore & RecordingStore, logger: Logger, storeExecutor: (any TaskExecutor)? = nil
     ) -> IncidentRoutes {
         IncidentRoutes(
-            store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens,
+            store: store, crisisLine: normalisedCrisisLine,
             recordingURISchemes: incidents.recordingURISchemes, mcidWindow: incidents.mcidWindow,
             logger: logger, storeExecutor: storeExecutor)
     }
