@@ -6,6 +6,7 @@
 //   callwarden (executable) → CallwardenApp (composition root: the daemon builder)
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
+//                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
 //                    Console → PeopleAPI → IncidentAPI               (the people's listener: tokens, roles, API, pages)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
@@ -114,11 +115,14 @@ let package = Package(
         .target(name: "PacketDecoding", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
 
         // MARK: - Adapters (I/O)
+        // The system's wall clock (`WallClock.system`): the one place that reads it; injected everywhere else.
+        .target(name: "SystemClock", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         // The one ingest loop: reads checkpointed and acknowledged sources on a thread of its own.
         .target(
             name: "Ingest",
             dependencies: [
-                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", logging, serviceLifecycle,
+                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", "SystemClock", logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,7 +134,7 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallwardenPorts", "Incidents", grdb],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", grdb],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -143,12 +147,12 @@ let package = Package(
         ),
         .target(
             name: "Evidence",
-            dependencies: ["CallModel", "Incidents", crypto, logging, serviceLifecycle],
+            dependencies: ["CallModel", "Incidents", "SystemClock", crypto, logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "IncidentAPI",
-            dependencies: ["CallModel", "Incidents", hummingbird, httpTypes, nioCore, logging],
+            dependencies: ["CallModel", "Incidents", "SystemClock", hummingbird, httpTypes, nioCore, logging],
             swiftSettings: swiftSettings
         ),
         // The people's listener (`api.listen`): tokens with roles, the JSON API, the incident
@@ -199,7 +203,7 @@ let package = Package(
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -208,17 +212,19 @@ let package = Package(
             name: "callwarden",
             dependencies: [
                 "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
-                "PeopleAPI", argumentParser, logging,
+                "PeopleAPI", "SystemClock", argumentParser, logging,
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        // SplitMix64, the deterministic generator of randomised tests and benchmark fixtures; never shipped.
+        .target(name: "SyntheticRandom", path: "Tests/SyntheticRandom", swiftSettings: swiftSettings),
         .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "BoundedQueuesTests", dependencies: ["BoundedQueues"], swiftSettings: swiftSettings),
-        .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SIPDialogsTests",
             dependencies: ["SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport"],
@@ -229,7 +235,7 @@ let package = Package(
             dependencies: ["HarassmentDetection", "CallModel"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
         // The in-memory reference implementation of the storage ports; never shipped.
         .target(
             name: "PortsTestSupport", dependencies: ["CallwardenPorts", "CallModel"], path: "Tests/PortsTestSupport",
@@ -266,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [
-                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", hummingbird,
+                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", "SystemClock", hummingbird,
                 httpTypes, nioCore, nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -317,7 +323,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport"],
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport", "SyntheticRandom"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -340,7 +346,7 @@ let package = Package(
         .testTarget(
             name: "EventStreamsTests",
             dependencies: [
-                "EventStreams", "SQLiteStore", "Ingest", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
+                "EventStreams", "SQLiteStore", "Ingest", "SystemClock", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
                 "HarassmentDetection", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -352,7 +358,8 @@ let package = Package(
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", "PeopleAPI", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "MetricsExposition", "SystemClock", logging,
+                hummingbird, httpTypes, nioCore, asyncHTTPClient,
             ],
             swiftSettings: swiftSettings
         ),
@@ -387,7 +394,7 @@ if Context.environment["CALLWARDEN_BENCHMARKS"] == "1" {
     package.targets += [
         // The matcher fixture: synthetic rule sets, query streams and the flat-table yardstick.
         .target(
-            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching"],
+            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching", "SyntheticRandom"],
             path: benchmarkPath("MatcherBenchmarkSupport"), swiftSettings: swiftSettings
         ),
         .executableTarget(

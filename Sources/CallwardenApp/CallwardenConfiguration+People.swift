@@ -20,10 +20,10 @@ extension CallwardenConfiguration {
             store: store, sessions: ConsoleSessions(lifetimeSeconds: api.sessionLifetime.microseconds / 1_000_000),
             limiter: FailedAuthenticationLimiter(limit: api.failedAuthenticationLimit))
         let server = PeopleHTTPServer(
-            store: store, plan: plan, incidentRoutes: incidentRoutes(store: store, logger: logger, storeExecutor: storeExecutor),
-            authenticator: authenticator, clock: { clock.now() }, storeExecutor: storeExecutor, logger: logger)
+            store: store, plan: plan, incidentRoutes: incidentRoutes(store: store, logger: logger, storeExecutor: storeExecutor, clock: clock),
+            authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger)
         let console = ConsolePages(
-            store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: { clock.now() },
+            store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
             work: server.work)
         return (server, console.endpoints)
     }

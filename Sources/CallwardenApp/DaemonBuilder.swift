@@ -1,5 +1,6 @@
 import AlertDelivery
 package import CallModel
+package import SystemClock
 import CallPipeline
 import CDRIngest
 import CallwardenPorts
@@ -59,7 +60,7 @@ package func buildDaemon(
         do {
             store = try SQLiteStore(
                 path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy,
-                onAlertCommitted: { alertWake.ring() })
+                onAlertCommitted: { alertWake.ring() }, clock: clock)
         } catch {
             throw ConfigurationError(key: "store.path", reason: "\(configuration.storePath): \(error)")
         }
@@ -72,7 +73,7 @@ package func buildDaemon(
         let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
         processor.warmUp(with: history)
         logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
-        let sipSources = try SIPSources(configuration: configuration, logger: logger)
+        let sipSources = try SIPSources(configuration: configuration, clock: clock, logger: logger)
         return PreparedDaemon(store: store, rules: rules, processor: processor, sipSources: sipSources)
     }
     let store = prepared.store
@@ -155,7 +156,8 @@ package func buildDaemon(
                 inner: RecordingWatcher(
                     directories: configuration.incidents.recordingDirectories, store: store,
                     scanInterval: .microseconds(configuration.incidents.recordingScanInterval.microseconds),
-                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), logger: logger))))
+                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), clock: clock,
+                    logger: logger))))
     }
     if let listen = configuration.api.listen {
         let binding = ListenerBinding(key: "api.listen", requested: "\(listen.host):\(listen.port)")

@@ -24,12 +24,12 @@ package struct ConsolePages: Sendable {
     package var authenticator: Authenticator
     /// `Secure` on the session cookie (the console is reached over https through a proxy).
     package var secureCookies: Bool
-    package var clock: @Sendable () -> Timestamp
+    package var clock: WallClock
     package var work: EndpointWork
 
     package init(
         store: any RuleStore, plan: NumberPlan, authenticator: Authenticator, secureCookies: Bool,
-        clock: @escaping @Sendable () -> Timestamp, work: EndpointWork
+        clock: WallClock, work: EndpointWork
     ) {
         self.store = store
         self.plan = plan
@@ -52,7 +52,7 @@ package struct ConsolePages: Sendable {
             },
             PeopleEndpoint(.get, "/ui/blocks", .open) { request, context, _, _ in
                 await withCaller(request, context, needs: .readRules, form: false) { caller, _ in
-                    let now = clock()
+                    let now = clock.now()
                     let rules = try work.perform { try store.rules(activeAt: now, includeExpired: false) }
                     return ConsoleHTML.response(.ok, BlockListPage.render(rules.filter { $0.action != .allow }, caller: caller, plan: plan))
                 }
@@ -64,7 +64,7 @@ package struct ConsolePages: Sendable {
                     guard reason.unicodeScalars.count <= 500, !InertText.containsControl(reason) else {
                         throw APIProblem(status: 400, field: "reason", message: "must be one line of at most 500 characters")
                     }
-                    let now = clock()
+                    let now = clock.now()
                     guard try work.perform({ try store.removeRule(id: id, actor: caller.actor, reason: reason, at: now) }) else {
                         throw APIProblem(status: 404, field: "id", message: "no rule with id \(id)")
                     }

@@ -1,6 +1,7 @@
-import CallModel
+package import CallModel
 package import Foundation
 package import Incidents
+package import SystemClock
 
 /// Writes the evidence bundle of one incident into a new directory, readable without Callwarden:
 ///
@@ -19,10 +20,13 @@ package struct EvidenceExporter: Sendable {
     package var timeFormat: EvidenceTimeFormat
     /// Named in the report (`Callwarden on pbx-gw-1`).
     package var generator: String
+    /// Processing time: the bundle's "generated at" when ``export(_:to:now:)`` is given none.
+    package var clock: WallClock
 
-    package init(timeFormat: EvidenceTimeFormat = EvidenceTimeFormat(), generator: String = "Callwarden") {
+    package init(timeFormat: EvidenceTimeFormat = EvidenceTimeFormat(), generator: String = "Callwarden", clock: WallClock = .system) {
         self.timeFormat = timeFormat
         self.generator = generator
+        self.clock = clock
     }
 
     /// What happened to one recording in the export.
@@ -58,7 +62,7 @@ package struct EvidenceExporter: Sendable {
     /// user that no one else may write to (``BundleFiles``); every file 0600.
     /// - Throws: ``EvidenceError`` when the directory is not empty or not safe, or a file cannot
     ///   be written.
-    package func export(_ timeline: IncidentTimeline, to directory: String, now: Date = Date()) throws(EvidenceError) -> Bundle {
+    package func export(_ timeline: IncidentTimeline, to directory: String, now: Date? = nil) throws(EvidenceError) -> Bundle {
         try BundleFiles.prepareRoot(directory)
         let root = URL(fileURLWithPath: directory, isDirectory: true)
         let recordingsDirectory = root.appendingPathComponent("recordings", isDirectory: true)
@@ -71,7 +75,7 @@ package struct EvidenceExporter: Sendable {
             if let path = copied.bundlePath, let sha256 = copied.sha256InBundle { files[path] = sha256 }
             exported.append(copied)
         }
-        let generatedAt = Timestamp(microsecondsSinceEpoch: Int64(now.timeIntervalSince1970 * 1_000_000))
+        let generatedAt = now.map { Timestamp(microsecondsSinceEpoch: Int64($0.timeIntervalSince1970 * 1_000_000)) } ?? clock.now()
         let json = EvidenceReportBuilder.json(timeline, recordings: exported, generatedAt: generatedAt, generator: generator)
         let html = EvidenceReportHTML(timeFormat: timeFormat).render(
             timeline, recordings: exported, generatedAt: generatedAt, generator: generator)

@@ -17,14 +17,14 @@ package enum IncidentEndpointRoles {
     }
 
     package static func endpoints(
-        _ routes: IncidentRoutes, audit: any AccessTokenStore, clock: @escaping @Sendable () -> Timestamp, work: EndpointWork
+        _ routes: IncidentRoutes, audit: any AccessTokenStore, clock: WallClock, work: EndpointWork
     ) -> [PeopleEndpoint] {
         routes.endpoints.map { endpoint in
             PeopleEndpoint(endpoint.method, endpoint.path, .token(permission(endpoint.operation))) { request, _, id, caller in
                 let caller = caller!
                 let response = await endpoint.respond(request, id, caller.incidentCaller)
                 guard endpoint.operation == .showIncident, response.status == .ok else { return response }
-                let entry = AuditEntry(time: clock(), actor: caller.actor, action: "incident.view", subject: "incident \(id ?? "")", detail: "")
+                let entry = AuditEntry(time: clock.now(), actor: caller.actor, action: "incident.view", subject: "incident \(id ?? "")", detail: "")
                 do {
                     try await withTaskExecutorPreference(work.storeExecutor) { try audit.recordAudit(entry) }
                     return response

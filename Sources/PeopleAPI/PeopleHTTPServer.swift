@@ -23,7 +23,7 @@ package struct PeopleHTTPServer: Sendable {
     /// detections, statistics, audit and tokens.
     package init(
         store: any PeopleStore, plan: NumberPlan, incidentRoutes: IncidentRoutes, authenticator: Authenticator,
-        clock: @escaping @Sendable () -> Timestamp, storeExecutor: (any TaskExecutor)?, logger: Logger
+        clock: WallClock, storeExecutor: (any TaskExecutor)?, logger: Logger
     ) {
         let work = EndpointWork(storeExecutor: storeExecutor, logger: logger)
         self.work = work

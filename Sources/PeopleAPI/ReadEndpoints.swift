@@ -15,10 +15,10 @@ import IncidentAPI
 /// Deliberately not handled yet: call search by number, extension and time; the prevention statistics.
 package struct ReadEndpoints: Sendable {
     package var store: any DetectionStore & EventStore & AccessTokenStore
-    package var clock: @Sendable () -> Timestamp
+    package var clock: WallClock
     package var work: EndpointWork
 
-    package init(store: any DetectionStore & EventStore & AccessTokenStore, clock: @escaping @Sendable () -> Timestamp, work: EndpointWork) {
+    package init(store: any DetectionStore & EventStore & AccessTokenStore, clock: WallClock, work: EndpointWork) {
         self.store = store
         self.clock = clock
         self.work = work
@@ -47,7 +47,7 @@ package struct ReadEndpoints: Sendable {
                     let query = request.uri.queryParameters
                     let limit = try QueryValues.int(query, "limit", default: 100, range: 1...1_000)
                     var since: Timestamp?
-                    if let text = query["since"] { since = try Self.time(String(text), now: clock()) }
+                    if let text = query["since"] { since = try Self.time(String(text), now: clock.now()) }
                     let entries = try work.perform { try store.auditLog(since: since, limit: limit) }
                     return (200, [
                         "entries": entries.map {

@@ -23,10 +23,10 @@ package struct RuleEndpoints: Sendable {
     package var plan: NumberPlan
     /// Where a redirect goes when the request names no `to`.
     package var crisisLine: String?
-    package var clock: @Sendable () -> Timestamp
+    package var clock: WallClock
     package var work: EndpointWork
 
-    package init(store: any RuleStore, plan: NumberPlan, crisisLine: String?, clock: @escaping @Sendable () -> Timestamp, work: EndpointWork) {
+    package init(store: any RuleStore, plan: NumberPlan, crisisLine: String?, clock: WallClock, work: EndpointWork) {
         self.store = store
         self.plan = plan
         self.crisisLine = crisisLine
@@ -58,7 +58,7 @@ package struct RuleEndpoints: Sendable {
         let all = try QueryValues.bool(query, "all")
         let limit = try QueryValues.int(query, "limit", default: 100, range: 1...1_000)
         let offset = try QueryValues.int(query, "offset", default: 0, range: 0...Int.max)
-        let now = clock()
+        let now = clock.now()
         let rules = try work.perform { try store.rules(activeAt: now, includeExpired: all) }.filter { ($0.action.redirectTarget != nil) == redirects }
         let page = rules.dropFirst(offset).prefix(limit)
         var json: [String: Any] = ["rules": page.map { Self.json($0, caller) }]
@@ -70,7 +70,7 @@ package struct RuleEndpoints: Sendable {
         guard let idText, let id = Int64(idText), id > 0 else {
             throw APIProblem(status: 400, field: "id", message: "must be a positive whole number")
         }
-        let now = clock()
+        let now = clock.now()
         let rules = try work.perform { try store.rules(activeAt: now, includeExpired: true) }
         guard let rule = rules.first(where: { $0.id == id }), (rule.action.redirectTarget != nil) == redirects else {
             throw APIProblem(status: 404, field: "id", message: "no \(redirects ? "redirect" : "rule") with id \(id)")
@@ -119,7 +119,7 @@ package struct RuleEndpoints: Sendable {
                 throw APIProblem(status: 400, field: "schedule", message: error.reason)
             }
         }
-        let now = clock()
+        let now = clock.now()
         let rule = Rule(
             match: match, scope: scope, action: action, reason: reason, createdBy: caller.actor, createdAt: now,
             expiresAt: expires.map { now + $0 }, origin: .manual, schedule: schedule)
@@ -138,7 +138,7 @@ package struct RuleEndpoints: Sendable {
         guard let given, !given.isEmpty else { throw APIProblem(status: 400, field: "reason", message: "is required") }
         let reason = try Self.line(given, field: "reason", maximum: 500)
         let id = rule.id ?? 0
-        let now = clock()
+        let now = clock.now()
         guard try work.perform({ try store.removeRule(id: id, actor: caller.actor, reason: reason, at: now) }) else {
             throw APIProblem(status: 404, field: "id", message: "no rule with id \(id)")
         }

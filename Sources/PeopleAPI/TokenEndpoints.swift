@@ -10,10 +10,10 @@ import IncidentAPI
 /// - `DELETE /v1/tokens/{name}`: revokes it; its next request is refused.
 package struct TokenEndpoints: Sendable {
     package var store: any AccessTokenStore
-    package var clock: @Sendable () -> Timestamp
+    package var clock: WallClock
     package var work: EndpointWork
 
-    package init(store: any AccessTokenStore, clock: @escaping @Sendable () -> Timestamp, work: EndpointWork) {
+    package init(store: any AccessTokenStore, clock: WallClock, work: EndpointWork) {
         self.store = store
         self.clock = clock
         self.work = work
@@ -36,7 +36,7 @@ package struct TokenEndpoints: Sendable {
                     guard let role = AccessRole(rawValue: try body.requiredString("role")) else {
                         throw APIProblem(status: 400, field: "role", message: "must be viewer, ops, security or admin")
                     }
-                    let now = clock()
+                    let now = clock.now()
                     let token: AccessTokenText
                     do {
                         token = try AccessTokenIssuer.issue(name: name, role: role, actor: caller!.actor, at: now, store: store)
@@ -51,7 +51,7 @@ package struct TokenEndpoints: Sendable {
             PeopleEndpoint(.delete, "/v1/tokens/{name}", .token(.manageTokens)) { request, _, name, caller in
                 await work.json(request, readsBody: false) { _ in
                     let name = name ?? ""
-                    let now = clock()
+                    let now = clock.now()
                     guard try work.perform({ try store.revokeToken(name: name, actor: caller!.actor, at: now) }) else {
                         throw APIProblem(status: 404, field: "name", message: "no live token with this name")
                     }

@@ -128,7 +128,7 @@ extension SQLiteStore {
     /// `created_at` is the processing time now, whatever time the change itself carries. Once that
     /// transaction commits, ``onAlertCommitted`` is called (not when it rolls back).
     func enqueueAlert(_ alert: AlertDraft, incidentID: Int64, _ db: Database) throws -> String {
-        let now = Self.processingTime()
+        let now = clock.now()
         let key = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try db.cachedStatement(
             sql: """

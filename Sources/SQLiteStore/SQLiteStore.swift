@@ -12,6 +12,7 @@ import CallwardenPorts
 import Foundation
 import GRDB
 package import Incidents
+package import SystemClock
 
 /// Callwarden's durable store: call events, detections and their incidents, rules, the audit log,
 /// tail checkpoints and ingestion counters in one SQLite file.
@@ -53,6 +54,10 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     /// alert leaves at once instead of at the next poll. Nil: nobody is told.
     let onAlertCommitted: (@Sendable () -> Void)?
 
+    /// Processing time for what the store stamps itself (outbox rows' `created_at`, pushed-event
+    /// keys' `stored_at`): the daemon's injected clock; the system clock by default.
+    package let clock: WallClock
+
     let pool: DatabasePool
     /// The directory ``temporary()`` created, removed on ``close()`` or deinit; nil for a store the
     /// caller owns.
@@ -68,20 +73,24 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     ///   - alertPolicy: When detections raise alerts (see ``AlertPolicy``).
     ///   - onAlertCommitted: Called after each committed transaction that wrote an alert (see
     ///     ``onAlertCommitted``).
+    ///   - clock: Processing time (see ``clock``).
     /// - Throws: ``SQLiteStoreError`` when the file cannot be opened, is not a database, is
     ///   corrupt, is read-only, or (with `readOnly`) has not been migrated.
     package convenience init(
         path: String, readOnly: Bool = false, alertPolicy: AlertPolicy = AlertPolicy(),
-        onAlertCommitted: (@Sendable () -> Void)? = nil
+        onAlertCommitted: (@Sendable () -> Void)? = nil, clock: WallClock = .system
     ) throws {
         try self.init(
-            path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
+            path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted,
+            clock: clock)
     }
 
     private init(
-        path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy, onAlertCommitted: (@Sendable () -> Void)?
+        path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy, onAlertCommitted: (@Sendable () -> Void)?,
+        clock: WallClock = .system
     ) throws {
         self.path = path
+        self.clock = clock
         self.ownedDirectory = ownedDirectory
         self.alertPolicy = alertPolicy
         self.onAlertCommitted = onAlertCommitted
@@ -225,11 +234,6 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         } catch {
             throw SQLiteStoreError(wrapping: error)
         }
-    }
-
-    /// Processing time from the system clock: outbox rows, links and audit entries of batches.
-    static func processingTime() -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
     }
 
     /// One read on a snapshot; any error is wrapped.

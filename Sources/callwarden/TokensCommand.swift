@@ -3,7 +3,7 @@ import CallModel
 import CallwardenApp
 import CallwardenPorts
 import Foundation
-import Ingest
+import SystemClock
 import PeopleAPI
 
 /// `callwarden tokens create|list|revoke`: the people's API tokens, made on the host by an

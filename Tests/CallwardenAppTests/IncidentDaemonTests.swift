@@ -8,7 +8,7 @@ import Logging
 import CallModel
 import PeopleAPI
 import CallwardenPorts
-import Ingest
+import SystemClock
 import NIOCore
 import Synchronization
 import Testing

@@ -4,6 +4,7 @@ import CallPipeline
 import CallwardenPorts
 import CDRIngest
 import CallwardenApp
+import SystemClock
 import Foundation
 import Incidents
 import Logging

@@ -38,10 +38,10 @@ struct IncidentAPITests {
         let security = try AccessTokenIssuer.issue(name: "sec", role: .security, actor: "test", at: Self.now, store: store)
         let viewer = try AccessTokenIssuer.issue(name: "reception", role: .viewer, actor: "test", at: Self.now, store: store)
         Self.viewerToken.withLock { $0 = viewer.text }
-        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", clock: { Self.now }, storeExecutor: storeExecutor)
+        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", clock: .fixed(Self.now), storeExecutor: storeExecutor)
         let server = PeopleHTTPServer(
             store: store, plan: .unitedKingdom, incidentRoutes: routes, authenticator: Authenticator(store: store),
-            clock: { Self.now }, storeExecutor: storeExecutor, logger: Logger(label: "test.api"))
+            clock: .fixed(Self.now), storeExecutor: storeExecutor, logger: Logger(label: "test.api"))
         let port = AsyncStream<Int>.makeStream()
         let app = server.application(
             host: "127.0.0.1", port: 0, logger: Logger(label: "test.api"),

@@ -40,12 +40,12 @@ struct PeopleServer: Sendable {
             actor: "cli:alice")
         let logger = Logger(label: "test.people")
         let authenticator = Authenticator(store: store, limiter: FailedAuthenticationLimiter(limit: failureLimit))
-        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", clock: { now })
+        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", clock: .fixed(now))
         let server = PeopleHTTPServer(
-            store: store, plan: .unitedKingdom, incidentRoutes: routes, authenticator: authenticator, clock: { now },
+            store: store, plan: .unitedKingdom, incidentRoutes: routes, authenticator: authenticator, clock: .fixed(now),
             storeExecutor: nil, logger: logger)
         let console = ConsolePages(
-            store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: { now }, work: server.work)
+            store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: .fixed(now), work: server.work)
         let (_, served) = server.makeRouter(adding: console.endpoints)
         let port = AsyncStream<Int>.makeStream()
         let app = server.application(
