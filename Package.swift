@@ -8,6 +8,7 @@
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
 //                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
+//                    Console → PeopleAPI → IncidentAPI               (the people's listener: tokens, roles, API, pages)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
 //       → core:      CallPipeline → CallwardenPorts, HarassmentDetection, CDRParsing → CallModel
@@ -154,6 +155,19 @@ let package = Package(
             dependencies: ["CallModel", "Incidents", "SystemClock", hummingbird, httpTypes, nioCore, logging],
             swiftSettings: swiftSettings
         ),
+        // The people's listener (`api.listen`): tokens with roles, the JSON API, the incident
+        // endpoints mounted with their roles.
+        .target(
+            name: "PeopleAPI",
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "IncidentAPI", hummingbird, httpTypes, nioCore, crypto, logging],
+            swiftSettings: swiftSettings
+        ),
+        // The web console at /ui/: server-rendered pages on the people's listener.
+        .target(
+            name: "Console",
+            dependencies: ["CallModel", "CallwardenPorts", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DecisionService",
             dependencies: [
@@ -189,7 +203,7 @@ let package = Package(
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition", "SystemClock",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -198,7 +212,7 @@ let package = Package(
             name: "callwarden",
             dependencies: [
                 "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
-                "SystemClock", argumentParser, logging,
+                "PeopleAPI", "SystemClock", argumentParser, logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -274,8 +288,16 @@ let package = Package(
         .testTarget(
             name: "IncidentAPITests",
             dependencies: [
-                "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
+                "IncidentAPI", "PeopleAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
                 nioCore, nioHTTP1, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeopleAPITests",
+            dependencies: [
+                "PeopleAPI", "Console", "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird,
+                asyncHTTPClient, nioCore, nioHTTP1, logging, yams, httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
@@ -336,8 +358,8 @@ let package = Package(
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition", "SystemClock", logging, hummingbird,
-                httpTypes, nioCore, asyncHTTPClient,
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "MetricsExposition", "SystemClock", logging,
+                hummingbird, httpTypes, nioCore, asyncHTTPClient,
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,6 +7,7 @@ import CallwardenPorts
 import Evidence
 import Hummingbird
 import IncidentAPI
+import PeopleAPI
 import Ingest
 import NIOCore
 import PacketCapture
@@ -153,7 +154,7 @@ package func buildDaemon(
             inner: StoreHousekeeping(
                 store: store, retention: configuration.retention, alertSinks: Set(sinks.map(\.name)), logger: logger,
                 now: { clock.now() }))))
-    // 5. The recording watcher and the incident API.
+    // 5. The recording watcher and the people's listener (API and console).
     if !configuration.incidents.recordingDirectories.isEmpty {
         services.append(DaemonService(
             name: "recordings",
@@ -165,19 +166,18 @@ package func buildDaemon(
                     settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), clock: clock,
                     logger: logger))))
     }
-    if let listen = configuration.incidents.apiListen {
-        let binding = ListenerBinding(key: "incidents.api.listen", requested: "\(listen.host):\(listen.port)")
-        // The handlers read and write the store on a thread of their own, never on the pool.
-        let storeThread = ThreadExecutor(name: "callwarden-incidents-api")
+    if let listen = configuration.api.listen {
+        let binding = ListenerBinding(key: "api.listen", requested: "\(listen.host):\(listen.port)")
+        // The handlers (and each request's token lookup) use the store on a thread of their own.
+        let storeThread = ThreadExecutor(name: "callwarden-api")
+        let people = configuration.peopleListener(store: store, clock: clock, logger: logger, storeExecutor: storeThread)
         services.append(DaemonService(
-            name: "incidents.api.listen",
+            name: "api.listen",
             service: StoppingExecutorAfter(
                 executor: storeThread,
-                inner: IncidentHTTPServer.application(
-                    host: listen.host, port: listen.port,
-                    routes: configuration.incidentRoutes(
-                        store: store, logger: logger, storeExecutor: storeThread, clock: clock),
-                    logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) })),
+                inner: people.server.application(
+                    host: listen.host, port: listen.port, adding: people.console, logger: logger,
+                    onServerRunning: { channel in binding.bound(channel.localAddress) })),
             listener: binding))
     }
     // 6. The acknowledged sources' services, last up and first down: event-stream listeners and

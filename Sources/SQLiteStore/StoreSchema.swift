@@ -38,6 +38,7 @@ enum StoreSchema {
         migrator.registerMigration(witnessCallIdentityMigration, migrate: witnessCallIdentity)
         migrator.registerMigration(evidenceChainMigration, migrate: evidenceChain)
         migrator.registerMigration(withheldMigration, migrate: withheld)
+        migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
         return migrator
     }
 
