@@ -32,6 +32,13 @@ package struct CallEventProcessor {
     /// Detector state currently held, for the stats gauge.
     package var trackedKeyCount: Int { detector.trackedKeyCount }
 
+    /// Hands the store's allow list and escalation resets to the detector (see
+    /// ``HarassmentDetection/CountingExemptions``); the builder calls it before ``warmUp(with:)``,
+    /// the ingest loop whenever the rules refresher read new ones.
+    package mutating func apply(_ exemptions: CountingExemptions) {
+        detector.apply(exemptions)
+    }
+
     /// Processes one event: appends it and whatever it caused to `batch`.
     package mutating func process(_ event: CallEvent, into batch: inout IngestBatch) {
         batch.events.append(event)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallModel
+import CallwardenPorts
 import Ingest
 import SystemClock
 import CallwardenApp
@@ -62,7 +63,7 @@ struct MCIDCommand: AsyncParsableCommand {
         } else {
             print("the call is not in the store (yet); it joins the incident's timeline when it arrives")
         }
-        if !outcome.ruleIDs.isEmpty { print("added rule " + outcome.ruleIDs.map(String.init).joined(separator: ", ")) }
+        if !outcome.ruleIDs.isEmpty { print("added rule " + outcome.ruleIDs.map(RuleSelector.text).joined(separator: ", ")) }
         print("alert \(outcome.alertKey) queued for every sink")
     }
 }
