@@ -59,25 +59,28 @@ package struct IncidentRoutes: Sendable {
 
     /// Adds the routes to `router`.
     package func register<Context: RequestContext>(on router: Router<Context>) {
-        router.post("v1/mcid") { request, _ in await handle(request) { try flag($0) } }
+        router.post("v1/mcid") { request, _ in await handle(request) { try flag($0, actor: $1) } }
+        router.post("v1/mcid/:id/withdraw") { request, context in
+            await handle(request) { try withdraw(context.parameters.get("id"), $0, actor: $1) }
+        }
         router.get("v1/incidents") { request, _ in
-            await handle(request, readsBody: false) { _ in try list(request.uri.queryParameters) }
+            await handle(request, readsBody: false) { _, _ in try list(request.uri.queryParameters) }
         }
         router.get("v1/incidents/:id") { request, context in
-            await handle(request, readsBody: false) { _ in try show(context.parameters.get("id")) }
+            await handle(request, readsBody: false) { _, _ in try show(context.parameters.get("id")) }
         }
         router.post("v1/incidents/:id/status") { request, context in
-            await handle(request) { try changeStatus(context.parameters.get("id"), $0) }
+            await handle(request) { try changeStatus(context.parameters.get("id"), $0, actor: $1) }
         }
         router.post("v1/incidents/:id/notes") { request, context in
-            await handle(request) { try addNote(context.parameters.get("id"), $0) }
+            await handle(request) { try addNote(context.parameters.get("id"), $0, actor: $1) }
         }
-        router.post("v1/recordings") { request, _ in await handle(request) { try attachRecording($0) } }
+        router.post("v1/recordings") { request, _ in await handle(request) { try attachRecording($0, actor: $1) } }
     }
 
     // MARK: - Handlers
 
-    private func flag(_ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+    private func flag(_ body: APIRequestBody, actor: String) throws(APIProblem) -> (Int, [String: Any]) {
         let kind = try Self.kind(body.requiredString("kind"))
         let selector: MCIDCallSelector
         if let callID = try body.string("call_id"), !callID.isEmpty {
@@ -88,17 +91,52 @@ package struct IncidentRoutes: Sendable {
             throw APIProblem(status: 400, field: "call_id", message: "or extension is required")
         }
         let request = MCIDRequest(
-            call: selector, kind: kind, actor: try Self.actorName(body),
-            note: try body.string("note") ?? "", time: clock.now(), sourceAddress: try body.string("source_address"),
+            call: selector, kind: kind, actor: actor,
+            note: try Self.noted(body.string("note") ?? "", claimedBy: body), time: clock.now(),
+            sourceAddress: try body.string("source_address"),
             sipHeaders: try body.headers("sip_headers").map { SIPHeaderField(name: $0.0, value: $0.1) },
             addBlock: try body.bool("block"), addRedirect: try body.bool("redirect"),
-            ruleDuration: try Self.duration(body.string("rule_duration"), field: "rule_duration"))
-        let outcome = try perform { try store.flagMaliciousCall(request, crisisLine: crisisLine) }
+            ruleDuration: try Self.duration(body.string("rule_duration"), field: "rule_duration"),
+            latestOfSeveral: try body.bool("latest"))
+        let result = try perform { () throws -> Result<MCIDOutcome, MCIDAmbiguousCall> in
+            do {
+                return .success(try store.flagMaliciousCall(request, crisisLine: crisisLine))
+            } catch let ambiguous as MCIDAmbiguousCall {
+                return .failure(ambiguous)
+            }
+        }
+        let outcome: MCIDOutcome
+        switch result {
+        case .success(let flagged): outcome = flagged
+        case .failure(let ambiguous):
+            // Several calls reached the extension: nothing flagged; the client names one.
+            return (409, [
+                "error": "call_id", "message": "several calls reached the extension in the window; send call_id (or latest=true)",
+                "candidates": ambiguous.candidates.map { candidate in
+                    [
+                        "call_id": candidate.callID, "start": candidate.start.rfc3339,
+                        "caller": candidate.caller.number?.description ?? NSNull(),
+                        "asserted_identity": candidate.caller.assertedIdentity?.description ?? NSNull(),
+                        "disposition": candidate.disposition?.rawValue ?? NSNull(),
+                    ] as [String: Any]
+                },
+            ])
+        }
         return (201, [
             "incident": outcome.incident.id, "opened": outcome.openedIncident, "kind": outcome.incident.kind.rawValue,
-            "severity": outcome.incident.severity.rawValue, "call_id": outcome.flag.callID,
+            "severity": outcome.incident.severity.rawValue, "call_id": outcome.flag.callID, "flag": outcome.flag.id,
             "call_found": outcome.flag.call != nil, "rules": outcome.ruleIDs, "alert": outcome.alertKey,
         ])
+    }
+
+    private func withdraw(_ idText: String?, _ body: APIRequestBody, actor: String) throws(APIProblem) -> (Int, [String: Any]) {
+        guard let idText, let id = Int64(idText), id > 0 else {
+            throw APIProblem(status: 400, field: "id", message: "must be a positive whole number")
+        }
+        let withdrawal = MCIDWithdrawal(
+            flagID: id, actor: actor, reason: try Self.noted(body.requiredString("reason"), claimedBy: body), time: clock.now())
+        let flag = try perform { try store.withdrawFlag(withdrawal) }
+        return (200, ["flag": flag.id, "incident": flag.incidentID, "call_id": flag.callID, "withdrawn": true])
     }
 
     private func list(_ query: Parameters) throws(APIProblem) -> (Int, [String: Any]) {
@@ -135,28 +173,26 @@ package struct IncidentRoutes: Sendable {
         return (200, json)
     }
 
-    private func changeStatus(_ idText: String?, _ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+    private func changeStatus(_ idText: String?, _ body: APIRequestBody, actor: String) throws(APIProblem) -> (Int, [String: Any]) {
         let id = try Self.incidentID(idText)
         guard let status = IncidentStatus(word: try body.requiredString("status")) else {
             throw APIProblem(status: 400, field: "status", message: "must be acknowledged, reported or closed")
         }
-        let actor = try Self.actorName(body)
-        let note = try body.string("note") ?? ""
+        let note = try Self.noted(body.string("note") ?? "", claimedBy: body)
         let time = clock.now()
         let incident = try perform { try store.changeStatus(incidentID: id, to: status, actor: actor, note: note, at: time) }
         return (200, Self.json(incident))
     }
 
-    private func addNote(_ idText: String?, _ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+    private func addNote(_ idText: String?, _ body: APIRequestBody, actor: String) throws(APIProblem) -> (Int, [String: Any]) {
         let id = try Self.incidentID(idText)
-        let actor = try Self.actorName(body)
-        let note = try body.requiredString("note")
+        let note = try Self.noted(body.requiredString("note"), claimedBy: body)
         let time = clock.now()
         try perform { try store.addNote(incidentID: id, actor: actor, note: note, at: time) }
         return (201, ["incident": id])
     }
 
-    private func attachRecording(_ body: APIRequestBody) throws(APIProblem) -> (Int, [String: Any]) {
+    private func attachRecording(_ body: APIRequestBody, actor: String) throws(APIProblem) -> (Int, [String: Any]) {
         let callID = try body.requiredString("call_id")
         let uri = try body.requiredString("uri")
         guard !InertText.containsControl(uri), let scheme = URL(string: uri)?.scheme?.lowercased(),
@@ -167,7 +203,7 @@ package struct IncidentRoutes: Sendable {
         }
         let recording = NewRecording(
             callID: callID, location: uri, origin: .uri, size: nil, sha256: try body.string("sha256")?.lowercased(),
-            recordedAt: nil, linkedAt: clock.now(), actor: try Self.actorName(body))
+            recordedAt: nil, linkedAt: clock.now(), actor: actor)
         let stored = try perform { try store.linkRecording(recording) }
         return (201, ["recording": stored.id, "call_id": stored.callID, "uri": stored.location])
     }
@@ -176,10 +212,10 @@ package struct IncidentRoutes: Sendable {
 
     private func handle(
         _ request: Request, readsBody: Bool = true,
-        _ body: (APIRequestBody) throws -> (Int, [String: Any])
+        _ body: (APIRequestBody, String) throws -> (Int, [String: Any])
     ) async -> Response {
         do {
-            try authorize(request)
+            let actor = try authorize(request)
             var parsed = try APIRequestBody(bytes: [], contentType: nil)
             if readsBody {
                 let buffer: ByteBuffer
@@ -190,7 +226,7 @@ package struct IncidentRoutes: Sendable {
                 }
                 parsed = try APIRequestBody(bytes: Array(buffer.readableBytesView), contentType: request.headers[.contentType])
             }
-            let (status, json) = try await withTaskExecutorPreference(storeExecutor) { try body(parsed) }
+            let (status, json) = try await withTaskExecutorPreference(storeExecutor) { try body(parsed, actor) }
             return Self.response(status, json)
         } catch let problem as APIProblem {
             return Self.response(problem.status, ["error": problem.field, "message": problem.message])
@@ -199,12 +235,16 @@ package struct IncidentRoutes: Sendable {
         }
     }
 
-    private func authorize(_ request: Request) throws(APIProblem) {
-        guard !bearerTokens.isEmpty else { return }
+    /// Checks the bearer token; returns the actor every audit record of the request names: the
+    /// credential (`api:token-2`, the second configured token), or `api` when the API has no
+    /// tokens. Never text from the request: a `by` field is kept in the note as an unverified name.
+    private func authorize(_ request: Request) throws(APIProblem) -> String {
+        guard !bearerTokens.isEmpty else { return "api" }
         let given = request.headers[.authorization] ?? ""
-        guard given.hasPrefix("Bearer "), Self.anyMatches(bearerTokens, Array(given.utf8.dropFirst(7))) else {
+        guard given.hasPrefix("Bearer "), let index = Self.matchingIndex(bearerTokens, Array(given.utf8.dropFirst(7))) else {
             throw APIProblem(status: 401, field: "authorization", message: "a valid bearer token is required")
         }
+        return "api:token-\(index + 1)"
     }
 
     private func perform<T>(_ work: () throws -> T) throws(APIProblem) -> T {
@@ -264,20 +304,23 @@ package struct IncidentRoutes: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Every token is compared (no early exit), each in constant time.
-    private static func anyMatches(_ tokens: [Secret], _ presented: [UInt8]) -> Bool {
-        var matched = false
-        for token in tokens where token.matches(presented) { matched = true }
+    /// The index of the token `presented` matches; every token is compared (no early exit), each
+    /// in constant time.
+    private static func matchingIndex(_ tokens: [Secret], _ presented: [UInt8]) -> Int? {
+        var matched: Int?
+        for (index, token) in tokens.enumerated() where token.matches(presented) { matched = index }
         return matched
     }
 
-    /// Who did it, as `api:<by>`: one line of at most 100 characters without control or format
-    /// characters, so that a name can never forge a log line or hide itself in the report.
-    private static func actorName(_ body: APIRequestBody) throws(APIProblem) -> String {
-        let name = try body.string("by") ?? "unnamed"
+    /// `note` with the name the client gave in `by`, if any, marked as unverified (`[by reception,
+    /// unverified] ...`): one line of at most 100 characters without control or format
+    /// characters, so that a name can never forge a log line or hide itself in the report. The
+    /// actor of the record is the credential (``authorize(_:)``), never this name.
+    private static func noted(_ note: String, claimedBy body: APIRequestBody) throws(APIProblem) -> String {
+        guard let name = try body.string("by") else { return note }
         guard !name.isEmpty, name.unicodeScalars.count <= 100, !InertText.containsControl(name) else {
             throw APIProblem(status: 400, field: "by", message: "must be 1–100 characters on one line, without control characters")
         }
-        return "api:" + name
+        return "[by \(name), unverified]" + (note.isEmpty ? "" : " " + note)
     }
 }

@@ -234,6 +234,8 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
             throw error
         } catch let error as RuleCorrectionError {
             throw error
+        } catch let error as MCIDAmbiguousCall {
+            throw error
         } catch {
             throw SQLiteStoreError(wrapping: error)
         }

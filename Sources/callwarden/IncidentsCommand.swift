@@ -70,7 +70,9 @@ struct IncidentsCommand: AsyncParsableCommand {
             case .detection(let detection):
                 return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
             case .decision(let decision): return "rule \(RuleSelector.text(decision.ruleID)): \(decision.summary) by \(decision.createdBy)"
-            case .flag(let flag): return "MCID \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)"
+            case .flag(let flag):
+                let withdrawn = flag.withdrawal.map { " (WITHDRAWN by \($0.actor) at \($0.time.rfc3339): \($0.reason))" } ?? ""
+                return "MCID flag \(flag.id) \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)\(withdrawn)"
             case .recording(let recording): return "recording of call \(recording.callID): \(recording.location) sha256 \(recording.sha256 ?? "-")"
             case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": \(log.note)")
             }

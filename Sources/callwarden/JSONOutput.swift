@@ -194,6 +194,8 @@ enum JSONOutput {
             var at: String
             var by: String
             var note: String
+            /// Set when the flag was withdrawn (it named the wrong call).
+            var withdrawn: LogEntry?
         }
 
         struct Recording: Encodable {
@@ -230,7 +232,8 @@ enum JSONOutput {
             flags = timeline.flags.map {
                 Flag(
                     id: $0.id, kind: $0.kind.rawValue, callId: $0.callID, call: $0.call.map(CallJSON.init), at: $0.flaggedAt.rfc3339,
-                    by: $0.flaggedBy, note: $0.note)
+                    by: $0.flaggedBy, note: $0.note,
+                    withdrawn: $0.withdrawal.map { LogEntry(at: $0.time.rfc3339, by: $0.actor, action: "withdrawn", note: $0.reason) })
             }
             recordings = timeline.recordings.map {
                 Recording(callId: $0.callID, location: $0.location, sha256: $0.sha256, linkedAt: $0.linkedAt.rfc3339)
