@@ -14,7 +14,8 @@ package import CallModel
 ///
 /// Deliberately not handled: scoped or scheduled allow rules (they decide calls but do not stop
 /// counting: a caller allowed to one extension may still harass another), prefix allow rules
-/// beyond tens (they share the configuration list's linear prefix check), and resets of the
+/// beyond tens (they share the configuration list's linear prefix check), the end of a prefix
+/// entry (it holds until the refresher next reads the rules: a change, or its maximum age), and resets of the
 /// unidentified-caller and number-hopping ladders (they are keyed by extension, not by a number).
 package struct CountingExemptions: Hashable, Sendable {
     /// Allowed numbers (``CallModel/E164Number/value``) with when their entry ends (microseconds of

@@ -79,6 +79,26 @@ struct RuleCorrectionTests {
         #expect(try #require(fourth.id) > (third.id ?? .max))
     }
 
+    @Test("a store from before rule history never hands out an id it used: the highest in rules or named by the audit log")
+    func idSequenceSeededFromOldStore() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Rule 7 was removed before this migration (SQLite would hand 7 out again); only the audit log names it.
+        try SQLiteStore.migrate(
+            path: directory.databasePath, upTo: "v5-pushed-event-key-stored-at",
+            thenExecute: """
+                INSERT INTO rules (id, match_kind, match_value, action, reason, created_by, created_at, origin)
+                    VALUES (6, 'number', '+447700900123', 'block', 'old', 'cli:alice', 0, 'manual');
+                INSERT INTO audit_log (time, actor, action, subject, detail)
+                    VALUES (0, 'cli:alice', 'rule.add', 'rule 7', 'block +447700900456: old'),
+                           (1, 'cli:alice', 'rule.remove', 'rule 7', 'block +447700900456: old: gone');
+                """)
+        let store = try SQLiteStore(path: directory.databasePath)
+        defer { try? store.close() }
+        let next = try store.addRule(Fixture.blockRule(), actor: "cli:alice")
+        #expect(next.id == 8)
+    }
+
     @Test("a false positive by number: block removed, number allowed, escalation reset, incident closed as false positive")
     func falsePositiveByNumber() throws {
         let directory = try TemporaryDirectory()
