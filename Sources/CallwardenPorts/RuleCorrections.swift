@@ -124,7 +124,7 @@ package struct RuleDetail: Hashable, Sendable {
     package var detections: [Detection]
     /// The incidents of the rule's number (or of its detections).
     package var incidents: [RuleIncident]
-    /// Decision questions the rule's callers asked while it was in force (see ``RuleCorrectionStore/ruleDetails(_:)``).
+    /// Calls the rule decided (stored decision questions whose answer named it).
     package var hits: Int
     package var lastHit: Timestamp?
 

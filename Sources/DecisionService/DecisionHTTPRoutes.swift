@@ -5,8 +5,14 @@ import NIOCore
 
 /// The decision service's HTTP routes:
 ///
-/// - `GET /v1/decision?caller=...&callee=...&callid=...[&pai=...&name=...&restricted=1]`
-/// - `POST /v1/decision` with `{"caller":..,"callee":..,"callid":..}` (see ``DecisionRequestBody``)
+/// - `GET /v1/decision?caller=...&callee=...&callid=...[&pai=...&name=...&restricted=1&dry_run=1]`
+/// - `POST /v1/decision` with `{"caller":..,"callee":..,"callid":..}` (see ``DecisionRequestBody``);
+///   `dry_run=1` in its query string or `"dry_run":true` in the body
+///
+/// `dry_run` answers exactly as for the PBX and records nothing: no event stored, no call counted,
+/// not in `callwarden_decisions_total` (``QuestionRecording/answerOnly(_:)``, counted in
+/// `callwarden_decision_unrecorded_total{reason="dry_run"}`), for ops testing a number and for
+/// monitoring.
 /// - `GET /healthz` → `200 ok`
 /// - `GET /metrics` → Prometheus text: every source of the daemon's ``MetricsExposition/MetricsRegistry``
 ///   (``MetricsRoutes``), or only ``DecisionMetrics`` when no registry is given
@@ -22,7 +28,7 @@ package enum DecisionHTTPRoutes {
         let router = Router(context: BasicRequestContext.self)
         router.get("v1/decision") { request, _ -> Response in
             screener.metrics.countRequest(.http)
-            return answer(query(fromQueryOf: request), screener: screener)
+            return answer(query(fromQueryOf: request), recording: recording(of: request), screener: screener)
         }
         router.post("v1/decision") { request, _ -> Response in
             screener.metrics.countRequest(.http)
@@ -35,10 +41,23 @@ package enum DecisionHTTPRoutes {
                     parameter: "body", reason: "is longer than \(DecisionRequestBody.maximumBytes) bytes or was cut off")
                 return json(.contentTooLarge, DecisionJSON.error(problem))
             }
-            return answer(DecisionRequestBody.query(from: Array(body.readableBytesView)), screener: screener)
+            let parsed = DecisionRequestBody.parse(Array(body.readableBytesView))
+            var recording = recording(of: request)
+            if case .success(let parsedBody) = parsed, parsedBody.isDryRun { recording = .answerOnly(.dryRun) }
+            return answer(parsed.map(\.query), recording: recording, screener: screener)
         }
         MetricsRoutes.add(to: router, registry: metrics ?? MetricsRegistry([screener.metrics]))
         return router
+    }
+
+    /// How the question is to be recorded: only answered with `dry_run=1` (or `true`, `yes`) in
+    /// the query string.
+    static func recording(of request: Request) -> QuestionRecording {
+        guard let flag = request.uri.queryParameters["dry_run"] else { return .record }
+        switch flag.lowercased() {
+        case "1", "true", "yes": return .answerOnly(.dryRun)
+        default: return .record
+        }
     }
 
     /// The query parameters as a raw query, or the first missing parameter.
@@ -65,7 +84,9 @@ package enum DecisionHTTPRoutes {
                 presentationRestricted: restricted))
     }
 
-    private static func answer(_ parsed: Result<RawDecisionQuery, DecisionQueryProblem>, screener: CallScreener) -> Response {
+    private static func answer(
+        _ parsed: Result<RawDecisionQuery, DecisionQueryProblem>, recording: QuestionRecording, screener: CallScreener
+    ) -> Response {
         let query: RawDecisionQuery
         switch parsed {
         case .success(let parsedQuery): query = parsedQuery
@@ -77,7 +98,7 @@ package enum DecisionHTTPRoutes {
             screener.metrics.countBadRequest(.http)
             return json(.badRequest, DecisionJSON.error(problem))
         }
-        return json(.ok, DecisionJSON.decision(screener.screen(query)))
+        return json(.ok, DecisionJSON.decision(screener.screen(query, recording: recording)))
     }
 
     private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {

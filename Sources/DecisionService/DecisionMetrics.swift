@@ -38,6 +38,7 @@ package final class DecisionMetrics: MetricsSource {
     private let actions = AtomicCounterArray(count: DecisionMetrics.actionNames.count)
     private let agiOutcomes = AtomicCounterArray(count: AGIOutcome.allCases.count)
     private let eventsDropped = Atomic<Int>(0)
+    private let unrecorded = AtomicCounterArray(count: AnswerOnlyReason.allCases.count)
 
     private static let actionNames = ["allow", "block", "redirect", "flag"]
 
@@ -53,6 +54,16 @@ package final class DecisionMetrics: MetricsSource {
 
     package func countDecision(_ action: RuleAction) {
         actions.add(Self.index(of: action))
+    }
+
+    /// A question answered but not recorded (``QuestionRecording/answerOnly(_:)``).
+    package func countUnrecorded(_ reason: AnswerOnlyReason) {
+        unrecorded.add(Self.index(of: reason))
+    }
+
+    /// Questions answered without being recorded, for `reason`.
+    package func unrecordedCount(_ reason: AnswerOnlyReason) -> Int {
+        unrecorded.value(Self.index(of: reason))
     }
 
     package func countDroppedEvent() {
@@ -102,6 +113,12 @@ package final class DecisionMetrics: MetricsSource {
                 "callwarden_decisions_total", help: "Decisions made, by action.", labels: ["action": name],
                 value: actions.value(index))
         }
+        for reason in AnswerOnlyReason.allCases {
+            collector.counter(
+                "callwarden_decision_unrecorded_total",
+                help: "Questions answered but neither stored nor counted as calls, by reason.",
+                labels: ["reason": reason.rawValue], value: unrecordedCount(reason))
+        }
         collector.counter(
             "callwarden_decision_events_dropped_total", help: "Call events dropped because the queue was full.",
             value: droppedEventCount)
@@ -110,6 +127,10 @@ package final class DecisionMetrics: MetricsSource {
                 "callwarden_agi_sessions_total", help: "FastAGI sessions, by how they ended.",
                 labels: ["outcome": outcome.rawValue], value: agiSessionCount(outcome))
         }
+    }
+
+    private static func index(of reason: AnswerOnlyReason) -> Int {
+        AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0
     }
 
     private static func index(of action: RuleAction) -> Int {

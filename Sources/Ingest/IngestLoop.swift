@@ -125,6 +125,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
                 if !batch.detections.isEmpty { onCommitted(batch.detections) }
             }
             guard let drainedAny = drainAcknowledged(scratch: &events) else { break rounds }
+            metrics.setCorrelationEvictions(processor.correlationEvictions)
             metrics.roundFinished(atMicroseconds: clock.now().microsecondsSinceEpoch)
             if !progressed && !drainedAny { control.sleep(pollInterval) }
         }

@@ -51,11 +51,12 @@ extension SQLiteStore {
     private static let eventColumns = """
         time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us, \
         caller_raw, caller_e164, caller_extension, caller_name, asserted_identity, \
-        presentation_restricted, callee_raw, callee_key, counted_time, counted_identity
+        presentation_restricted, callee_raw, callee_key, counted_time, counted_identity, \
+        decision_action, decision_target, decision_rule, decision_reason
         """
     /// Columns per event row.
-    private static let eventColumnCount: CInt = 18
-    /// Rows per multi-row `INSERT`: 32 × 18 = 576 parameters, below SQLite's historical limit of 999.
+    private static let eventColumnCount: CInt = 22
+    /// Rows per multi-row `INSERT`: 32 × 22 = 704 parameters, below SQLite's historical limit of 999.
     private static let eventRowsPerStatement = 32
 
     /// `INSERT INTO call_events (...) VALUES (?, ...), (?, ...)` for `rows` rows.
@@ -110,7 +111,7 @@ extension SQLiteStore {
         try statement.execute()
     }
 
-    /// Binds the eighteen columns of one event in `insertEventSQL` order.
+    /// Binds the twenty-two columns of one event in `insertEventSQL` order.
     @inline(__always)
     private static func bindColumns(of event: CallEvent, to statement: SQLiteStatement, offset: CInt) throws {
         let caller = event.caller
@@ -132,6 +133,11 @@ extension SQLiteStore {
         try bind(event.callee.key, offset + 16, statement)
         try bind(event.countedTime.microsecondsSinceEpoch, offset + 17, statement)
         try bind(caller.countedNumber?.description, offset + 18, statement)
+        let decision = event.decision
+        try bind(decision?.action.name, offset + 19, statement)
+        try bind(decision?.action.redirectTarget, offset + 20, statement)
+        try bind(decision?.ruleID, offset + 21, statement)
+        try bind(decision?.reason, offset + 22, statement)
     }
 
     @inline(__always)

@@ -42,7 +42,8 @@ extension SQLiteStore {
                 sql: """
                     SELECT time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us,
                            caller_raw, caller_e164, caller_extension, caller_name, asserted_identity,
-                           presentation_restricted, callee_raw, callee_key
+                           presentation_restricted, callee_raw, callee_key,
+                           decision_action, decision_target, decision_rule, decision_reason
                     FROM (SELECT * FROM call_events WHERE counted_time >= ?
                           ORDER BY counted_time DESC, id DESC LIMIT ?) AS newest
                     ORDER BY counted_time, id
@@ -57,7 +58,7 @@ extension SQLiteStore {
         }
     }
 
-    /// Totals: events, distinct calls by (source, call id), detections, rules (expired included)
+    /// Totals: events, distinct calls by call id (one call however many sources witnessed it), detections, rules (expired included)
     /// and malformed records counted by ingestion.
     ///
     /// - Throws: ``SQLiteStoreError``.
@@ -66,7 +67,7 @@ extension SQLiteStore {
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             return StoreStatistics(
                 events: try count("SELECT COUNT(*) FROM call_events"),
-                calls: try count("SELECT COUNT(*) FROM (SELECT DISTINCT source, call_id FROM call_events) AS calls"),
+                calls: try count("SELECT COUNT(*) FROM (SELECT DISTINCT call_id FROM call_events) AS calls"),
                 detections: try count("SELECT COUNT(*) FROM detections"),
                 rules: try count("SELECT COUNT(*) FROM rules"),
                 malformed: try Int.fetchOne(
@@ -79,7 +80,8 @@ extension SQLiteStore {
     static let eventReadColumns = """
         time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us, \
         caller_raw, caller_e164, caller_extension, caller_name, asserted_identity, \
-        presentation_restricted, callee_raw, callee_key
+        presentation_restricted, callee_raw, callee_key, \
+        decision_action, decision_target, decision_rule, decision_reason
         """
 
     /// A call event from a row with ``eventColumns`` in order.
@@ -103,6 +105,25 @@ extension SQLiteStore {
                 displayName: try row.decode(atIndex: 11),
                 assertedIdentity: try StoredValue.number(row.decode(atIndex: 12), column: "call_events.asserted_identity"),
                 presentationRestricted: try row.decode(atIndex: 13)),
-            callee: CalledParty(raw: try row.decode(atIndex: 14), key: try row.decode(atIndex: 15)))
+            callee: CalledParty(raw: try row.decode(atIndex: 14), key: try row.decode(atIndex: 15)),
+            decision: try decision(from: row, at: 16))
+    }
+
+    /// The decision columns (action, target, rule, reason) from `index` on; nil when none was stored.
+    private static func decision(from row: Row, at index: Int) throws -> CallDecision? {
+        guard let name: String = try row.decode(atIndex: index) else { return nil }
+        let target: String? = try row.decode(atIndex: index + 1)
+        let action: RuleAction
+        switch (name, target) {
+        case ("allow", nil): action = .allow
+        case ("block", nil): action = .block
+        case ("flag", nil): action = .flag
+        case ("redirect", let target?): action = .redirect(to: target)
+        default:
+            throw SQLiteStoreError(
+                code: .invalidData, message: "call_events.decision_action and call_events.decision_target disagree")
+        }
+        return CallDecision(
+            action: action, ruleID: try row.decode(atIndex: index + 2), reason: try row.decode(atIndex: index + 3) ?? "")
     }
 }

@@ -150,9 +150,8 @@ extension SQLiteStore: RuleCorrectionStore {
     /// - the detections whose block or redirect made it (automatic rules: same number, action and
     ///   end), with their calls;
     /// - the incidents of those detections, or of the rule's number;
-    /// - its hits: decision questions (`source = decision`) from a caller it matches, within its
-    ///   scope, while it was in force. Deliberately not handled: precedence (a more specific rule
-    ///   may have answered some of them) and decisions that left no stored question.
+    /// - its hits: the calls it decided (decision questions whose answer named it, one per call).
+    ///   Deliberately not counted: answers not stored (`dry_run`, unauthenticated questions).
     package func ruleDetails(_ selector: RuleSelector) throws -> [RuleDetail] {
         try read { db in
             var found: [(Rule, RemovedRule?)] = []
@@ -210,35 +209,15 @@ extension SQLiteStore: RuleCorrectionStore {
                 RuleIncident(id: try row.decode(atIndex: 0), kind: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
                              outcome: try row.decode(atIndex: 3)))
         }
-        let (hits, lastHit) = try Self.hits(of: rule, until: removal?.removedAt, db)
+        let (hits, lastHit) = try Self.hits(of: rule, db)
         return RuleDetail(rule: rule, removal: removal, detections: detections, incidents: incidents, hits: hits, lastHit: lastHit)
     }
 
-    private static func hits(of rule: Rule, until removedAt: Timestamp?, _ db: Database) throws -> (Int, Timestamp?) {
-        var conditions = ["source = 'decision'", "time >= ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [rule.createdAt.microsecondsSinceEpoch]
-        let end = [rule.expiresAt, removedAt].compactMap { $0 }.min()
-        if let end {
-            conditions.append("time < ?")
-            arguments.append(end.microsecondsSinceEpoch)
-        }
-        switch rule.match {
-        case .number(let number):
-            conditions.append("(caller_e164 = ? OR asserted_identity = ?)")
-            arguments += [number.description, number.description]
-        case .prefix(let digits):
-            conditions.append("(caller_e164 LIKE ? OR asserted_identity LIKE ?)")
-            arguments += ["+" + digits + "%", "+" + digits + "%"]
-        case .unidentified:
-            conditions.append("caller_e164 IS NULL AND asserted_identity IS NULL")
-        }
-        if let scope = rule.scope {
-            conditions.append("callee_key = ?")
-            arguments.append(scope)
-        }
+    /// Calls the rule decided: stored decision questions whose answer named it (`decision_rule`),
+    /// each call once however many questions it asked.
+    private static func hits(of rule: Rule, _ db: Database) throws -> (Int, Timestamp?) {
         let row = try Row.fetchOne(
-            db, sql: "SELECT count(*), max(time) FROM call_events WHERE " + conditions.joined(separator: " AND "),
-            arguments: StatementArguments(arguments))
+            db, sql: "SELECT count(DISTINCT call_id), max(time) FROM call_events WHERE decision_rule = ?", arguments: [rule.id])
         let count: Int = try row?.decode(atIndex: 0) ?? 0
         let last: Int64? = try row?.decode(atIndex: 1)
         return (count, last.map(Timestamp.init(microsecondsSinceEpoch:)))

@@ -66,7 +66,9 @@ struct IncidentsCommand: AsyncParsableCommand {
             switch entry {
             case .call(let call):
                 let asserted = call.caller.assertedIdentity.map { " (asserted \($0.description))" } ?? ""
-                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(call.disposition?.rawValue ?? "in progress")"
+                let outcome = call.wasBlocked ? "blocked by rule \(call.decision?.ruleID.map(String.init) ?? "-")" : call.disposition?.rawValue ?? "in progress"
+                let witnesses = call.witnesses.map { "\($0.source.rawValue) \($0.phase.rawValue)" }.joined(separator: ", ")
+                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(outcome) (witnesses: \(witnesses))"
             case .detection(let detection):
                 return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
             case .decision(let decision): return "rule \(RuleSelector.text(decision.ruleID)): \(decision.summary) by \(decision.createdBy)"

@@ -26,21 +26,25 @@ struct RuleCorrectionTests {
     }
 
     /// Runs `sql` with the sqlite3 shell (Debian `sqlite3`) on `path`: its exit status and output.
-    static func sqlite3(_ path: String, _ sql: String) throws -> (status: Int32, output: String) {
+    /// Suspends while it runs (never blocks a thread of the cooperative pool the tests share).
+    static func sqlite3(_ path: String, _ sql: String) async throws -> (status: Int32, output: String) {
+        let outputPath = path + ".sqlite3-output"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [path, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try output.close()
+        return (process.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
     @Test("a removed rule's id is never handed out again, and the rule stays in the append-only history")
-    func idsNeverReused() throws {
+    func idsNeverReused() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(path: directory.databasePath)
@@ -65,9 +69,9 @@ struct RuleCorrectionTests {
         #expect(try store.auditLog(limit: 10).contains { $0.action == "rule.remove" && $0.subject == "rule \(second.id ?? 0)" })
 
         // The history is append-only, even for another writer of the file (the sqlite3 shell).
-        let rewrite = try Self.sqlite3(directory.databasePath, "UPDATE rule_history SET reason = 'edited';")
+        let rewrite = try await Self.sqlite3(directory.databasePath, "UPDATE rule_history SET reason = 'edited';")
         #expect(rewrite.status != 0 && rewrite.output.contains("append-only"))
-        let erase = try Self.sqlite3(directory.databasePath, "DELETE FROM rule_history;")
+        let erase = try await Self.sqlite3(directory.databasePath, "DELETE FROM rule_history;")
         #expect(erase.status != 0)
         #expect(try store.removedRules(limit: 10).first?.reason == "wrong range")
 
@@ -170,24 +174,27 @@ struct RuleCorrectionTests {
         }
     }
 
-    @Test("a rule's hits are the decision questions its callers asked while it was in force")
+    @Test("a rule's hits are the calls it decided: stored questions whose answer named it, each call once")
     func hits() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(path: directory.databasePath)
         defer { try? store.close() }
         let rule = try store.addRule(Fixture.blockRule(), actor: "cli:alice")  // created at time(100)
+        let id = try #require(rule.id)
         var batch = IngestBatch()
-        batch.events = [50, 150, 250].map { seconds in
+        // Two calls decided by the rule (the second asked twice), one allowed by no rule.
+        batch.events = [(150, "q1", id), (250, "q2", id), (251, "q2", id), (300, "q3", nil)].map { seconds, callID, ruleID in
             CallEvent(
-                time: Fixture.time(seconds), callID: "q\(seconds)", source: .decisionRequest, phase: .started,
-                caller: CallerIdentity(raw: "07700900123", number: Fixture.caller), callee: CalledParty(raw: "1001", key: "1001"))
+                time: Fixture.time(seconds), callID: callID, source: .decisionRequest, phase: .started,
+                caller: CallerIdentity(raw: "07700900123", number: Fixture.caller), callee: CalledParty(raw: "1001", key: "1001"),
+                decision: ruleID.map { CallDecision(action: .block, ruleID: $0, reason: "threats") }
+                    ?? CallDecision(action: .allow, ruleID: nil, reason: ""))
         }
         try store.commit(batch)
-        let id = try #require(rule.id)
         let detail = try #require(try store.ruleDetails(.id(id)).first)
         #expect(detail.hits == 2)
-        #expect(detail.lastHit == Fixture.time(250))
+        #expect(detail.lastHit == Fixture.time(251))
         #expect(detail.removal == nil)
     }
 }
