@@ -133,7 +133,7 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", grdb],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", grdb, crypto],
             swiftSettings: swiftSettings
         ),
         .target(

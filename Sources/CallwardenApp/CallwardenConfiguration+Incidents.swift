@@ -40,12 +40,12 @@ extension CallwardenConfiguration {
         return sinks
     }
 
-    /// The exporter, writing local times in `numbering.time_zone` beside UTC.
-    package func evidenceExporter(clock: WallClock = .system) -> EvidenceExporter {
+    /// The exporter, writing local times in `numbering.time_zone` beside UTC, signing with `signingKey`.
+    package func evidenceExporter(signingKey: EvidenceSigningKey? = nil, clock: WallClock = .system) -> EvidenceExporter {
         let zone = TimeZone(identifier: timeZone.name) ?? TimeZone(identifier: "UTC") ?? .current
         return EvidenceExporter(
             timeFormat: EvidenceTimeFormat(timeZone: zone),
-            generator: "Callwarden on " + ProcessInfo.processInfo.hostName, clock: clock)
+            generator: "Callwarden on " + ProcessInfo.processInfo.hostName, signingKey: signingKey, clock: clock)
     }
 
     /// The incident routes over `store`, with the configured tokens and crisis line; their store

@@ -66,6 +66,13 @@ package func buildDaemon(
             throw ConfigurationError(key: "store.path", reason: "\(configuration.storePath): \(error)")
         }
         logger.info("store opened", metadata: ["store.path": "\(configuration.storePath)"])
+        // The key that signs evidence bundles, made at first start beside the store (0600).
+        do {
+            let key = try configuration.evidenceSigningKey()
+            logger.info("evidence signing key ready", metadata: ["key.fingerprint": "\(key.fingerprint)"])
+        } catch {
+            throw ConfigurationError(key: "store.path", reason: "evidence signing key: \(error)")
+        }
         // The rules the call path decides by: compiled now, then kept in step with the store.
         let rules = try RuleSnapshotRefresher(
             store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() },

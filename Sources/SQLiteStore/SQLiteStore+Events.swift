@@ -1,5 +1,6 @@
 package import CallModel
 package import CallwardenPorts
+import Foundation
 import GRDB
 
 // MARK: - Reads: events, checkpoints, statistics
@@ -40,10 +41,7 @@ extension SQLiteStore {
             let cursor = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us,
-                           caller_raw, caller_e164, caller_extension, caller_name, asserted_identity,
-                           presentation_restricted, callee_raw, callee_key,
-                           decision_action, decision_target, decision_rule, decision_reason
+                    SELECT \(Self.eventReadColumns)
                     FROM (SELECT * FROM call_events WHERE counted_time >= ?
                           ORDER BY counted_time DESC, id DESC LIMIT ?) AS newest
                     ORDER BY counted_time, id
@@ -77,10 +75,12 @@ extension SQLiteStore {
     }
 
     /// The columns ``event(from:)`` reads, in order.
+    /// Text from callers and PBXs is read as a blob, with its length, so that an embedded NUL and
+    /// what follows it come back (``FullLengthText``); decoded as UTF-8.
     static let eventReadColumns = """
-        time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us, \
-        caller_raw, caller_e164, caller_extension, caller_name, asserted_identity, \
-        presentation_restricted, callee_raw, callee_key, \
+        time, CAST(call_id AS BLOB), source, phase, disposition, call_start, duration_us, talk_time_us, \
+        CAST(caller_raw AS BLOB), caller_e164, CAST(caller_extension AS BLOB), CAST(caller_name AS BLOB), \
+        asserted_identity, presentation_restricted, CAST(callee_raw AS BLOB), CAST(callee_key AS BLOB), \
         decision_action, decision_target, decision_rule, decision_reason
         """
 
@@ -89,7 +89,7 @@ extension SQLiteStore {
         let disposition: String? = try row.decode(atIndex: 4)
         return CallEvent(
             time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)),
-            callID: try row.decode(atIndex: 1),
+            callID: try fullText(row, 1) ?? "",
             source: try StoredValue.decode(row.decode(atIndex: 2), as: EventSource.self, column: "call_events.source"),
             phase: try StoredValue.decode(row.decode(atIndex: 3), as: CallPhase.self, column: "call_events.phase"),
             disposition: try disposition.map {
@@ -99,13 +99,13 @@ extension SQLiteStore {
             duration: (try row.decode(Int64?.self, atIndex: 6)).map(TimeSpan.init(microseconds:)),
             talkTime: (try row.decode(Int64?.self, atIndex: 7)).map(TimeSpan.init(microseconds:)),
             caller: CallerIdentity(
-                raw: try row.decode(atIndex: 8),
+                raw: try fullText(row, 8) ?? "",
                 number: try StoredValue.number(row.decode(atIndex: 9), column: "call_events.caller_e164"),
-                internalExtension: try row.decode(atIndex: 10),
-                displayName: try row.decode(atIndex: 11),
+                internalExtension: try fullText(row, 10),
+                displayName: try fullText(row, 11),
                 assertedIdentity: try StoredValue.number(row.decode(atIndex: 12), column: "call_events.asserted_identity"),
                 presentationRestricted: try row.decode(atIndex: 13)),
-            callee: CalledParty(raw: try row.decode(atIndex: 14), key: try row.decode(atIndex: 15)),
+            callee: CalledParty(raw: try fullText(row, 14) ?? "", key: try fullText(row, 15) ?? ""),
             decision: try decision(from: row, at: 16))
     }
 
@@ -125,5 +125,10 @@ extension SQLiteStore {
         }
         return CallDecision(
             action: action, ruleID: try row.decode(atIndex: index + 2), reason: try row.decode(atIndex: index + 3) ?? "")
+    }
+
+    /// A text column selected as a blob (``eventReadColumns``), with every byte, NUL included.
+    private static func fullText(_ row: Row, _ index: Int) throws -> String? {
+        try row.decode(Data?.self, atIndex: index).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -5,8 +5,9 @@
 /// life of the process, a private append-only migrator, and write methods that are each one
 /// transaction.
 ///
-/// Allowed imports: CallModel, CallwardenPorts, GRDB, Foundation (temporary directories and the JSON
-/// text lists only), Glibc (the store files' modes, ``StoreFileModes``).
+/// Allowed imports: CallModel, CallwardenPorts, GRDB (with its GRDBSQLite for ``FullLengthText``),
+/// Crypto (the evidence chain's SHA-256), Foundation (temporary directories, the JSON text lists
+/// and the privacy export), Glibc (the store files' modes, ``StoreFileModes``).
 package import CallModel
 import CallwardenPorts
 import Foundation
@@ -31,11 +32,12 @@ package import SystemClock
 /// recordings linked to calls (``RecordingStore``): a detection's incident change and its alert are
 /// written in the transaction of the batch that produced the detection.
 ///
-/// Housekeeping removes only what has served its purpose: alerts no sink needs any more and old
-/// idempotency keys of pushed events (`SQLiteStore+Retention.swift`).
+/// Housekeeping removes what has served its purpose: alerts no sink needs any more and old
+/// idempotency keys of pushed events (`SQLiteStore+Retention.swift`), ordinary calls and closed
+/// incidents past their retention (`SQLiteStore+PersonalData.swift`). Everything an incident rests
+/// on is covered by the evidence chain (`StoreSchema+EvidenceChain.swift`).
 ///
-/// Deliberately not handled: retention and purge of call events and other evidence, and sharing
-/// one file between several processes that write heavily (the daemon writes; the CLI's few writes
+/// Deliberately not handled: sharing one file between several processes that write heavily (the daemon writes; the CLI's few writes
 /// wait for the lock up to ``busyTimeout``).
 package final class SQLiteStore: EventStore, RuleStore, DetectionStore, IncidentStore, AlertOutbox, RecordingStore,
     Sendable
@@ -218,6 +220,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         configuration.prepareDatabase { db in
             // GRDB already picks NORMAL for a pool's writer; say it here so that nobody has to know.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            EvidenceChainFunctions.register(db)
         }
         return configuration
     }

@@ -19,7 +19,8 @@ extension StoreSchema {
     /// - `incidents.outcome`: why a closed incident was closed, when it is known
     ///   (`false-positive`).
     /// - `mcid_withdrawals`: a flag withdrawn because it named the wrong call (who, when, why);
-    ///   the flag itself stays as it was. Append-only.
+    ///   the flag itself stays as it was. Never changed; deleted only with its flag (a purge or
+    ///   erasure of the incident), by a trigger.
     static func houseRuleHistory(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -77,9 +78,9 @@ extension StoreSchema {
                     reason TEXT NOT NULL
                 );
                 CREATE TRIGGER mcid_withdrawals_no_update BEFORE UPDATE ON mcid_withdrawals
-                BEGIN SELECT RAISE(ABORT, 'mcid_withdrawals is append-only'); END;
-                CREATE TRIGGER mcid_withdrawals_no_delete BEFORE DELETE ON mcid_withdrawals
-                BEGIN SELECT RAISE(ABORT, 'mcid_withdrawals is append-only'); END;
+                BEGIN SELECT RAISE(ABORT, 'mcid_withdrawals is never changed'); END;
+                CREATE TRIGGER mcid_withdrawals_go_with_their_flag BEFORE DELETE ON mcid_flags
+                BEGIN DELETE FROM mcid_withdrawals WHERE flag_id = OLD.id; END;
                 """)
     }
 }

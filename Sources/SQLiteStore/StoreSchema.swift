@@ -36,6 +36,8 @@ enum StoreSchema {
         migrator.registerMigration(incidentLifecycleMigration, migrate: incidentLifecycle)
         migrator.registerMigration("v5-pushed-event-key-stored-at", migrate: v5PushedEventKeyStoredAt)
         migrator.registerMigration(witnessCallIdentityMigration, migrate: witnessCallIdentity)
+        migrator.registerMigration(evidenceChainMigration, migrate: evidenceChain)
+        migrator.registerMigration(withheldMigration, migrate: withheld)
         migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
         return migrator
     }

@@ -126,14 +126,17 @@ struct IncidentsCommand: AsyncParsableCommand {
             let configuration = try options.load()
             let store = try configuration.openIncidentStore()
             guard let timeline = try store.timeline(incidentID: id) else { throw ValidationError("no incident with id \(id)") }
-            let bundle = try configuration.evidenceExporter().export(timeline, to: out)
+            let key = try configuration.evidenceSigningKey()
+            let bundle = try configuration.evidenceExporter(signingKey: key).export(
+                timeline, to: out, chain: try configuration.evidenceChainHead())
             try store.addNote(
                 incidentID: id, actor: Actor.resolve(by),
-                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256)", at: WallClock.system.now())
+                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256 signed by key \(key.fingerprint.prefix(16)))",
+                at: WallClock.system.now())
             for recording in bundle.recordings where recording.status == .altered || recording.status == .missing {
                 print("warning: recording \(recording.recording.location) is \(recording.status.rawValue)")
             }
-            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: (cd \(out) && sha256sum -c MANIFEST.sha256)")
+            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: callwarden evidence verify-bundle \(out)")
         }
     }
 }

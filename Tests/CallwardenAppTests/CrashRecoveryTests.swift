@@ -12,7 +12,9 @@ struct CrashRecoveryTests {
     static let totalLines = 60_000
 
     func writeCDR(to path: String, lines: Range<Int>) throws {
-        let start = Date(timeIntervalSince1970: 1_768_200_000)
+        // Recent calls (the file spans about five days): older ones would be ordinary calls past
+        // `store.retention.calls`, which housekeeping purges at start-up.
+        let start = Date().addingTimeInterval(-6 * 86_400)
         var text = ""
         for index in lines {
             // Many distinct callers: a realistic day, nothing that triggers detection.
