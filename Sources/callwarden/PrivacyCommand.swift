@@ -3,7 +3,6 @@ import CallModel
 import CallwardenApp
 import Foundation
 import Incidents
-import Ingest
 import SystemClock
 
 struct PrivacyCommand: AsyncParsableCommand {
