@@ -55,6 +55,8 @@ package func buildDaemon(
     // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
     // detection's incident change), so the alert leaves at once; the poll stays for other processes.
     let alertWake = AlertWakeSignal()
+    // The store's allow list and escalation resets, from the rules refresher to the ingest loop.
+    let exemptions = CountingExemptionsMailbox()
     let prepared = try await DedicatedThread.run(name: "callwarden-start") { () throws -> PreparedDaemon in
         let store: SQLiteStore
         do {
@@ -74,9 +76,12 @@ package func buildDaemon(
         }
         // The rules the call path decides by: compiled now, then kept in step with the store.
         let rules = try RuleSnapshotRefresher(
-            store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() })
+            store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() },
+            exemptions: .init(store: store, mailbox: exemptions, horizon: configuration.warmUpHorizon))
         logger.info("rules compiled", metadata: ["rules.count": "\(rules.publisher.current.statistics.rules)"])
         var processor = configuration.makeProcessor()
+        // What the store allows and has reset counts in the warm-up as it will live.
+        exemptions.apply(to: &processor)
         let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
         processor.warmUp(with: history)
         logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
@@ -107,7 +112,7 @@ package func buildDaemon(
     let ingest = IngestLoop(
         sources: files + acknowledged, store: store, processor: prepared.processor,
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
-        clock: clock, logger: logger)
+        clock: clock, beforeRound: { exemptions.apply(to: &$0) }, logger: logger)
 
     let sinks = configuration.makeAlertSinks(logger: logger, clock: clock)
     let alertCounters = AlertDeliveryCounters()

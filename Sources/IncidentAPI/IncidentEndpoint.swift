@@ -3,7 +3,7 @@ package import Hummingbird
 
 /// What one incident endpoint does, for the listener's role check.
 package enum IncidentOperation: String, CaseIterable, Hashable, Sendable {
-    case flagCall, listIncidents, showIncident, changeStatus, addNote, attachRecording
+    case flagCall, withdrawFlag, listIncidents, showIncident, changeStatus, addNote, attachRecording
 }
 
 /// Who asks, as the listener's authentication established it: never a field of the request.

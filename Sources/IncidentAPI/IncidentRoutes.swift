@@ -62,6 +62,9 @@ package struct IncidentRoutes: Sendable {
             IncidentEndpoint(method: .post, path: "/v1/mcid", operation: .flagCall) { request, _, caller in
                 await handle(request) { try flag($0, caller) }
             },
+            IncidentEndpoint(method: .post, path: "/v1/mcid/{id}/withdraw", operation: .withdrawFlag) { request, id, caller in
+                await handle(request) { try withdraw(id, $0, caller) }
+            },
             IncidentEndpoint(method: .get, path: "/v1/incidents", operation: .listIncidents) { request, _, caller in
                 await handle(request, readsBody: false) { _ in try list(request.uri.queryParameters, caller) }
             },
@@ -97,13 +100,47 @@ package struct IncidentRoutes: Sendable {
             note: try body.string("note") ?? "", time: clock.now(), sourceAddress: try body.string("source_address"),
             sipHeaders: try body.headers("sip_headers").map { SIPHeaderField(name: $0.0, value: $0.1) },
             addBlock: try body.bool("block"), addRedirect: try body.bool("redirect"),
-            ruleDuration: try Self.duration(body.string("rule_duration"), field: "rule_duration"))
-        let outcome = try perform { try store.flagMaliciousCall(request, crisisLine: crisisLine) }
+            ruleDuration: try Self.duration(body.string("rule_duration"), field: "rule_duration"),
+            latestOfSeveral: try body.bool("latest"))
+        let result = try perform { () throws -> Result<MCIDOutcome, MCIDAmbiguousCall> in
+            do {
+                return .success(try store.flagMaliciousCall(request, crisisLine: crisisLine))
+            } catch let ambiguous as MCIDAmbiguousCall {
+                return .failure(ambiguous)
+            }
+        }
+        let outcome: MCIDOutcome
+        switch result {
+        case .success(let flagged): outcome = flagged
+        case .failure(let ambiguous):
+            // Several calls reached the extension: nothing flagged; the client names one.
+            return (409, [
+                "error": "call_id", "message": "several calls reached the extension in the window; send call_id (or latest=true)",
+                "candidates": ambiguous.candidates.map { candidate in
+                    [
+                        "call_id": candidate.callID, "start": candidate.start.rfc3339,
+                        "caller": candidate.caller.number?.description ?? NSNull(),
+                        "asserted_identity": candidate.caller.assertedIdentity?.description ?? NSNull(),
+                        "disposition": candidate.disposition?.rawValue ?? NSNull(),
+                    ] as [String: Any]
+                },
+            ])
+        }
         return (201, [
             "incident": outcome.incident.id, "opened": outcome.openedIncident, "kind": outcome.incident.kind.rawValue,
-            "severity": outcome.incident.severity.rawValue, "call_id": outcome.flag.callID,
+            "severity": outcome.incident.severity.rawValue, "call_id": outcome.flag.callID, "flag": outcome.flag.id,
             "call_found": outcome.flag.call != nil, "rules": outcome.ruleIDs, "alert": outcome.alertKey,
         ])
+    }
+
+    private func withdraw(_ idText: String?, _ body: APIRequestBody, _ caller: IncidentCaller) throws(APIProblem) -> (Int, [String: Any]) {
+        guard let idText, let id = Int64(idText), id > 0 else {
+            throw APIProblem(status: 400, field: "id", message: "must be a positive whole number")
+        }
+        let withdrawal = MCIDWithdrawal(
+            flagID: id, actor: try Self.actor(body, caller), reason: try body.requiredString("reason"), time: clock.now())
+        let flag = try perform { try store.withdrawFlag(withdrawal) }
+        return (200, ["flag": flag.id, "incident": flag.incidentID, "call_id": flag.callID, "withdrawn": true])
     }
 
     private func list(_ query: Parameters, _ caller: IncidentCaller) throws(APIProblem) -> (Int, [String: Any]) {

@@ -12,7 +12,7 @@ package enum IncidentEndpointRoles {
     package static func permission(_ operation: IncidentOperation) -> Permission {
         switch operation {
         case .listIncidents: .readSummaries
-        case .flagCall, .showIncident, .changeStatus, .addNote, .attachRecording: .handleIncidents
+        case .flagCall, .withdrawFlag, .showIncident, .changeStatus, .addNote, .attachRecording: .handleIncidents
         }
     }
 

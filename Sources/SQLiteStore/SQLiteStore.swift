@@ -236,12 +236,17 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
 
     // MARK: - Transaction helpers
 
-    /// One write transaction; any error is wrapped, except an ``IncidentChangeError`` (a refused
-    /// change, thrown inside the transaction to roll it back), which passes through.
+    /// One write transaction; any error is wrapped, except an ``IncidentChangeError`` or a
+    /// ``RuleCorrectionError`` (a refused change, thrown inside the transaction to roll it back),
+    /// which passes through.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
         } catch let error as IncidentChangeError {
+            throw error
+        } catch let error as RuleCorrectionError {
+            throw error
+        } catch let error as MCIDAmbiguousCall {
             throw error
         } catch {
             throw SQLiteStoreError(wrapping: error)

@@ -39,6 +39,7 @@ enum StoreSchema {
         migrator.registerMigration(evidenceChainMigration, migrate: evidenceChain)
         migrator.registerMigration(withheldMigration, migrate: withheld)
         migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
+        migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
         return migrator
     }
 

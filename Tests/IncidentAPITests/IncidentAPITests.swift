@@ -118,7 +118,63 @@ struct IncidentAPITests {
             let listed = try await send(.GET, base + "/v1/incidents?status=acknowledged")
             #expect((listed.json["incidents"] as? [[String: Any]])?.count == 1)
             #expect(try await send(.GET, base + "/v1/incidents/999").status == 404)
-            #expect(try store.timeline(incidentID: Int64(id))?.flags.first?.note == "threatened me")
+            let flag = try #require(try store.timeline(incidentID: Int64(id))?.flags.first)
+            #expect(flag.note == "threatened me")
+            #expect(flag.flaggedBy == "token:sec")
+        }
+    }
+
+    /// Two more calls to 1001 in the window: one rang there (no answer), one was rejected by a
+    /// block (its decision question and a failed CDR: it never reached 1001).
+    static func moreCallsTo1001(_ store: SQLiteStore) throws {
+        var batch = IngestBatch()
+        batch.events = [
+            CallEvent(
+                time: Timestamp(secondsSinceEpoch: 1_700_000_760), callID: "1700000700.13", source: .asteriskCSV,
+                phase: .ended, disposition: .noAnswer, callStart: Timestamp(secondsSinceEpoch: 1_700_000_700),
+                caller: CallerIdentity(raw: "07700900456", number: E164Number(e164: "+447700900456")),
+                callee: CalledParty(raw: "1001", key: "1001")),
+            CallEvent(
+                time: Timestamp(secondsSinceEpoch: 1_700_000_800), callID: "blocked-1", source: .decisionRequest,
+                phase: .started, caller: CallerIdentity(raw: "07700900789", number: E164Number(e164: "+447700900789")),
+                callee: CalledParty(raw: "1001", key: "1001")),
+            CallEvent(
+                time: Timestamp(secondsSinceEpoch: 1_700_000_801), callID: "blocked-1", source: .asteriskCSV,
+                phase: .failed, disposition: .rejected, callStart: Timestamp(secondsSinceEpoch: 1_700_000_800),
+                caller: CallerIdentity(raw: "07700900789", number: E164Number(e164: "+447700900789")),
+                callee: CalledParty(raw: "1001", key: "1001")),
+        ]
+        try store.commit(batch)
+    }
+
+    @Test("MCID by extension: a rejected call is never a candidate; several that reached it give 409 with them; latest picks the newest")
+    func mcidAmbiguity() async throws {
+        try await withServer { store, base in
+            try Self.moreCallsTo1001(store)
+            let ambiguous = try await send(.POST, base + "/v1/mcid", body: #"{"extension":"1001","within":"10m","kind":"threat"}"#)
+            #expect(ambiguous.status == 409)
+            let candidates = try #require(ambiguous.json["candidates"] as? [[String: Any]])
+            #expect(candidates.compactMap { $0["call_id"] as? String } == ["1700000700.13", "1700000600.12"])
+            #expect(candidates.first?["caller"] as? String == "+447700900456")
+            #expect(try store.incidents(status: nil, limit: 10).isEmpty, "nothing flagged")
+
+            let latest = try await send(
+                .POST, base + "/v1/mcid", body: #"{"extension":"1001","within":"10m","kind":"threat","latest":true}"#)
+            #expect(latest.status == 201)
+            #expect(latest.json["call_id"] as? String == "1700000700.13")
+
+            // It named the wrong call: withdrawn, audited, kept on record.
+            let flagID = try #require(latest.json["flag"] as? Int)
+            let withdrawn = try await send(
+                .POST, base + "/v1/mcid/\(flagID)/withdraw", body: #"{"reason":"meant the call before"}"#)
+            #expect(withdrawn.status == 200)
+            let incidentID = try #require(latest.json["incident"] as? Int)
+            let flag = try #require(try store.timeline(incidentID: Int64(incidentID))?.flags.first)
+            #expect(flag.withdrawal?.actor == "token:sec")
+            #expect(flag.withdrawal?.reason == "meant the call before")
+            #expect(try store.auditLog(since: nil, limit: 10).contains { $0.action == "mcid.withdraw" && $0.actor == "token:sec" })
+            let again = try await send(.POST, base + "/v1/mcid/\(flagID)/withdraw", body: #"{"reason":"twice"}"#)
+            #expect(again.status == 400)
         }
     }
 
