@@ -99,14 +99,18 @@ enum EvidenceChainFunctions {
 }
 
 /// Builds one row's canonical serialisation and its hashes (``EvidenceChainFunctions/rowHashes(_:)``)
-/// in one pass over the values.
+/// in one pass over the values, without keeping the serialisation: each column's encoding goes
+/// into a scratch buffer that is hashed on its own (the column digest) and fed to the row's hasher.
 struct RowEncoder {
-    private var bytes: [UInt8] = []
-    private var digests: [UInt8] = []
+    private var content = SHA256()
+    private var scratch: [UInt8] = []
+    /// 64 bytes for the content hash, then " " and 16 hex digits per column.
+    private var text: [UInt8]
 
     init() {
-        bytes.reserveCapacity(512)
-        digests.reserveCapacity(24 * 17)
+        scratch.reserveCapacity(256)
+        text = [UInt8](repeating: 0x30, count: 64)
+        text.reserveCapacity(64 + 24 * 17)
     }
 
     mutating func append(tag: UInt8, bigEndian value: UInt64) {
@@ -114,33 +118,41 @@ struct RowEncoder {
     }
 
     mutating func append(tag: UInt8, payload: UnsafeRawBufferPointer) {
-        let start = bytes.count
-        bytes.append(tag)
-        withUnsafeBytes(of: UInt64(payload.count).bigEndian) { bytes.append(contentsOf: $0) }
-        if payload.count > 0 { bytes.append(contentsOf: payload) }
-        let digest = bytes.withUnsafeBytes { all in SHA256.hash(data: UnsafeRawBufferPointer(rebasing: all[start...])) }
-        digests.append(0x20)
-        var count = 0
-        for byte in digest where count < 8 {
-            digests.append(EvidenceChainFunctions.hexDigit(byte >> 4))
-            digests.append(EvidenceChainFunctions.hexDigit(byte & 0x0F))
-            count += 1
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(tag)
+        withUnsafeBytes(of: UInt64(payload.count).bigEndian) { scratch.append(contentsOf: $0) }
+        if payload.count > 0 { scratch.append(contentsOf: payload) }
+        var column = SHA256()
+        scratch.withUnsafeBytes { encoding in
+            column.update(bufferPointer: encoding)
+            content.update(bufferPointer: encoding)
+        }
+        text.append(0x20)
+        column.finalize().withUnsafeBytes { digest in
+            for index in 0..<8 { Self.appendHex(digest[index], to: &text) }
         }
     }
 
     /// The content hash in hex followed by the column digests (UTF-8).
-    func finish() -> [UInt8] {
-        let content = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
-        var text: [UInt8] = []
-        text.reserveCapacity(64 + digests.count)
-        for byte in content {
-            text.append(EvidenceChainFunctions.hexDigit(byte >> 4))
-            text.append(EvidenceChainFunctions.hexDigit(byte & 0x0F))
+    mutating func finish() -> [UInt8] {
+        content.finalize().withUnsafeBytes { digest in
+            for index in 0..<32 {
+                text[2 * index] = hexDigits[Int(digest[index] >> 4)]
+                text[2 * index + 1] = hexDigits[Int(digest[index] & 0x0F)]
+            }
         }
-        text.append(contentsOf: digests)
         return text
     }
+
+    @inline(__always)
+    private static func appendHex(_ byte: UInt8, to text: inout [UInt8]) {
+        text.append(hexDigits[Int(byte >> 4)])
+        text.append(hexDigits[Int(byte & 0x0F)])
+    }
 }
+
+/// The lower-case hex digits, by value.
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 /// `callwarden_chain_row`'s implementation: reads each argument with its full length.
 private func chainRow(_ context: OpaquePointer?, _ count: CInt, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {

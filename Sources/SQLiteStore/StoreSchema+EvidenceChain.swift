@@ -118,10 +118,11 @@ extension StoreSchema {
     ///
     /// Rows reach it only through triggers, in the transaction that writes the row, so no writer
     /// (the ingest loop, the incident ledger's plans, the CLI, a later module) can store evidence
-    /// without its entry, and a `kill -9` cannot split the two. A trigger puts the row's name and
-    /// hashes (`callwarden_chain_row`: content hash and column digests in one call over the column
-    /// values) into `evidence_chain_queue`; the queue's own trigger appends the entry (each entry's
-    /// hash covers the one before, so a multi-row write still chains one row after the other) and
+    /// without its entry, and a `kill -9` cannot split the two. A row's trigger appends its entry
+    /// (`callwarden_chain_row`: content hash and column digests in one call over the column values;
+    /// the entry's hash covers the one before). A write that chains many rows in one statement (a
+    /// call's earlier events when it is linked, the rows chained here) puts them into
+    /// `evidence_chain_queue` instead, whose own trigger appends each row's entry in turn and
     /// empties the queue. The hashes come from `callwarden_chain_row` and `callwarden_sha256`,
     /// SQL functions that only the store's connections register: a write to a covered table from
     /// outside (the `sqlite3` shell) fails, and one made with the triggers dropped or switched off
@@ -163,23 +164,35 @@ extension StoreSchema {
         }
     }
 
-    /// The trigger that turns a queued row into the next chain entry.
+    /// The trigger that turns a queued row into the next chain entry (the rows a multi-row write
+    /// chains: a call's earlier events when it is linked, the rows chained by a migration).
     static let chainAppendTrigger = (
         name: "evidence_chain_append", table: "evidence_chain_queue",
         sql: """
                 CREATE TRIGGER evidence_chain_append AFTER INSERT ON evidence_chain_queue
                 BEGIN
-                    INSERT INTO evidence_chain (seq, kind, row_key, operation, content_sha256, column_digests, entry_sha256)
-                    SELECT seq, NEW.kind, NEW.row_key, NEW.operation, content, digests,
-                           callwarden_sha256(previous || char(10) || seq || char(10) || NEW.kind || char(10)
-                               || NEW.row_key || char(10) || NEW.operation || char(10) || content || char(10) || digests)
-                    FROM (SELECT coalesce((SELECT max(seq) FROM evidence_chain), 0) + 1 AS seq,
-                                 coalesce((SELECT entry_sha256 FROM evidence_chain ORDER BY seq DESC LIMIT 1), '') AS previous,
-                                 substr(NEW.row_hashes, 1, 64) AS content,
-                                 substr(NEW.row_hashes, 66) AS digests);
+                    \(appendEntry(kind: "NEW.kind", key: "NEW.row_key", operation: "NEW.operation", hashes: "NEW.row_hashes"));
                     DELETE FROM evidence_chain_queue WHERE rowid = NEW.rowid;
                 END;
             """)
+
+    /// The `INSERT` that appends one entry after the last one: `hashes` is SQL giving what
+    /// `callwarden_chain_row` returns (content hash, space, column digests), evaluated once — the
+    /// inner `SELECT` has a `LIMIT` like the outer one, so SQLite cannot flatten it into the outer
+    /// one (which would repeat the call for each use of `h`).
+    static func appendEntry(kind: String, key: String, operation: String, hashes: String) -> String {
+        """
+        INSERT INTO evidence_chain (seq, kind, row_key, operation, content_sha256, column_digests, entry_sha256)
+                    SELECT seq, kind, row_key, operation, substr(h, 1, 64), substr(h, 66),
+                           callwarden_sha256(previous || char(10) || seq || char(10) || kind || char(10)
+                               || row_key || char(10) || operation || char(10) || substr(h, 1, 64) || char(10) || substr(h, 66))
+                    FROM (SELECT coalesce((SELECT max(seq) FROM evidence_chain), 0) + 1 AS seq,
+                                 coalesce((SELECT entry_sha256 FROM evidence_chain ORDER BY seq DESC LIMIT 1), '') AS previous,
+                                 \(kind) AS kind, \(key) AS row_key, \(operation) AS operation, \(hashes) AS h
+                          LIMIT 1)
+                    LIMIT 1
+        """
+    }
 
     /// Insert, update and delete triggers that chain `table`'s covered rows.
     static func createChainTriggers(_ table: ChainedTable, _ db: Database) throws {
@@ -199,8 +212,7 @@ extension StoreSchema {
                 sql: """
                     CREATE TRIGGER evidence_\(table.name)_\(operation) AFTER \(operation.uppercased()) ON \(table.name)\(when)
                     BEGIN
-                        INSERT INTO evidence_chain_queue (kind, row_key, operation, row_hashes)
-                        VALUES ('\(table.name)', \(table.key(row)), '\(operation)', \(table.rowHashes(row)));
+                        \(appendEntry(kind: "'\(table.name)'", key: table.key(row), operation: "'\(operation)'", hashes: table.rowHashes(row)));
                     END;
                     """))
         }
