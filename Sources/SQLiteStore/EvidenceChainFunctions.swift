@@ -6,11 +6,9 @@ import GRDBSQLite
 /// on every connection the store opens. A connection without them (the `sqlite3` shell) cannot
 /// write to a chained table while its triggers are in place.
 enum EvidenceChainFunctions {
-    /// `callwarden_sha256(x)`: the SHA-256 of text (its UTF-8 bytes) or a blob, as 64 lower-case hex
-    /// digits; NULL for NULL. (Given text without NUL: the chain's entry texts and quoted keys.)
-    static let sha256 = DatabaseFunction("callwarden_sha256", argumentCount: 1, pure: true) { values in
-        bytes(of: values[0]).map { hex(SHA256.hash(data: $0)) }
-    }
+    /// `callwarden_sha256(x)`: the SHA-256 of text (its UTF-8 bytes, in full) or a blob, as 64
+    /// lower-case hex digits; NULL for NULL; a number is hashed as SQLite's text of it.
+    static let sha256Name = "callwarden_sha256"
 
     /// The name of the row-hashing function: `callwarden_chain_row(column, column, ...)`, any number
     /// of arguments, returns the row's content hash (64 hex digits), then for each argument a space
@@ -18,9 +16,11 @@ enum EvidenceChainFunctions {
     static let chainRowName = "callwarden_chain_row"
 
     static func register(_ db: Database) {
-        db.add(function: sha256)
         // Registered through SQLite's C API rather than `DatabaseFunction`: GRDB reads text
-        // arguments up to their first NUL, and a row's text is hashed whole, NUL included.
+        // arguments up to their first NUL (a row's text is hashed whole, NUL included), and its
+        // wrapping costs more than the hashing on the commit path (one call per chain entry).
+        sqlite3_create_function_v2(
+            db.sqliteConnection, sha256Name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, sha256Function, nil, nil, nil)
         sqlite3_create_function_v2(
             db.sqliteConnection, chainRowName, -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, chainRow, nil, nil, nil)
     }
@@ -69,16 +69,6 @@ enum EvidenceChainFunctions {
         let content = String(decoding: utf8.prefix(64), as: UTF8.self)
         let digests = utf8.count > 65 ? String(decoding: utf8[65...], as: UTF8.self) : ""
         return (content, digests)
-    }
-
-    private static func bytes(of value: DatabaseValue) -> [UInt8]? {
-        switch value.storage {
-        case .null: nil
-        case .string(let text): Array(text.utf8)
-        case .blob(let data): Array(data)
-        case .int64(let number): Array(String(number).utf8)
-        case .double(let number): Array(String(number).utf8)
-        }
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
@@ -180,6 +170,29 @@ private func chainRow(_ context: OpaquePointer?, _ count: CInt, _ arguments: Uns
     text.withUnsafeMutableBufferPointer { buffer in
         buffer.withMemoryRebound(to: CChar.self) { characters in
             sqlite3_result_text(context, characters.baseAddress, CInt(characters.count), chainRowTransient)
+        }
+    }
+}
+
+/// `callwarden_sha256`'s implementation: hashes the argument's bytes with their full length.
+private func sha256Function(_ context: OpaquePointer?, _ count: CInt, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
+    let value = arguments?[0]
+    let type = sqlite3_value_type(value)
+    guard type != SQLITE_NULL else { return sqlite3_result_null(context) }
+    let start: UnsafeRawPointer? = type == SQLITE_BLOB ? sqlite3_value_blob(value) : UnsafeRawPointer(sqlite3_value_text(value))
+    let length = Int(sqlite3_value_bytes(value))  // after _text or _blob, as SQLite asks
+    var hasher = SHA256()
+    if length > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(start: start, count: length)) }
+    var text = [UInt8](repeating: 0, count: 64)
+    hasher.finalize().withUnsafeBytes { digest in
+        for index in 0..<32 {
+            text[2 * index] = hexDigits[Int(digest[index] >> 4)]
+            text[2 * index + 1] = hexDigits[Int(digest[index] & 0x0F)]
+        }
+    }
+    text.withUnsafeMutableBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { characters in
+            sqlite3_result_text(context, characters.baseAddress, 64, chainRowTransient)
         }
     }
 }
