@@ -32,7 +32,7 @@ struct AMIClientTests {
 
     @Test func followsCallsAcrossAManagerRestartAndLogsOff() async throws {
         let harness = try StreamHarness("ami")
-        let first = try await ScriptedServer.listen()
+        let first = try await ScriptedServer.listenBelowEphemeralRange()
         let port = first.port
         let client = AMIClient(
             configuration: ClientConfiguration(

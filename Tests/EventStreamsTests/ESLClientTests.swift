@@ -42,7 +42,7 @@ struct ESLClientTests {
 
     @Test func followsChannelsAcrossARestartAndSaysGoodbye() async throws {
         let harness = try StreamHarness("esl")
-        let first = try await ScriptedServer.listen()
+        let first = try await ScriptedServer.listenBelowEphemeralRange()
         let port = first.port
         let client = ESLClient(
             configuration: ClientConfiguration(

@@ -20,6 +20,22 @@ struct ScriptedServer: Sendable {
         return ScriptedServer(port: server.channel.localAddress?.port ?? 0, server: server)
     }
 
+    /// Listens on a port below the kernel's ephemeral range (32768-60999 by default), for a
+    /// server that restarts on the same port: a port from that range can be taken between the
+    /// two binds by any outgoing connection of the machine, or by the reconnecting client itself
+    /// (a TCP self-connect to its own source port). Tries random ports until one is free.
+    static func listenBelowEphemeralRange() async throws -> ScriptedServer {
+        var lastError: (any Error)?
+        for _ in 0..<64 {
+            do {
+                return try await listen(port: Int.random(in: 20_000..<32_000))
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? CancellationError()
+    }
+
     /// Accepts one connection, runs `script` on it, closes it and the listening socket.
     func serveOne<Result: Sendable>(
         _ script: @Sendable (inout ByteStream, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
