@@ -7,7 +7,9 @@ package import Incidents
 // MARK: - MCID: a person flags a call as malicious
 
 extension SQLiteStore {
-    /// Every event source, so that a look-up by call id alone can use the `(source, call_id)` index.
+    /// Every event source (the table's CHECK allows no other), so the filter keeps every event of
+    /// the call; the look-up itself uses `call_events_by_call_id` (call id alone, migration
+    /// witness-call-identity), which replaced the `(source, call_id)` index.
     private static let allSourcesSQL = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// Flags a call as malicious in one transaction: finds the call, executes what the
