@@ -66,7 +66,7 @@ struct ESLClientTests {
             #expect(commands == ["auth ClueCon", "event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE"])
             _ = try await harness.waitForEvents(3)
 
-            let second = try await ScriptedServer.listen(port: port)
+            let second = try await ScriptedServer.listenAgain(port: port)
             let session = Task {
                 try await second.serveOne { input, output -> String in
                     _ = try await Self.handshake(&input, output)

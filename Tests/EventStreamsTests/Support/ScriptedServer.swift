@@ -36,6 +36,22 @@ struct ScriptedServer: Sendable {
         throw lastError ?? CancellationError()
     }
 
+    /// Listens again on `port`, the port an earlier server of the test closed: the close of that
+    /// listening socket completes on its event loop, so a bind made at once may still find it
+    /// open (EADDRINUSE). Retries every 50 ms, at most 200 times (a bound, not a timing check).
+    static func listenAgain(port: Int) async throws -> ScriptedServer {
+        var lastError: (any Error)?
+        for _ in 0..<200 {
+            do {
+                return try await listen(port: port)
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        throw lastError ?? CancellationError()
+    }
+
     /// Accepts one connection, runs `script` on it, closes it and the listening socket.
     func serveOne<Result: Sendable>(
         _ script: @Sendable (inout ByteStream, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
