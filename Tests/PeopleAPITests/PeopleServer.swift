@@ -12,7 +12,8 @@ import PeopleAPI
 import SQLiteStore
 
 /// The people's listener (API and console) on a free loopback port over a temporary SQLite store,
-/// with one token per role (named after it) and one blocked and one redirected number.
+/// with one token per role (named after it) and one blocked and one redirected number; the console
+/// shows times in Europe/Helsinki.
 struct PeopleServer: Sendable {
     static let now = Timestamp(secondsSinceEpoch: 1_700_000_900)
     static let blocked = E164Number(e164: "+447700900123")!
@@ -45,7 +46,8 @@ struct PeopleServer: Sendable {
             store: store, plan: .unitedKingdom, incidentRoutes: routes, authenticator: authenticator, clock: .fixed(now),
             storeExecutor: nil, logger: logger)
         let console = ConsolePages(
-            store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: .fixed(now), work: server.work)
+            store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: .fixed(now), work: server.work,
+            time: ConsoleTime(identifier: "Europe/Helsinki"))
         let (_, served) = server.makeRouter(adding: console.endpoints)
         let port = AsyncStream<Int>.makeStream()
         let app = server.application(
@@ -79,7 +81,7 @@ enum HTTP {
 
     static func send(
         _ method: HTTPMethod, _ url: String, body: String? = nil, contentType: String = "application/json", token: String? = nil,
-        cookie: String? = nil
+        cookie: String? = nil, headers: [String: String] = [:]
     ) async throws -> Exchange {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -89,6 +91,7 @@ enum HTTP {
         }
         if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await client.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 22)
         return Exchange(status: response.status.code, headers: response.headers, text: String(decoding: bytes.readableBytesView, as: UTF8.self))
