@@ -1,5 +1,5 @@
 package import CallModel
-package import CallwardenPorts
+import CallwardenPorts
 import HTTPTypes
 import Hummingbird
 import IncidentAPI
@@ -58,7 +58,7 @@ package struct ConsolePages: Sendable {
             PeopleEndpoint(.post, "/ui/login", .open) { request, context, _, _ in await logIn(request, context) },
             PeopleEndpoint(.post, "/ui/logout", .open) { request, context, _, _ in
                 await withCaller(request, context, needs: .readRules, form: true) { _, _ in
-                    if let id = request.cookies[Authenticator.sessionCookie]?.value { authenticator.sessions.close(id) }
+                    if let id = request.cookies[Authenticator.sessionCookie]?.value { try work.perform { try authenticator.sessions.close(id) } }
                     return ConsoleHTML.redirect("/ui/login", headers: [.setCookie: cookie(value: "", maxAge: 0)])
                 }
             },
@@ -83,18 +83,23 @@ package struct ConsolePages: Sendable {
         do {
             let body = try await EndpointWork.body(of: request)
             let text = try body.string("token") ?? ""
-            let stored = try await withTaskExecutorPreference(work.storeExecutor) {
-                try authenticator.logIn(token: text, from: context.clientAddress)
+            let session = try await withTaskExecutorPreference(work.storeExecutor) { () throws(APIProblem) -> (id: String, csrf: String) in
+                let stored = try authenticator.logIn(token: text, from: context.clientAddress)
+                guard stored.role != .pbx else {
+                    throw APIProblem(status: 403, field: "token", message: "A PBX credential does not sign in to the console.")
+                }
+                return try work.perform { try authenticator.sessions.open(tokenLookup: stored.lookup) }
             }
-            let session = authenticator.sessions.open(tokenLookup: stored.lookup, now: MonotonicTime.seconds())
             return ConsoleHTML.redirect(
                 "/ui/blocks", headers: [.setCookie: cookie(value: session.id, maxAge: Int(authenticator.sessions.lifetimeSeconds))])
-        } catch let problem as APIProblem {
-            let status: HTTPResponse.Status = problem.status == 429 ? .tooManyRequests : .unauthorized
-            return ConsoleHTML.response(
-                status, loginPage(error: problem.status == 429 ? problem.message : Phrase.tokenInvalid.text(language), language: language))
         } catch {
-            return ConsoleHTML.response(.internalServerError, loginPage(error: Phrase.storeFailed.text(language), language: language))
+            let problem = error
+            if problem.status == 500 {
+                return ConsoleHTML.response(.internalServerError, loginPage(error: Phrase.storeFailed.text(language), language: language))
+            }
+            let status: HTTPResponse.Status = problem.status == 429 ? .tooManyRequests : problem.status == 403 ? .forbidden : .unauthorized
+            let message = problem.status == 401 ? Phrase.tokenInvalid.text(language) : problem.message
+            return ConsoleHTML.response(status, loginPage(error: message, language: language))
         }
     }
 

@@ -28,19 +28,27 @@ struct PeopleServer: Sendable {
     let endpoints: [PeopleEndpoint]
 
     /// Runs `body` with a fresh server; `failureLimit`: failed authentications per address per minute.
-    static func with(failureLimit: Int = 1_000, _ body: (PeopleServer) async throws -> Void) async throws {
-        let store = try SQLiteStore.temporary()
+    /// The tokens of a store made by an earlier ``with(failureLimit:storePath:tokens:_:)`` on the same path (a restart).
+    static func with(
+        failureLimit: Int = 1_000, storePath: String? = nil, tokens existing: [AccessRole: String]? = nil,
+        _ body: (PeopleServer) async throws -> Void
+    ) async throws {
+        let store = try storePath.map { try SQLiteStore(path: $0) } ?? SQLiteStore.temporary()
         defer { try? store.close() }
-        var tokens: [AccessRole: String] = [:]
-        for role in AccessRole.allCases {
-            tokens[role] = try AccessTokenIssuer.issue(name: role.rawValue, role: role, actor: "test", at: now, store: store).text
+        var tokens: [AccessRole: String] = existing ?? [:]
+        if existing == nil {
+            for role in AccessRole.allCases {
+                tokens[role] = try AccessTokenIssuer.issue(name: role.rawValue, role: role, actor: "test", at: now, store: store).text
+            }
+            _ = try store.addRule(
+                Rule(match: .number(blocked), action: .block, reason: "threatened reception", createdBy: "cli:alice", createdAt: now), actor: "cli:alice")
+            _ = try store.addRule(
+                Rule(match: .number(redirected), action: .redirect(to: "+442079460999"), reason: "crisis", createdBy: "cli:alice", createdAt: now),
+                actor: "cli:alice")
         }
-        _ = try store.addRule(Rule(match: .number(blocked), action: .block, reason: "threatened reception", createdBy: "cli:alice", createdAt: now), actor: "cli:alice")
-        _ = try store.addRule(
-            Rule(match: .number(redirected), action: .redirect(to: "+442079460999"), reason: "crisis", createdBy: "cli:alice", createdAt: now),
-            actor: "cli:alice")
         let logger = Logger(label: "test.people")
-        let authenticator = Authenticator(store: store, limiter: FailedAuthenticationLimiter(limit: failureLimit))
+        let authenticator = Authenticator(
+            store: store, sessions: ConsoleSessions(store: store, clock: .fixed(now)), limiter: FailedAuthenticationLimiter(limit: failureLimit))
         let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", clock: .fixed(now))
         let server = PeopleHTTPServer(
             store: store, plan: .unitedKingdom, incidentRoutes: routes, authenticator: authenticator, clock: .fixed(now),
