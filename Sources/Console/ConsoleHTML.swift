@@ -33,6 +33,7 @@ package enum ConsoleHTML {
         if caller.may(.manageRules) { links.append(("/ui/review", .reviewQueue)) }
         if caller.may(.readSummaries) { links.append(("/ui/incidents", .incidents)) }
         if caller.may(.handleIncidents) { links.append(("/ui/mcid", .maliciousCalls)) }
+        if caller.may(.readAudit) { links.append(("/ui/audit", .auditLog)) }
         var nav = "<nav><span>" + view.text(.signedInAs, caller.name, caller.role.rawValue) + "</span>"
         for (path, phrase) in links { nav += "<span><a href=\"\(path)\">" + view.text(phrase) + "</a></span>" }
         if let csrf = caller.sessionCSRF {

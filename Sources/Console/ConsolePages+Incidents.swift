@@ -60,6 +60,20 @@ extension ConsolePages {
             PeopleEndpoint(.post, "/ui/mcid", .open) { request, context, _, _ in
                 await withCaller(request, context, needs: .handleIncidents, form: true) { view, body in try flag(body, view: view) }
             },
+            PeopleEndpoint(.get, "/ui/audit", .open) { request, context, _, _ in
+                await withCaller(request, context, needs: .readAudit, form: false) { view, _ in
+                    let now = clock.now()
+                    var since = now - .hours(24)
+                    if let text = request.uri.queryParameters["since"] {
+                        guard let parsed = AuditTime.parse(String(text), now: now) else {
+                            throw APIProblem(status: 400, field: "since", message: "must be an RFC 3339 time or a duration such as 24h")
+                        }
+                        since = parsed
+                    }
+                    let entries = try work.perform { try store.auditLog(since: since, limit: AuditPage.maximumRows) }
+                    return ConsoleHTML.response(.ok, AuditPage.render(entries, since: since, view: view))
+                }
+            },
         ]
     }
 

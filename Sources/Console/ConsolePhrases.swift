@@ -12,6 +12,7 @@ enum Phrase: CaseIterable {
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
     case flagACall, withinMinutes, callID, flag, candidates, noFlags, flaggedBy, withdrawn, started, disposition
     case blocked, redirected, displayName, asserted, viewAudited
+    case auditLog, subject, detail, noEntries, entriesSince
 
     func text(_ language: ConsoleLanguage) -> String {
         let (en, fi, sv) = translations
@@ -105,6 +106,11 @@ enum Phrase: CaseIterable {
         case .redirected: ("redirected", "ohjattu", "omdirigerat")
         case .displayName: ("Display name", "Näyttönimi", "Visningsnamn")
         case .asserted: ("Asserted identity", "Vahvistettu tunniste", "Bekräftad identitet")
+        case .auditLog: ("Audit log", "Tarkastusloki", "Granskningslogg")
+        case .subject: ("Subject", "Kohde", "Objekt")
+        case .detail: ("Detail", "Tiedot", "Detaljer")
+        case .noEntries: ("No entries.", "Ei merkintöjä.", "Inga poster.")
+        case .entriesSince: ("Newest first, since {1} (at most {2}).", "Uusin ensin, alkaen {1} (enintään {2}).", "Nyast först, sedan {1} (högst {2}).")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }
     }

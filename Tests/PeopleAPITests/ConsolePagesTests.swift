@@ -115,6 +115,15 @@ struct ConsolePagesTests {
             #expect(try await HTTP.send(.GET, server.base + "/ui/mcid", cookie: viewer).status == 403)
             let entries = try server.store.auditLog(since: nil, limit: 50)
             #expect(entries.filter { $0.action == "incident.view" }.allSatisfy { $0.actor == "token:security" })
+
+            // The admin reads who looked: the audit page, the note's markup inert; nobody else may.
+            let (admin, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.admin]))
+            let audit = try await HTTP.send(.GET, server.base + "/ui/audit?since=2023-11-14T00:00:00Z", cookie: admin)
+            #expect(audit.status == 200 && audit.text.contains("incident.view") && audit.text.contains("token:security"))
+            #expect(audit.text.contains("police ref 123 &lt;b&gt;") && !audit.text.contains("<b>"))
+            #expect(try await HTTP.send(.GET, server.base + "/ui/audit?since=yesterday", cookie: admin).status == 400)
+            #expect(try await HTTP.send(.GET, server.base + "/ui/audit", cookie: viewer).status == 403)
+            #expect(try await HTTP.send(.GET, server.base + "/ui/audit", cookie: cookie).status == 403)
         }
     }
 
