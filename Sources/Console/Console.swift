@@ -6,8 +6,8 @@
 /// only the one style block by its hash.
 ///
 /// - ``ConsolePages``: the routes: login and logout, blocked numbers (unblock, false positive), the
-///   review queue, incidents and one incident's timeline with its forms, MCID flags, the audit log.
-/// - `BlockListPage`, `ReviewQueuePage`, `IncidentPages`, `MCIDPage`, `AuditPage`: the pages' markup.
+///   review queue, incidents and one incident's timeline with its forms, MCID flags, prevention figures, the audit log.
+/// - `BlockListPage`, `ReviewQueuePage`, `IncidentPages`, `MCIDPage`, `PreventionPage`, `AuditPage`: the pages' markup.
 /// - ``ConsoleLanguage`` and `Phrase`: Finnish, Swedish and English; ``ConsoleTime``: times in the
 ///   deployment's zone with their UTC offset; `ConsoleView`: one answer's caller, language, zone.
 /// - ``ConsoleHTML``: the page frame, the policy and the escaping.
@@ -16,7 +16,7 @@
 /// `SameSite=Strict`, `Secure` behind a TLS proxy); every form carries the session's CSRF token.
 /// `Authorization: Bearer` works on the pages too (scripts).
 ///
-/// Deliberately not handled yet: the prevention page, evidence downloads.
+/// Deliberately not handled yet: evidence downloads, call search.
 ///
 /// Allowed imports: CallModel, CallwardenPorts, Incidents, IncidentAPI, PeopleAPI, Hummingbird, HTTPTypes,
 /// NIOCore, Crypto (the policy's hash), Foundation (time zones).

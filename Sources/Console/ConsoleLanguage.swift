@@ -45,6 +45,15 @@ package enum ConsoleLanguage: String, CaseIterable, Sendable {
         }
     }
 
+    /// Monday to Sunday, abbreviated.
+    var weekdays: [String] {
+        switch self {
+        case .en: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        case .fi: ["ma", "ti", "ke", "to", "pe", "la", "su"]
+        case .sv: ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
+        }
+    }
+
     /// `text` without leading and trailing spaces and tabs.
     static func trimmed(_ text: Substring) -> String {
         let scalars = text.unicodeScalars

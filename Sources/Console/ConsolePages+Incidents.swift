@@ -1,6 +1,8 @@
 import CallModel
 import CallwardenPorts
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import IncidentAPI
 import Incidents
 import PeopleAPI
@@ -60,6 +62,26 @@ extension ConsolePages {
             PeopleEndpoint(.post, "/ui/mcid", .open) { request, context, _, _ in
                 await withCaller(request, context, needs: .handleIncidents, form: true) { view, body in try flag(body, view: view) }
             },
+            PeopleEndpoint(.get, "/ui/prevention", .open) { request, context, _, _ in
+                await withCaller(request, context, needs: .readSummaries, form: false) { view, _ in
+                    ConsoleHTML.response(.ok, PreventionPage.render(try preventionFigures(), view: view))
+                }
+            },
+            PeopleEndpoint(.get, "/ui/prevention.csv", .open) { request, context, _, _ in
+                await withCaller(request, context, needs: .readSummaries, form: false) { view, _ in
+                    let name = request.uri.queryParameters["table"].map(String.init) ?? "kinds"
+                    guard let rows = try preventionFigures().table(name, language: view.language) else {
+                        throw APIProblem(status: 400, field: "table", message: "must be kinds, hours or targets")
+                    }
+                    return Response(
+                        status: .ok,
+                        headers: [
+                            .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"callwarden-\(name).csv\"",
+                            .cacheControl: "no-store", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                        ],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: PreventionFigures.csv(rows))))
+                }
+            },
             PeopleEndpoint(.get, "/ui/audit", .open) { request, context, _, _ in
                 await withCaller(request, context, needs: .readAudit, form: false) { view, _ in
                     let now = clock.now()
@@ -75,6 +97,15 @@ extension ConsolePages {
                 }
             },
         ]
+    }
+
+    private func preventionFigures() throws -> PreventionFigures {
+        let incidents = try work.perform { try store.incidents(status: nil, limit: PreventionFigures.incidentLimit) }
+        var timelines: [IncidentTimeline] = []
+        for incident in incidents {
+            if let timeline = try work.perform({ try store.timeline(incidentID: incident.id) }) { timelines.append(timeline) }
+        }
+        return PreventionFigures(incidents: incidents, timelines: timelines, time: time)
     }
 
     private func mcidPage(

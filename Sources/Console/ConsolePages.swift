@@ -17,6 +17,7 @@ package import PeopleAPI
 /// - `GET /ui/incidents` (every reader, callers masked except for security), `GET /ui/incidents/{id}`
 ///   (security; audited), `POST /ui/incidents/{id}/status` (`status`, `note`) and `/notes` (`note`).
 /// - `GET /ui/mcid`, `POST /ui/mcid` (security): flag a malicious call (``MCIDPage``).
+/// - `GET /ui/prevention`, `GET /ui/prevention.csv?table=` (every reader; counts only): `PreventionPage`.
 /// - `GET /ui/audit?since=24h` (admin): the audit log (`AuditPage`).
 ///
 /// Every page in Finnish, Swedish or English (``ConsoleLanguage``; `?lang=` switches and is kept in
@@ -24,7 +25,7 @@ package import PeopleAPI
 /// is audited by the store with the token's name (`token:<name>`) as the actor.
 ///
 /// Without a session the pages send the browser to the login (303); a request with a session but
-/// the wrong role is answered 403. Deliberately not handled: the prevention page, and
+/// the wrong role is answered 403. Deliberately not handled: call search, and
 /// downloading evidence bundles (on the host: `callwarden evidence export`).
 package struct ConsolePages: Sendable {
     package var store: any PeopleStore

@@ -13,6 +13,7 @@ enum Phrase: CaseIterable {
     case flagACall, withinMinutes, callID, flag, candidates, noFlags, flaggedBy, withdrawn, started, disposition
     case blocked, redirected, displayName, asserted, viewAudited
     case auditLog, subject, detail, noEntries, entriesSince
+    case prevention, byKindAndStatus, heatMap, mostTargeted, timeToAcknowledge, acknowledgedMedian, count, total, csv, preventionScope
 
     func text(_ language: ConsoleLanguage) -> String {
         let (en, fi, sv) = translations
@@ -111,6 +112,16 @@ enum Phrase: CaseIterable {
         case .detail: ("Detail", "Tiedot", "Detaljer")
         case .noEntries: ("No entries.", "Ei merkintöjä.", "Inga poster.")
         case .entriesSince: ("Newest first, since {1} (at most {2}).", "Uusin ensin, alkaen {1} (enintään {2}).", "Nyast först, sedan {1} (högst {2}).")
+        case .prevention: ("Prevention", "Ennaltaehkäisy", "Förebyggande")
+        case .byKindAndStatus: ("Incidents by kind and status", "Tapaukset lajin ja tilan mukaan", "Incidenter efter typ och status")
+        case .heatMap: ("Harassing calls by weekday and hour", "Häirintäpuhelut viikonpäivän ja tunnin mukaan", "Trakasserisamtal per veckodag och timme")
+        case .mostTargeted: ("Most targeted extensions", "Eniten kohteena olleet alanumerot", "Mest utsatta anknytningar")
+        case .timeToAcknowledge: ("Time to acknowledge", "Aika kuittaukseen", "Tid till kvittering")
+        case .acknowledgedMedian: ("{1} incidents acknowledged; median {2} minutes.", "{1} tapausta kuitattu; mediaani {2} minuuttia.", "{1} incidenter kvitterade; median {2} minuter.")
+        case .count: ("Count", "Määrä", "Antal")
+        case .total: ("Total", "Yhteensä", "Totalt")
+        case .csv: ("Download as CSV", "Lataa CSV-tiedostona", "Ladda ner som CSV")
+        case .preventionScope: ("From the {1} most recently updated incidents.", "{1} viimeksi päivitetyn tapauksen perusteella.", "Från de {1} senast uppdaterade incidenterna.")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }
     }

@@ -109,15 +109,20 @@ struct ConsoleBrowserTests {
             #expect(try server.store.incident(id: id)?.status == .acknowledged)
 
             let viewerToken = try #require(server.tokens[.viewer])
-            let viewer = try await DevToolsBrowser.run { browser -> String in
+            let viewer = try await DevToolsBrowser.run { browser -> (text: String, cells: Int) in
                 try Self.logIn(browser, base: base, token: viewerToken)
                 try browser.open(base + "/ui/incidents")
                 try browser.wait(until: "document.getElementById('incidents') !== null")
                 try browser.screenshot(to: Self.artifacts + "/viewer-incidents.png")
-                return try browser.visibleText()
+                let text = try browser.visibleText()
+                try browser.open(base + "/ui/prevention")
+                try browser.wait(until: "document.getElementById('heatmap') !== null")
+                try browser.screenshot(to: Self.artifacts + "/viewer-prevention.png")
+                return (text, try browser.evaluate("document.querySelectorAll('#heatmap rect').length") as? Int ?? -1)
             }
-            #expect(viewer.contains(ConsoleCalls.hostile.masked))
-            #expect(!viewer.contains(UnitedKingdom.national(ConsoleCalls.hostile)))
+            #expect(viewer.text.contains(ConsoleCalls.hostile.masked))
+            #expect(!viewer.text.contains(UnitedKingdom.national(ConsoleCalls.hostile)))
+            #expect(viewer.cells == 7 * 24)
         }
     }
 }

@@ -124,6 +124,31 @@ struct ConsolePagesTests {
             #expect(try await HTTP.send(.GET, server.base + "/ui/audit?since=yesterday", cookie: admin).status == 400)
             #expect(try await HTTP.send(.GET, server.base + "/ui/audit", cookie: viewer).status == 403)
             #expect(try await HTTP.send(.GET, server.base + "/ui/audit", cookie: cookie).status == 403)
+
+            // The prevention page for every reader: counts only; the CSV keeps a PBX's text from
+            // becoming a spreadsheet formula.
+            var batch = IngestBatch()
+            batch.events = [CallEvent(
+                time: Timestamp(secondsSinceEpoch: 1_700_000_680), callID: "call-c", source: .asteriskCSV, phase: .ended,
+                disposition: .answered, callStart: Timestamp(secondsSinceEpoch: 1_700_000_650),
+                caller: CallerIdentity(raw: "07700900999", number: E164Number(e164: "+447700900999")),
+                callee: CalledParty(raw: "=HYPERLINK(\"x\")", key: "=HYPERLINK(\"x\")"))]
+            try server.store.commit(batch)
+            let third = try await HTTP.send(
+                .POST, server.base + "/v1/mcid", body: #"{"kind":"harassment","call_id":"call-c"}"#, token: server.tokens[.security])
+            #expect(third.status == 201)
+            let prevention = try await HTTP.send(.GET, server.base + "/ui/prevention", cookie: viewer)
+            #expect(prevention.status == 200 && prevention.text.contains("<svg id=\"heatmap\""))
+            #expect(prevention.text.contains("<td>threat</td><td>0</td><td>1</td>"))  // open 0, acknowledged 1
+            #expect(prevention.text.contains("Wed 0:00 — 2"))  // call-a and call-c, just after midnight in Helsinki
+            #expect(!prevention.text.contains(ConsoleCalls.hostile.masked) && !prevention.text.contains(UnitedKingdom.national(ConsoleCalls.hostile)))
+            let hours = try await HTTP.send(.GET, server.base + "/ui/prevention.csv?table=hours", cookie: viewer)
+            #expect(hours.headers["Content-Type"].first == "text/csv; charset=utf-8")
+            #expect(hours.text.contains("\r\nWed,2,0,"))
+            let targets = try await HTTP.send(.GET, server.base + "/ui/prevention.csv?table=targets", cookie: viewer)
+            #expect(targets.text.contains("\"'=HYPERLINK(\"\"x\"\")\",1\r\n"))
+            #expect(targets.text.contains("1001,1\r\n"))
+            #expect(try await HTTP.send(.GET, server.base + "/ui/prevention.csv?table=secrets", cookie: viewer).status == 400)
         }
     }
 
