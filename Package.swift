@@ -6,6 +6,7 @@
 //   callwarden (executable) → CallwardenApp (composition root: the daemon builder)
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
+//                    → ListenerGuards (every listener's slots per source, deadlines, bounded output)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
@@ -56,6 +57,7 @@ let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swi
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
@@ -150,10 +152,15 @@ let package = Package(
             dependencies: ["CallModel", "Incidents", hummingbird, httpTypes, nioCore, logging],
             swiftSettings: swiftSettings
         ),
+        // What every listener holds its connections to: slots per source address, deadlines, bounded
+        // output, bearer tokens; counted (`callwarden_listener_*`).
+        .target(
+            name: "ListenerGuards", dependencies: ["CallModel", "MetricsExposition", nioCore, logging], swiftSettings: swiftSettings
+        ),
         .target(
             name: "DecisionService",
             dependencies: [
-                "CallModel", "CallwardenPorts", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
+                "CallModel", "CallwardenPorts", "ListenerGuards", "MetricsExposition", hummingbird, hummingbirdCore, httpTypes, nioCore, nioPosix, logging,
                 serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -166,14 +173,15 @@ let package = Package(
             name: "PacketCapture",
             dependencies: [
                 "CPcap", "BoundedQueues", "CallModel", "CallPipeline", "CallwardenPorts", "PacketDecoding", "SIPDialogs",
-                "MetricsExposition", logging, serviceLifecycle,
+                "ListenerGuards", "MetricsExposition", logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EventStreams",
             dependencies: [
-                "CallModel", "CDRParsing", "CallwardenPorts", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
+                "CallModel", "CDRParsing", "CallwardenPorts", "ListenerGuards", "MetricsExposition", nioCore, nioPosix, logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -184,7 +192,7 @@ let package = Package(
             dependencies: [
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
-                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
+                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding", "ListenerGuards",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
@@ -289,6 +297,11 @@ let package = Package(
             path: "Tests/Fuzz/PacketHEPFuzzer",
             swiftSettings: swiftSettings
         ),
+        // Hostile raw-socket clients (another loopback source, never reading) for the listener tests.
+        .target(name: "ListenerTestSupport", path: "Tests/ListenerTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ListenerGuardsTests", dependencies: ["ListenerGuards", "MetricsExposition", nioCore], swiftSettings: swiftSettings
+        ),
         // Frame and HEP builders shared by the packet test targets; never shipped.
         .target(
             name: "PacketTestSupport", dependencies: ["PacketDecoding", "CallModel"], path: "Tests/PacketTestSupport",
@@ -302,14 +315,17 @@ let package = Package(
             name: "PacketCaptureTests",
             dependencies: [
                 "PacketCapture", "BoundedQueues", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallwardenPorts", "CallModel",
-                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "MetricsExposition", "PacketTestSupport", "ListenerGuards", "ListenerTestSupport",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "ListenerGuards", "ListenerTestSupport",
+                "MetricsExposition",
+                hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -319,7 +335,7 @@ let package = Package(
             name: "EventStreamsTests",
             dependencies: [
                 "EventStreams", "SQLiteStore", "Ingest", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
-                "HarassmentDetection", "MetricsExposition", nioCore, nioPosix, logging,
+                "HarassmentDetection", "ListenerGuards", "ListenerTestSupport", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -328,6 +344,7 @@ let package = Package(
             name: "CallwardenAppTests",
             dependencies: [
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
+                "DecisionService",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
                 "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,

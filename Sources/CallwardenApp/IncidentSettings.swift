@@ -1,4 +1,5 @@
 package import AlertDelivery
+import ListenerGuards
 package import CallModel
 package import Evidence
 import Foundation
@@ -80,6 +81,13 @@ package struct IncidentSettings: Sendable {
             if tokens.isEmpty { api.fail("token_file", "holds no token") }
             if tokens.contains(where: { $0.count < 16 }) { api.fail("token_file", "every token must have at least 16 characters") }
             settings.apiTokens = tokens.map { Secret($0) }
+        }
+        if let listen = settings.apiListen, settings.apiTokens.isEmpty, api.string("token_file") == nil,
+           !ListenerAddress.isLoopback(host: listen.host)
+        {
+            api.fail(
+                "listen", "\(listen.host):\(listen.port) is off loopback without authentication: "
+                    + "set incidents.api.token_file or bind to 127.0.0.1")
         }
 
         let alerts = root.section("alerts")

@@ -38,6 +38,8 @@ package final class DecisionMetrics: MetricsSource {
     private let actions = AtomicCounterArray(count: DecisionMetrics.actionNames.count)
     private let agiOutcomes = AtomicCounterArray(count: AGIOutcome.allCases.count)
     private let eventsDropped = Atomic<Int>(0)
+    private let notRecorded = AtomicCounterArray(count: AnswerOnlyReason.allCases.count)
+    private let assertedIdentitiesIgnored = Atomic<Int>(0)
 
     private static let actionNames = ["allow", "block", "redirect", "flag"]
 
@@ -58,6 +60,22 @@ package final class DecisionMetrics: MetricsSource {
     package func countDroppedEvent() {
         eventsDropped.add(1, ordering: .relaxed)
     }
+
+    package func countNotRecorded(_ reason: AnswerOnlyReason) {
+        notRecorded.add(AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0)
+    }
+
+    package func countIgnoredAssertedIdentity() {
+        assertedIdentitiesIgnored.add(1, ordering: .relaxed)
+    }
+
+    /// Questions answered but neither stored nor counted, for `reason`.
+    package func notRecordedCount(_ reason: AnswerOnlyReason) -> Int {
+        notRecorded.value(AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0)
+    }
+
+    /// Questions whose `pai` was ignored (not from a PBX allowed to assert identity).
+    package var ignoredAssertedIdentityCount: Int { assertedIdentitiesIgnored.load(ordering: .relaxed) }
 
     package func countAGISession(_ outcome: AGIOutcome) {
         agiOutcomes.add(outcome.index)
@@ -105,6 +123,16 @@ package final class DecisionMetrics: MetricsSource {
         collector.counter(
             "callwarden_decision_events_dropped_total", help: "Call events dropped because the queue was full.",
             value: droppedEventCount)
+        for reason in AnswerOnlyReason.allCases {
+            collector.counter(
+                "callwarden_decision_questions_not_recorded_total",
+                help: "Questions answered but neither stored nor counted, by reason (untrusted: not from an authenticated PBX).",
+                labels: ["reason": reason.rawValue], value: notRecordedCount(reason))
+        }
+        collector.counter(
+            "callwarden_decision_asserted_identity_ignored_total",
+            help: "Questions whose pai was ignored: not from a PBX allowed to assert identity.",
+            value: ignoredAssertedIdentityCount)
         for outcome in AGIOutcome.allCases {
             collector.counter(
                 "callwarden_agi_sessions_total", help: "FastAGI sessions, by how they ended.",
