@@ -32,7 +32,9 @@ def good_sender(port, secret, count, out):
         if not chunk:
             break
         buf += chunk
-    out["good_ok"] = buf.count(b"OK ")
+    acked = [int(line[3:]) for line in buf.split(b"\n") if line.startswith(b"OK ")]
+    out["good_acknowledged_through_line"] = max(acked, default=0)
+    out["good_lines_sent"] = count + 1
     s.close()
 
 def flood(port, secret, megabytes, out):
