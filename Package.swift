@@ -7,6 +7,7 @@
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
 //                    → ListenerGuards (every listener's slots per source, deadlines, bounded output)
+//                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
@@ -115,11 +116,14 @@ let package = Package(
         .target(name: "PacketDecoding", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
 
         // MARK: - Adapters (I/O)
+        // The system's wall clock (`WallClock.system`): the one place that reads it; injected everywhere else.
+        .target(name: "SystemClock", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         // The one ingest loop: reads checkpointed and acknowledged sources on a thread of its own.
         .target(
             name: "Ingest",
             dependencies: [
-                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", logging, serviceLifecycle,
+                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", "SystemClock", logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -131,7 +135,7 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallwardenPorts", "Incidents", grdb],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", grdb, crypto],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -144,12 +148,12 @@ let package = Package(
         ),
         .target(
             name: "Evidence",
-            dependencies: ["CallModel", "Incidents", crypto, logging, serviceLifecycle],
+            dependencies: ["CallModel", "Incidents", "SystemClock", crypto, logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "IncidentAPI",
-            dependencies: ["CallModel", "Incidents", hummingbird, httpTypes, nioCore, logging],
+            dependencies: ["CallModel", "Incidents", "SystemClock", hummingbird, httpTypes, nioCore, logging],
             swiftSettings: swiftSettings
         ),
         // What every listener holds its connections to: slots per source address, deadlines, bounded
@@ -193,7 +197,7 @@ let package = Package(
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding", "ListenerGuards",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -202,17 +206,19 @@ let package = Package(
             name: "callwarden",
             dependencies: [
                 "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
-                argumentParser, logging,
+                "SystemClock", argumentParser, logging,
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        // SplitMix64, the deterministic generator of randomised tests and benchmark fixtures; never shipped.
+        .target(name: "SyntheticRandom", path: "Tests/SyntheticRandom", swiftSettings: swiftSettings),
         .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "BoundedQueuesTests", dependencies: ["BoundedQueues"], swiftSettings: swiftSettings),
-        .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SIPDialogsTests",
             dependencies: ["SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport"],
@@ -223,7 +229,7 @@ let package = Package(
             dependencies: ["HarassmentDetection", "CallModel"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
         // The in-memory reference implementation of the storage ports; never shipped.
         .target(
             name: "PortsTestSupport", dependencies: ["CallwardenPorts", "CallModel"], path: "Tests/PortsTestSupport",
@@ -260,7 +266,7 @@ let package = Package(
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [
-                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", hummingbird,
+                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", "SystemClock", hummingbird,
                 httpTypes, nioCore, nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -308,7 +314,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport"],
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport", "SyntheticRandom"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -334,7 +340,7 @@ let package = Package(
         .testTarget(
             name: "EventStreamsTests",
             dependencies: [
-                "EventStreams", "SQLiteStore", "Ingest", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
+                "EventStreams", "SQLiteStore", "Ingest", "SystemClock", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
                 "HarassmentDetection", "ListenerGuards", "ListenerTestSupport", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -347,7 +353,8 @@ let package = Package(
                 "DecisionService",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition", "SystemClock", logging, hummingbird,
+                httpTypes, nioCore, asyncHTTPClient,
             ],
             swiftSettings: swiftSettings
         ),
@@ -382,7 +389,7 @@ if Context.environment["CALLWARDEN_BENCHMARKS"] == "1" {
     package.targets += [
         // The matcher fixture: synthetic rule sets, query streams and the flat-table yardstick.
         .target(
-            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching"],
+            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching", "SyntheticRandom"],
             path: benchmarkPath("MatcherBenchmarkSupport"), swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -32,6 +32,9 @@ package struct CallEventProcessor {
     /// Detector state currently held, for the stats gauge.
     package var trackedKeyCount: Int { detector.trackedKeyCount }
 
+    /// Calls forgotten by the witness correlation to stay within its capacity (see ``CallDeduplicator``).
+    package var correlationEvictions: Int { deduplicator.evictions }
+
     /// Processes one event: appends it and whatever it caused to `batch`.
     package mutating func process(_ event: CallEvent, into batch: inout IngestBatch) {
         batch.events.append(event)
@@ -58,8 +61,12 @@ package struct CallEventProcessor {
         } else {
             nextTick = time + tickInterval
         }
-        let isNewCall = deduplicator.isFirstEvent(of: event)
-        let detections = detector.observe(event, isNewCall: isNewCall)
+        // A later witness of a counted call (another source, another phase, a second CDR row)
+        // is stored but counted nowhere; its first terminal report still gives number-hopping
+        // the talk time.
+        let witness = deduplicator.witness(event)
+        guard witness.isNewCall || witness.isFirstTerminal else { return }
+        let detections = detector.observe(event, isNewCall: witness.isNewCall)
         for detection in detections {
             batch.upsert(detection)
             guard detection.action == .block || detection.action == .redirect else { continue }
@@ -76,7 +83,8 @@ struct RuledEpisode: Hashable {
     var action: ResponseAction
 }
 
-/// A bounded set of episodes with two generations (see ``CallDeduplicator`` for the policy).
+/// A bounded set of episodes with two generations: when the current one is full it becomes the
+/// previous one and the older is dropped.
 struct EpisodeSet {
     let generationCapacity: Int
     private var current: Set<RuledEpisode> = []

@@ -115,7 +115,8 @@ package struct CallwardenConfiguration: Sendable {
 
         let store = root.section("store")
         let storePath = resolve(store.string("path", default: "/var/lib/callwarden/callwarden.sqlite"))
-        let retention = StoreRetentionSettings.read(store.section("retention"))
+        let retentionNode = store.section("retention")
+        let retention = StoreRetentionSettings.read(retentionNode)
 
         let numbering = root.section("numbering")
         let plan = readPlan(numbering)
@@ -171,6 +172,11 @@ package struct CallwardenConfiguration: Sendable {
         configuration.sip = SIPSettings.read(root.section("sip"))
         configuration.incidents = IncidentSettings.read(root, resolve: resolve)
         configuration.metrics = MetricsSettings.read(root)
+        if configuration.retention.calls < configuration.warmUpHorizon {
+            retentionNode.fail(
+                "calls",
+                "must be at least the longest detection window (\(configuration.warmUpHorizon) here), or detection would forget calls it still counts")
+        }
         return configuration
     }
 

@@ -1,5 +1,6 @@
 import AlertDelivery
 package import CallModel
+package import SystemClock
 import CallPipeline
 import CDRIngest
 import CallwardenPorts
@@ -58,11 +59,18 @@ package func buildDaemon(
         do {
             store = try SQLiteStore(
                 path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy,
-                onAlertCommitted: { alertWake.ring() })
+                onAlertCommitted: { alertWake.ring() }, clock: clock)
         } catch {
             throw ConfigurationError(key: "store.path", reason: "\(configuration.storePath): \(error)")
         }
         logger.info("store opened", metadata: ["store.path": "\(configuration.storePath)"])
+        // The key that signs evidence bundles, made at first start beside the store (0600).
+        do {
+            let key = try configuration.evidenceSigningKey()
+            logger.info("evidence signing key ready", metadata: ["key.fingerprint": "\(key.fingerprint)"])
+        } catch {
+            throw ConfigurationError(key: "store.path", reason: "evidence signing key: \(error)")
+        }
         // The rules the call path decides by: compiled now, then kept in step with the store.
         let rules = try RuleSnapshotRefresher(
             store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() })
@@ -71,7 +79,7 @@ package func buildDaemon(
         let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
         processor.warmUp(with: history)
         logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
-        let sipSources = try SIPSources(configuration: configuration, logger: logger)
+        let sipSources = try SIPSources(configuration: configuration, clock: clock, logger: logger)
         return PreparedDaemon(store: store, rules: rules, processor: processor, sipSources: sipSources)
     }
     let store = prepared.store
@@ -154,7 +162,8 @@ package func buildDaemon(
                 inner: RecordingWatcher(
                     directories: configuration.incidents.recordingDirectories, store: store,
                     scanInterval: .microseconds(configuration.incidents.recordingScanInterval.microseconds),
-                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), logger: logger))))
+                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), clock: clock,
+                    logger: logger))))
     }
     if let listen = configuration.incidents.apiListen {
         let binding = ListenerBinding(key: "incidents.api.listen", requested: "\(listen.host):\(listen.port)")
@@ -166,7 +175,8 @@ package func buildDaemon(
                 executor: storeThread,
                 inner: IncidentHTTPServer.application(
                     host: listen.host, port: listen.port,
-                    routes: configuration.incidentRoutes(store: store, logger: logger, storeExecutor: storeThread),
+                    routes: configuration.incidentRoutes(
+                        store: store, logger: logger, storeExecutor: storeThread, clock: clock),
                     logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) })),
             listener: binding))
     }

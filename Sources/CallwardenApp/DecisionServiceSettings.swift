@@ -15,7 +15,7 @@ import NIOCore
 ///   `sources` the IP addresses it asks from (FastAGI has no token: only `sources` authenticate
 ///   it), at least one of the two; `assert_identity` [false]: its `pai` is believed. A question
 ///   from anyone else is answered but neither stored nor counted
-///   (`callwarden_decision_questions_not_recorded_total{reason="untrusted"}`) and its `pai` ignored.
+///   (`callwarden_decision_unrecorded_total{reason="untrusted"}`) and its `pai` ignored.
 ///   None configured: questions from loopback count and their `pai` is believed (the PBX on the
 ///   same host); others do not count.
 /// - `decision.max_connections` [512], `decision.max_connections_per_source` [256],

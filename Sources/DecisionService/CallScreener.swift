@@ -7,7 +7,11 @@ import Synchronization
 ///
 /// `screen` is synchronous: it normalises the numbers with the deployment's ``NumberPlan``, asks
 /// the ``CallDecider`` (no await, no lock), offers a ``CallEvent`` (source `.decisionRequest`,
-/// phase `.started`) to the ``DecisionEventSink`` and counts the decision and any dropped event.
+/// phase `.started`, carrying the decision) to the ``DecisionEventSink`` and counts the decision
+/// and any dropped event. The event is a witness of the call attempt, merged by call id with the
+/// call's other witnesses (SIP, CDR), never a call of its own; a blocked attempt that never rang
+/// stays on record through it. A question to answer only (``QuestionRecording/answerOnly(_:)``)
+/// offers nothing and counts only `callwarden_decision_unrecorded_total`.
 /// It never logs. Deliberately not handled: validation of the raw strings (the transports call
 /// ``RawDecisionQuery/problem()`` first and answer 400 / close) and the request counters.
 package struct CallScreener: Sendable {
@@ -38,9 +42,9 @@ package struct CallScreener: Sendable {
         self.clock = clock
     }
 
-    /// Decides `query` and, when `recording` is ``QuestionRecording/record``, records it. The
-    /// query should have passed ``RawDecisionQuery/problem()``. Without `believingAssertedIdentity`
-    /// its `pai` is ignored (counted): only a PBX allowed to assert identity may name the caller.
+    /// Decides `query` and, unless `recording` says to answer only, records it. The query should
+    /// have passed ``RawDecisionQuery/problem()``. Without `believingAssertedIdentity` its `pai` is
+    /// ignored (counted): only a PBX allowed to assert identity may name the caller.
     package func screen(
         _ query: RawDecisionQuery, recording: QuestionRecording = .record, believingAssertedIdentity: Bool = true
     ) -> DecisionOutcome {
@@ -55,23 +59,22 @@ package struct CallScreener: Sendable {
         let callID: String
         if let given = query.callID, !given.isEmpty {
             callID = given
+        } else if case .answerOnly = recording {
+            callID = ""
         } else {
             callID = syntheticIDs.next(at: now)
         }
         let decision = decider.decide(DecisionRequest(caller: caller, callee: callee, callID: callID, time: now))
-        metrics.countDecision(decision.action)
-        let recorded: Bool
-        switch recording {
-        case .record:
-            let event = CallEvent(
-                time: now, callID: callID, source: .decisionRequest, phase: .started, callStart: now,
-                caller: caller, callee: callee)
-            recorded = sink.tryPush(event)
-            if !recorded { metrics.countDroppedEvent() }
-        case .answerOnly(let reason):
-            metrics.countNotRecorded(reason)
-            recorded = false
+        if case .answerOnly(let reason) = recording {
+            metrics.countUnrecorded(reason)
+            return DecisionOutcome(decision: decision, callID: callID, eventRecorded: false)
         }
+        metrics.countDecision(decision.action)
+        let event = CallEvent(
+            time: now, callID: callID, source: .decisionRequest, phase: .started, callStart: now,
+            caller: caller, callee: callee, decision: decision)
+        let recorded = sink.tryPush(event)
+        if !recorded { metrics.countDroppedEvent() }
         return DecisionOutcome(decision: decision, callID: callID, eventRecorded: recorded)
     }
 

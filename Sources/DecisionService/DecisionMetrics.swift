@@ -38,7 +38,7 @@ package final class DecisionMetrics: MetricsSource {
     private let actions = AtomicCounterArray(count: DecisionMetrics.actionNames.count)
     private let agiOutcomes = AtomicCounterArray(count: AGIOutcome.allCases.count)
     private let eventsDropped = Atomic<Int>(0)
-    private let notRecorded = AtomicCounterArray(count: AnswerOnlyReason.allCases.count)
+    private let unrecorded = AtomicCounterArray(count: AnswerOnlyReason.allCases.count)
     private let assertedIdentitiesIgnored = Atomic<Int>(0)
 
     private static let actionNames = ["allow", "block", "redirect", "flag"]
@@ -57,21 +57,22 @@ package final class DecisionMetrics: MetricsSource {
         actions.add(Self.index(of: action))
     }
 
+    /// A question answered but not recorded (``QuestionRecording/answerOnly(_:)``).
+    package func countUnrecorded(_ reason: AnswerOnlyReason) {
+        unrecorded.add(Self.index(of: reason))
+    }
+
+    /// Questions answered without being recorded, for `reason`.
+    package func unrecordedCount(_ reason: AnswerOnlyReason) -> Int {
+        unrecorded.value(Self.index(of: reason))
+    }
+
     package func countDroppedEvent() {
         eventsDropped.add(1, ordering: .relaxed)
     }
 
-    package func countNotRecorded(_ reason: AnswerOnlyReason) {
-        notRecorded.add(AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0)
-    }
-
     package func countIgnoredAssertedIdentity() {
         assertedIdentitiesIgnored.add(1, ordering: .relaxed)
-    }
-
-    /// Questions answered but neither stored nor counted, for `reason`.
-    package func notRecordedCount(_ reason: AnswerOnlyReason) -> Int {
-        notRecorded.value(AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0)
     }
 
     /// Questions whose `pai` was ignored (not from a PBX allowed to assert identity).
@@ -120,15 +121,15 @@ package final class DecisionMetrics: MetricsSource {
                 "callwarden_decisions_total", help: "Decisions made, by action.", labels: ["action": name],
                 value: actions.value(index))
         }
+        for reason in AnswerOnlyReason.allCases {
+            collector.counter(
+                "callwarden_decision_unrecorded_total",
+                help: "Questions answered but neither stored nor counted as calls, by reason (dry_run; untrusted: not from an authenticated PBX).",
+                labels: ["reason": reason.rawValue], value: unrecordedCount(reason))
+        }
         collector.counter(
             "callwarden_decision_events_dropped_total", help: "Call events dropped because the queue was full.",
             value: droppedEventCount)
-        for reason in AnswerOnlyReason.allCases {
-            collector.counter(
-                "callwarden_decision_questions_not_recorded_total",
-                help: "Questions answered but neither stored nor counted, by reason (untrusted: not from an authenticated PBX).",
-                labels: ["reason": reason.rawValue], value: notRecordedCount(reason))
-        }
         collector.counter(
             "callwarden_decision_asserted_identity_ignored_total",
             help: "Questions whose pai was ignored: not from a PBX allowed to assert identity.",
@@ -138,6 +139,10 @@ package final class DecisionMetrics: MetricsSource {
                 "callwarden_agi_sessions_total", help: "FastAGI sessions, by how they ended.",
                 labels: ["outcome": outcome.rawValue], value: agiSessionCount(outcome))
         }
+    }
+
+    private static func index(of reason: AnswerOnlyReason) -> Int {
+        AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0
     }
 
     private static func index(of action: RuleAction) -> Int {

@@ -1,14 +1,21 @@
-/// Whether a question is recorded: the one seam through which a question is answered but neither
-/// stored nor counted. ``CallScreener/screen(_:recording:believingAssertedIdentity:)`` asks for it.
+/// Whether a decision question is recorded as a witness of its call (stored, counted by the
+/// detector, in `callwarden_decisions_total`) or only answered.
+///
+/// Every reason not to record goes through this one seam in
+/// ``CallScreener/screen(_:recording:believingAssertedIdentity:)``: the PBX still gets the same
+/// answer, nothing reaches the event sink, and `callwarden_decision_unrecorded_total{reason}`
+/// counts it.
 package enum QuestionRecording: Hashable, Sendable {
-    /// Stored as a witness of the call and counted.
+    /// A question from the PBX about a call it is placing: a witness of that call attempt.
     case record
-    /// Answered only; counted in `callwarden_decision_questions_not_recorded_total{reason}`.
+    /// Answered, neither stored nor counted.
     case answerOnly(AnswerOnlyReason)
 }
 
-/// Why a question was answered but not recorded.
+/// Why a question was answered without being recorded (the `reason` label).
 package enum AnswerOnlyReason: String, Hashable, Sendable, CaseIterable {
+    /// `dry_run=1`: ops testing a number, or monitoring probing the service.
+    case dryRun = "dry_run"
     /// It did not come from an authenticated PBX (``QuestionTrust``).
     case untrusted
 }

@@ -79,6 +79,7 @@ package final class PushListener: Service, Sendable {
         try? await server.close()
         let connections = registry.all
         for connection in connections { await connection.stopReading() }
+        // A monotonic deadline (a timeout, not processing time): deliberately not the injected WallClock.
         let deadline = ContinuousClock.now + configuration.shutdownGrace
         while queue.unsettledCount > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))

@@ -4,6 +4,7 @@ import HTTPTypes
 package import Hummingbird
 package import Incidents
 package import Logging
+package import SystemClock
 import NIOCore
 
 /// The incident routes, to mount on any Hummingbird router:
@@ -32,8 +33,8 @@ package struct IncidentRoutes: Sendable {
     package var recordingURISchemes: Set<String>
     /// How far back "the last call to this extension" looks when the request gives no `within`.
     package var mcidWindow: TimeSpan
-    /// Processing time; the system clock by default.
-    package var clock: @Sendable () -> Timestamp
+    /// Processing time (the daemon's injected clock; the system clock by default).
+    package var clock: WallClock
     /// Where store failures are logged (never a request's content).
     package var logger: Logger
     /// Where the handlers' blocking store calls run: in the daemon a thread of its own
@@ -43,7 +44,7 @@ package struct IncidentRoutes: Sendable {
 
     package init(
         store: any IncidentStore & RecordingStore, crisisLine: String?, bearerTokens: [Secret] = [],
-        recordingURISchemes: Set<String> = ["https"], mcidWindow: TimeSpan = .minutes(10), clock: @escaping @Sendable () -> Timestamp = IncidentRoutes.systemClock,
+        recordingURISchemes: Set<String> = ["https"], mcidWindow: TimeSpan = .minutes(10), clock: WallClock = .system,
         logger: Logger = Logger(label: "callwarden.incidents"), storeExecutor: (any TaskExecutor)? = nil
     ) {
         self.logger = logger
@@ -54,10 +55,6 @@ package struct IncidentRoutes: Sendable {
         self.recordingURISchemes = recordingURISchemes.subtracting(["file"])
         self.mcidWindow = mcidWindow
         self.clock = clock
-    }
-
-    package static let systemClock: @Sendable () -> Timestamp = {
-        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
     }
 
     /// Adds the routes to `router`.
@@ -92,7 +89,7 @@ package struct IncidentRoutes: Sendable {
         }
         let request = MCIDRequest(
             call: selector, kind: kind, actor: try Self.actorName(body),
-            note: try body.string("note") ?? "", time: clock(), sourceAddress: try body.string("source_address"),
+            note: try body.string("note") ?? "", time: clock.now(), sourceAddress: try body.string("source_address"),
             sipHeaders: try body.headers("sip_headers").map { SIPHeaderField(name: $0.0, value: $0.1) },
             addBlock: try body.bool("block"), addRedirect: try body.bool("redirect"),
             ruleDuration: try Self.duration(body.string("rule_duration"), field: "rule_duration"))
@@ -145,7 +142,7 @@ package struct IncidentRoutes: Sendable {
         }
         let actor = try Self.actorName(body)
         let note = try body.string("note") ?? ""
-        let time = clock()
+        let time = clock.now()
         let incident = try perform { try store.changeStatus(incidentID: id, to: status, actor: actor, note: note, at: time) }
         return (200, Self.json(incident))
     }
@@ -154,7 +151,7 @@ package struct IncidentRoutes: Sendable {
         let id = try Self.incidentID(idText)
         let actor = try Self.actorName(body)
         let note = try body.requiredString("note")
-        let time = clock()
+        let time = clock.now()
         try perform { try store.addNote(incidentID: id, actor: actor, note: note, at: time) }
         return (201, ["incident": id])
     }
@@ -170,7 +167,7 @@ package struct IncidentRoutes: Sendable {
         }
         let recording = NewRecording(
             callID: callID, location: uri, origin: .uri, size: nil, sha256: try body.string("sha256")?.lowercased(),
-            recordedAt: nil, linkedAt: clock(), actor: try Self.actorName(body))
+            recordedAt: nil, linkedAt: clock.now(), actor: try Self.actorName(body))
         let stored = try perform { try store.linkRecording(recording) }
         return (201, ["recording": stored.id, "call_id": stored.callID, "uri": stored.location])
     }

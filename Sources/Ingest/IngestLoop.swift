@@ -1,4 +1,5 @@
 package import CallModel
+package import SystemClock
 package import CallPipeline
 package import CallwardenPorts
 package import Logging
@@ -118,6 +119,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
                 if !batch.detections.isEmpty { onCommitted(batch.detections) }
             }
             guard let drainedAny = drainAcknowledged(scratch: &events) else { break rounds }
+            metrics.setCorrelationEvictions(processor.correlationEvictions)
             metrics.roundFinished(atMicroseconds: clock.now().microsecondsSinceEpoch)
             if !progressed && !drainedAny { control.sleep(pollInterval) }
         }

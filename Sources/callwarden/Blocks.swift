@@ -5,6 +5,7 @@ import CDRIngest
 import CallPipeline
 import CallwardenPorts
 import CallwardenApp
+import SystemClock
 import Foundation
 
 struct Blocks: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Ingest
 import CallwardenApp
 import CDRIngest
 import Evidence
+import SystemClock
 import Foundation
 import Incidents
 
@@ -60,7 +61,9 @@ struct IncidentsCommand: AsyncParsableCommand {
             switch entry {
             case .call(let call):
                 let asserted = call.caller.assertedIdentity.map { " (asserted \($0.description))" } ?? ""
-                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(call.disposition?.rawValue ?? "in progress")"
+                let outcome = call.wasBlocked ? "blocked by rule \(call.decision?.ruleID.map(String.init) ?? "-")" : call.disposition?.rawValue ?? "in progress"
+                let witnesses = call.witnesses.map { "\($0.source.rawValue) \($0.phase.rawValue)" }.joined(separator: ", ")
+                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(outcome) (witnesses: \(witnesses))"
             case .detection(let detection):
                 return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
             case .decision(let decision): return "rule \(decision.ruleID): \(decision.summary) by \(decision.createdBy)"
@@ -116,14 +119,17 @@ struct IncidentsCommand: AsyncParsableCommand {
             let configuration = try options.load()
             let store = try configuration.openIncidentStore()
             guard let timeline = try store.timeline(incidentID: id) else { throw ValidationError("no incident with id \(id)") }
-            let bundle = try configuration.evidenceExporter().export(timeline, to: out)
+            let key = try configuration.evidenceSigningKey()
+            let bundle = try configuration.evidenceExporter(signingKey: key).export(
+                timeline, to: out, chain: try configuration.evidenceChainHead())
             try store.addNote(
                 incidentID: id, actor: Actor.resolve(by),
-                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256)", at: WallClock.system.now())
+                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256 signed by key \(key.fingerprint.prefix(16)))",
+                at: WallClock.system.now())
             for recording in bundle.recordings where recording.status == .altered || recording.status == .missing {
                 print("warning: recording \(recording.recording.location) is \(recording.status.rawValue)")
             }
-            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: (cd \(out) && sha256sum -c MANIFEST.sha256)")
+            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: callwarden evidence verify-bundle \(out)")
         }
     }
 }

@@ -2,6 +2,7 @@ import CallModel
 import CallwardenApp
 import AlertDelivery
 import Evidence
+import SystemClock
 import Foundation
 import Incidents
 import Ingest

@@ -4,6 +4,7 @@ import CallPipeline
 import CallwardenPorts
 import CDRIngest
 import CallwardenApp
+import SystemClock
 import Foundation
 import Incidents
 import Logging
@@ -17,6 +18,22 @@ struct StoreHousekeepingTests {
         #expect(retention.deliveredAlerts == .days(30))
         #expect(retention.pushedEventKeys == .days(7))
         #expect(retention.purgeInterval == .hours(1))
+        #expect(retention.calls == .days(90))
+        #expect(retention.incidents == .days(730))
+    }
+
+    @Test("store.retention.calls shorter than the longest detection window is refused")
+    func callsRetentionCoversTheWindows() {
+        let yaml = """
+            store:
+              retention:
+                calls: 2d
+            """
+        #expect {
+            try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: "/")
+        } throws: { error in
+            (error as? ConfigurationErrors)?.errors.map(\.key) == ["store.retention.calls"]
+        }
     }
 
     @Test func theSectionIsRead() throws {
@@ -92,7 +109,9 @@ struct StoreHousekeepingTests {
             now: { later }, chunk: 2)
         let running = Task { try await housekeeping.run() }
         let deadline = Date().addingTimeInterval(30)
-        while (try store.pushedEventKeyCount()) > 0 && Date() < deadline {
+        while try store.pushedEventKeyCount() > 0 || store.timeline(incidentID: closed.id) != nil || store.statistics().events > 1,
+            Date() < deadline
+        {
             try await Task.sleep(for: .milliseconds(50))
         }
         running.cancel()
@@ -101,8 +120,12 @@ struct StoreHousekeepingTests {
         #expect(try store.pushedEventKeyCount() == 0)
         #expect(try store.alerts(incidentID: closed.id).isEmpty)
         #expect(try store.alerts(incidentID: open.id).count == 1)
-        #expect(try store.statistics().events == 5)
-        #expect(try store.statistics().detections == 2)
-        #expect(try store.timeline(incidentID: closed.id)?.log.map(\.action) == ["opened", "closed"])
+        // Ordinary calls past 90 days go; the call the open incident rests on stays (legal hold).
+        #expect(try store.statistics().events == 1)
+        // The incident closed more than two years before is purged whole, the open one kept.
+        #expect(try store.statistics().detections == 1)
+        #expect(try store.timeline(incidentID: closed.id) == nil)
+        #expect(try store.timeline(incidentID: open.id)?.calls.map(\.callID) == ["push-0"])
+        #expect(try store.verifyEvidenceChain().findings == [])
     }
 }

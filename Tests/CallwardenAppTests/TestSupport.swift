@@ -90,10 +90,13 @@ enum TestSupport {
 
     /// Starts `callwarden` with `arguments` as a child process, its output discarded unless
     /// `logPath` names a file to append it to. The caller waits for it or signals it.
-    static func launch(_ arguments: [String], logPath: String? = nil) throws -> Process {
+    static func launch(_ arguments: [String], logPath: String? = nil, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let logPath {
             if !FileManager.default.fileExists(atPath: logPath) {
                 FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -112,8 +115,9 @@ enum TestSupport {
 
     /// Starts the daemon, `callwarden serve --config config`, as a child process; what it prints
     /// goes to ``daemonLog(config:)`` so that a test can show why a daemon stopped.
-    static func startDaemon(config: String) throws -> Process {
-        try launch(["serve", "--config", config], logPath: daemonLogPath(config: config))
+    /// `notify`: the systemd notification socket the daemon reports `READY=1` and its listeners to.
+    static func startDaemon(config: String, notify: NotifySocket? = nil) throws -> Process {
+        try launch(["serve", "--config", config], logPath: daemonLogPath(config: config), environment: notify?.environment ?? [:])
     }
 
     /// The file beside `config` that ``startDaemon(config:)`` appends the daemon's output to.
@@ -180,10 +184,11 @@ extension TestSupport {
     /// ports), runs it while `body` runs with the bound addresses, then shuts it down gracefully
     /// and waits for every service to stop and the store to close. No signals, no child process.
     static func withDaemon<Result: Sendable>(
-        config: String, _ body: (BuiltDaemon, [String: SocketAddress]) async throws -> Result
+        config: String, options: DaemonBuildOptions = DaemonBuildOptions(),
+        _ body: (BuiltDaemon, [String: SocketAddress]) async throws -> Result
     ) async throws -> Result {
         let configuration = try CallwardenConfiguration.load(path: config)
-        let daemon = try await buildDaemon(configuration: configuration, logger: daemonLogger)
+        let daemon = try await buildDaemon(configuration: configuration, logger: daemonLogger, options: options)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await daemon.run() }
             let outcome: Swift.Result<Result, any Error>

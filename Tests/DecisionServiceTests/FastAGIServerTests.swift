@@ -83,6 +83,16 @@ struct FastAGIServerTests {
         #expect(events.last?.caller.assertedIdentity?.description == "+442079460123")
     }
 
+    @Test("the dialplan's callid= argument (the linkedid) names the call; without it, agi_uniqueid")
+    func callIDArgument() async throws {
+        let fixture = ScreeningFixture()
+        // The block without its closing empty line, then the dialplan's argument and the end.
+        let opening = Array(AGITestClient.environment(callerID: "02079460777", uniqueID: "1705321822.43").dropLast())
+            + Array("agi_arg_2: callid=1705321822.40\n\n".utf8)
+        _ = try await withServer(fixture) { client in try await client.session(opening: opening) }
+        #expect(fixture.queue.drain(maxCount: 4).map(\.callID) == ["1705321822.40"])
+    }
+
     @Test("the catch-all extension s falls back to the dialled number")
     func dnidFallback() async throws {
         let fixture = ScreeningFixture()

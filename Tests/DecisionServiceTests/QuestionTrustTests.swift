@@ -93,7 +93,7 @@ struct QuestionTrustTests {
             }
         }
         #expect(fixture.queue.drain(maxCount: 10).map(\.callID) == ["pbx-1"])
-        #expect(fixture.metrics.notRecordedCount(.untrusted) == 1)
+        #expect(fixture.metrics.unrecordedCount(.untrusted) == 1)
     }
 
     @Test("pai is believed only from a PBX allowed to assert identity")

@@ -1,6 +1,7 @@
 import CallModel
 import EventStreams
 import Ingest
+import SystemClock
 import Foundation
 import NIOCore
 import Testing

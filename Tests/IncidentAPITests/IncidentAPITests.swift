@@ -29,7 +29,7 @@ struct IncidentAPITests {
             caller: CallerIdentity(raw: "anonymous", assertedIdentity: Self.caller, presentationRestricted: true),
             callee: CalledParty(raw: "1001", key: "1001"))]
         try store.commit(batch)
-        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", bearerTokens: tokens, clock: { Self.now },
+        let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", bearerTokens: tokens, clock: WallClock { Self.now },
             storeExecutor: storeExecutor)
         let port = AsyncStream<Int>.makeStream()
         let app = IncidentHTTPServer.application(
