@@ -36,9 +36,10 @@ package struct CallEventProcessor {
     package var correlationEvictions: Int { deduplicator.evictions }
 
     /// Processes one event: appends it and whatever it caused to `batch`.
-    package mutating func process(_ event: CallEvent, into batch: inout IngestBatch) {
-        batch.events.append(event)
+    /// The event is consumed: it is moved into the batch after the detector has read it, not copied.
+    package mutating func process(_ event: consuming CallEvent, into batch: inout IngestBatch) {
         derive(from: event, into: &batch)
+        batch.events.append(event)
     }
 
     /// Feeds events that are already stored (after a restart) so that windows and escalation

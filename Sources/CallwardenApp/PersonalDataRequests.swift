@@ -45,8 +45,48 @@ package struct PersonalDataRequests: Sendable {
     /// - Throws: ``PersonalDataError/legalHold(incidents:)`` while an incident resting on them is not closed.
     package func erase(_ text: String, reason: String, actor: String, at time: Timestamp) throws -> [String: Int] {
         let number = try number(text)
+        let pseudonym = key.pseudonym(number.description)
         return try store.erasePersonalData(
-            number: number, pseudonym: key.pseudonym(number.description), reason: reason, actor: actor, at: time)
+            number: number, pseudonym: pseudonym, reason: withoutNumber(reason, number, pseudonym: pseudonym),
+            actor: actor, at: time)
+    }
+
+    /// `reason` with the number, in every form someone may have typed it, replaced by `pseudonym`:
+    /// any stretch of digits, spaces and `+-().` that the plan reads as the number (or whose digits
+    /// are its digits). Reasons are short; each stretch is tried from each start, longest first.
+    func withoutNumber(_ reason: String, _ number: E164Number, pseudonym: String) -> String {
+        let numberish = Set("+0123456789 -().")
+        let digits = number.description.filter(\.isNumber)
+        func isNumber(_ candidate: Substring) -> Bool {
+            candidate.filter(\.isNumber).count >= 6
+                && (plan.normalise(String(candidate)).e164 == number || candidate.filter(\.isNumber) == digits)
+        }
+        let characters = Array(reason)
+        var text = ""
+        var index = 0
+        while index < characters.count {
+            var matched = false
+            if characters[index].isNumber || characters[index] == "+" || characters[index] == "(" {
+                var end = index
+                while end < characters.count, numberish.contains(characters[end]) { end += 1 }
+                var stop = end
+                while stop > index {
+                    let candidate = String(characters[index..<stop])
+                    if candidate.last?.isNumber == true, isNumber(Substring(candidate)) {
+                        text += pseudonym
+                        index = stop
+                        matched = true
+                        break
+                    }
+                    stop -= 1
+                }
+            }
+            if !matched {
+                text.append(characters[index])
+                index += 1
+            }
+        }
+        return text
     }
 }
 

@@ -104,9 +104,12 @@ extension SQLiteStore {
         statement.setUncheckedArguments(StatementArguments())
         let sqliteStatement = statement.sqliteStatement
         var offset: CInt = 0
-        for event in events {
-            try bindColumns(of: event, to: sqliteStatement, offset: offset)
+        // By index, so that each event is bound where it lies (borrowed), not copied out first.
+        var index = events.startIndex
+        while index != events.endIndex {
+            try bindColumns(of: events[index], to: sqliteStatement, offset: offset)
             offset += eventColumnCount
+            events.formIndex(after: &index)
         }
         try statement.execute()
     }

@@ -81,7 +81,7 @@ extension SQLiteStore {
             SELECT call_id FROM incident_calls AS l WHERE l.incident_id = ?
               AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> ?)
             """
-        try run("call_events", "DELETE FROM call_events WHERE call_id IN (\(onlyHere))", [id, id])
+        try run("call_events", "DELETE FROM call_events WHERE source IN (\(allSourcesList)) AND call_id IN (\(onlyHere))", [id, id])
         try run("recordings", "DELETE FROM recordings WHERE call_id IN (\(onlyHere))", [id, id])
         try run("incident_calls", "DELETE FROM incident_calls WHERE incident_id = ?", [id])
         try run("detections", "DELETE FROM detections WHERE incident_id = ?", [id])
@@ -194,7 +194,7 @@ extension SQLiteStore {
                 let callIDs = try String.fetchAll(db, sql: "SELECT DISTINCT call_id FROM (\(calls))", arguments: [text])
                 for callID in callIDs {
                     for (table, sql) in [
-                        ("call_events", "DELETE FROM call_events WHERE call_id = ?"),
+                        ("call_events", "DELETE FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = ?"),
                         ("recordings", "DELETE FROM recordings WHERE call_id = ?"),
                         ("incident_calls", "DELETE FROM incident_calls WHERE call_id = ?"),
                         ("pushed_event_keys", "DELETE FROM pushed_event_keys WHERE call_id = ?"),

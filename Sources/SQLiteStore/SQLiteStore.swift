@@ -163,7 +163,9 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         }
     }
 
-    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests.
+    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests. Its writer
+    /// runs with `synchronous = OFF` and without automatic WAL checkpoints: the file is removed at
+    /// close, so nothing in it needs to survive a crash.
     ///
     /// The directory and everything in it are removed by ``close()`` or when the store is released.
     /// - Throws: ``SQLiteStoreError`` when the directory or the database cannot be created.
@@ -178,9 +180,16 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
             throw SQLiteStoreError(code: .cannotOpen, message: "cannot create a temporary directory: \(error)")
         }
         do {
-            return try SQLiteStore(
+            let store = try SQLiteStore(
                 path: directory.appendingPathComponent("callwarden.sqlite").path, readOnly: false,
                 ownedDirectory: directory, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
+            // A throwaway file needs no durability: no syncs, and no checkpoints copying the WAL into
+            // the file while a replay writes (the WAL is read like the file and removed with it).
+            try store.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            }
+            return store
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error

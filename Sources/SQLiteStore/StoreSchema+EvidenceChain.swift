@@ -60,7 +60,10 @@ extension StoreSchema {
     /// Hook for later tables (the witnesses of a call, the history of rules): a migration of their
     /// own that calls ``createChainTriggers(_:_:)`` for their spec and backfills with
     /// ``chainExistingRows(_:_:)``, and their spec appended here so that `evidence verify` checks
-    /// them.
+    /// them. A chained table that gains a column: its spec here changes, and the same migration
+    /// drops the table's three triggers, creates them from the new spec and calls
+    /// ``chainExistingRows(_:_:)`` again, so that every row's latest entry hashes the new column
+    /// list (older entries keep the old form; only the latest is compared with the row).
     static let chainedTables: [ChainedTable] = [
         ChainedTable(
             name: "call_events", keyExpression: "$id", keyColumns: ["id"],
@@ -199,7 +202,10 @@ extension StoreSchema {
                     """))
         }
         if table.name == "incident_calls", let events = chainedTables.first(where: { $0.name == "call_events" }) {
-            // A call's events stored before it was linked are chained when the link is made.
+            // A call's events stored before it was linked are chained when the link is made. The
+            // lookup must use an index (without one, each link scanned the whole table and the
+            // kill -9 test's detection-heavy file fell behind): `call_events_by_call_id` (migration
+            // witness-call-identity), or the `(source, call_id)` index with every source named.
             triggers.append((
                 name: "evidence_incident_calls_link_events",
                 sql: """
@@ -208,7 +214,9 @@ extension StoreSchema {
                     BEGIN
                         INSERT INTO evidence_chain_queue (kind, row_key, operation, content)
                         SELECT 'call_events', \(events.key("")), 'insert', \(events.content(""))
-                        FROM call_events WHERE call_id = NEW.call_id ORDER BY id;
+                        FROM call_events
+                        WHERE source IN ('asterisk-csv', 'freeswitch-csv', 'jsonl', 'sip', 'decision') AND call_id = NEW.call_id
+                        ORDER BY id;
                     END;
                     """))
         }

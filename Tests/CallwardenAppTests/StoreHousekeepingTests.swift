@@ -4,6 +4,7 @@ import CallPipeline
 import CallwardenPorts
 import CDRIngest
 import CallwardenApp
+import Evidence
 import SystemClock
 import Foundation
 import Incidents
@@ -20,6 +21,27 @@ struct StoreHousekeepingTests {
         #expect(retention.purgeInterval == .hours(1))
         #expect(retention.calls == .days(90))
         #expect(retention.incidents == .days(730))
+    }
+
+    @Test("an erasure's reason never keeps the number, however it was typed")
+    func erasureReasonWithoutNumber() throws {
+        let directory = try TestSupport.temporaryDirectory("erasure")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try CallwardenConfiguration.parse(
+            yaml: "store:\n  path: \(directory)/cw.sqlite\nnumbering:\n  country: GB\n", baseDirectory: "/")
+        let requests = try configuration.personalDataRequests()
+        _ = try requests.store.addRule(
+            Rule(match: .number(try #require(E164Number(e164: "+447700900123"))), action: .block, reason: "calls",
+                 createdBy: "cli:alice", createdAt: Timestamp(secondsSinceEpoch: 1_700_000_000), expiresAt: nil, origin: .manual),
+            actor: "cli:alice")
+        let removed = try requests.erase(
+            "07700 900123", reason: "SAR-7 for 07700900123 (+44 7700 900123, 447700900123)", actor: "dpo",
+            at: Timestamp(secondsSinceEpoch: 1_700_000_100))
+        #expect(removed["rules"] == 1)
+        let entry = try #require(try requests.store.auditLog(limit: 10).first { $0.action == "privacy.erase" })
+        #expect(!entry.detail.contains("7700") && entry.detail.contains("SAR-7 for hmac:"))
+        #expect(entry.subject == "number " + requests.key.pseudonym("+447700900123"))
+        #expect(try requests.store.verifyEvidenceChain().findings == [])
     }
 
     @Test("store.retention.calls shorter than the longest detection window is refused")
@@ -108,7 +130,7 @@ struct StoreHousekeepingTests {
             store: store, retention: retention, alertSinks: ["journal"], logger: Logger(label: "test.housekeeping"),
             now: { later }, chunk: 2)
         let running = Task { try await housekeeping.run() }
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while try store.pushedEventKeyCount() > 0 || store.timeline(incidentID: closed.id) != nil || store.statistics().events > 1,
             Date() < deadline
         {

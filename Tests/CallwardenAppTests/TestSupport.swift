@@ -72,13 +72,16 @@ enum TestSupport {
                 """)
     }
 
-    /// Writes `directory/callwarden.yaml` and returns its path: the store in `directory`, GB
-    /// numbering in UTC, then `sections` (top-level YAML keys, unindented).
+    /// Writes `directory/callwarden.yaml` and returns its path: the store in `directory` (ordinary
+    /// calls kept a century), GB numbering in UTC, then `sections` (top-level YAML keys, unindented).
     static func writeConfiguration(in directory: String, sections: String) throws -> String {
         let path = directory + "/callwarden.yaml"
         let text = """
             store:
               path: \(directory)/callwarden.sqlite
+              # The tests' calls are synthetic and years old: housekeeping must not purge them.
+              retention:
+                calls: 36500d
             numbering:
               country: GB
               time_zone: UTC

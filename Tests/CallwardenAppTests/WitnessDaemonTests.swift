@@ -22,12 +22,17 @@ struct WitnessDaemonTests {
         var actions: [ResponseAction]
     }
 
-    static func snapshot(_ storePath: String) throws -> Snapshot {
-        let store = try SQLiteStore(path: storePath, readOnly: true)
-        defer { try? store.close() }
-        let detections = try store.detections(limit: 10)
-        return Snapshot(
-            calls: try store.statistics().calls, detectionCalls: detections.map(\.calls), actions: detections.map(\.action))
+    /// Read from the store on a thread of its own (opening and reading SQLite blocks; the test's
+    /// tasks share the cooperative pool with every other test's).
+    static func snapshot(_ storePath: String) async throws -> Snapshot {
+        try await DedicatedThread.run(name: "test-store-read") {
+            let store = try SQLiteStore(path: storePath, readOnly: true)
+            defer { try? store.close() }
+            let detections = try store.detections(limit: 10)
+            return Snapshot(
+                calls: try store.statistics().calls, detectionCalls: detections.map(\.calls),
+                actions: detections.map(\.action))
+        }
     }
 
     /// What the repeat-caller rule must have done after call `index`: nothing before the 5th,
@@ -37,9 +42,15 @@ struct WitnessDaemonTests {
         return Snapshot(calls: index, detectionCalls: [index], actions: [index >= 10 ? .block : .alert])
     }
 
-    /// Waits (a bound, not a timing assertion) until `events` events are stored.
+    /// Waits (a bound, not a timing assertion) until `events` events are stored; each look on a
+    /// thread of its own.
     static func waitForEvents(_ events: Int, in storePath: String) async -> Bool {
-        await TestSupport.wait(upTo: 60) { TestSupport.storedEvents(storePath) >= events }
+        for _ in 0..<1_200 {
+            let stored = (try? await DedicatedThread.run(name: "test-store-read") { TestSupport.storedEvents(storePath) }) ?? 0
+            if stored >= events { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     /// One FastAGI session as Asterisk's res_agi runs it (the shipped dialplan's
@@ -106,7 +117,7 @@ struct WitnessDaemonTests {
                     TestSupport.asteriskLine(index: index, caller: Self.caller, start: Date().addingTimeInterval(-1)),
                     to: cdrPath)
                 #expect(await Self.waitForEvents(2 * index, in: storePath))
-                #expect(try Self.snapshot(storePath) == Self.expected(afterCall: index), "after call \(index)")
+                #expect(try await Self.snapshot(storePath) == Self.expected(afterCall: index), "after call \(index)")
             }
         }
         let store = try SQLiteStore(path: storePath, readOnly: true)
@@ -128,7 +139,6 @@ struct WitnessDaemonTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let eventsPath = directory + "/events.jsonl"
         FileManager.default.createFile(atPath: eventsPath, contents: nil)
-        let pushPort = BlockingLineSocket.freePort()
         try TestSupport.writeSecret("witness-test-secret", named: "push.secret", in: directory)
         let config = try TestSupport.writeConfiguration(
             in: directory,
@@ -142,14 +152,16 @@ struct WitnessDaemonTests {
                   http: off
                 push:
                   listeners:
-                    - tcp: 127.0.0.1:\(pushPort)
+                    - tcp: 127.0.0.1:0
                       format: jsonl
                       secret_file: push.secret
                 logging:
                   level: warning
                 """)
         let storePath = directory + "/callwarden.sqlite"
-        try await TestSupport.withDaemon(config: config) { _, _ in
+        try await TestSupport.withDaemon(config: config) { _, addresses in
+            let pushPort = TestSupport.port(addresses, "push:tcp:127.0.0.1:0")
+            #expect(pushPort != 0, "\(addresses)")
             let start = Int(Date().timeIntervalSince1970) - 600
             for index in 1...10 {
                 let callStart = start + index * 30
@@ -165,7 +177,7 @@ struct WitnessDaemonTests {
                 #expect(acknowledged?.hasPrefix("OK ") == true)
                 try Self.append(tailed, to: eventsPath)
                 #expect(await Self.waitForEvents(2 * index, in: storePath))
-                #expect(try Self.snapshot(storePath) == Self.expected(afterCall: index), "after call \(index)")
+                #expect(try await Self.snapshot(storePath) == Self.expected(afterCall: index), "after call \(index)")
             }
         }
     }
