@@ -16,7 +16,7 @@ package import PacketCapture
 ///   inline `auth_key` is refused.
 /// - `queue` [`65536`]: SIP payloads held per listener between its thread and the ingest loop
 ///   (drop newest when full).
-/// - `max_connections_per_source` [16] (of 64) and `packet_timeout` [10s]: HEP over TCP, connections
+/// - `max_connections_per_source` [16] (of 64) and `packet_timeout` [30s]: HEP over TCP, connections
 ///   from one address, and how long a packet may stay incomplete before its connection is closed.
 ///
 /// `sip.trusted_sources` are checked against the address each datagram or connection really came
@@ -36,7 +36,7 @@ package struct HEPSettings: Sendable, Hashable {
     package var authKey: Secret?
     package var queueCapacity = 65_536
     package var maximumConnectionsPerSource = 16
-    package var packetTimeout = TimeSpan.seconds(10)
+    package var packetTimeout = TimeSpan.seconds(30)
 
     /// The listener configuration (UDP and TCP listeners share it).
     package var listenerConfiguration: HEPListenerConfiguration {

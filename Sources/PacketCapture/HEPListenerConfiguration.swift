@@ -21,7 +21,7 @@ package struct HEPListenerConfiguration: Sendable {
 
     package init(
         host: String = "127.0.0.1", port: UInt16 = 9060, authKey: Secret? = nil, queueCapacity: Int = 65_536,
-        receiveBufferBytes: Int32 = 8 << 20, maximumConnectionsPerSource: Int = 16, packetTimeout: Duration = .seconds(10)
+        receiveBufferBytes: Int32 = 8 << 20, maximumConnectionsPerSource: Int = 16, packetTimeout: Duration = .seconds(30)
     ) {
         self.maximumConnectionsPerSource = maximumConnectionsPerSource
         self.packetTimeout = packetTimeout

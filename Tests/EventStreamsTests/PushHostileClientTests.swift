@@ -67,7 +67,10 @@ struct PushHostileClientTests {
                 guard let socket = try? HostileSocket(port: port, from: "127.0.0.2") else { return }
                 // One byte a second of an AUTH line that never ends, until the listener hangs up.
                 for byte in Array("AUTH s3cret-push-but-never-finished".utf8) {
-                    guard socket.write([byte]) else { break }
+                    guard socket.write([byte]) else {  // reset by the listener: closed too
+                        closedByServer.add()
+                        return
+                    }
                     if socket.isClosedByPeer(waitingMilliseconds: 1_000) {
                         closedByServer.add()
                         return
