@@ -9,6 +9,7 @@
 //                    → ListenerGuards (every listener's slots per source, deadlines, bounded output)
 //                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
+//                    Console → PeopleAPI → IncidentAPI               (the people's listener: tokens, roles, API, pages)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
 //       → core:      CallPipeline → CallwardenPorts, HarassmentDetection, CDRParsing → CallModel
@@ -161,6 +162,19 @@ let package = Package(
         .target(
             name: "ListenerGuards", dependencies: ["CallModel", "MetricsExposition", nioCore, logging], swiftSettings: swiftSettings
         ),
+        // The people's listener (`api.listen`): tokens with roles, the JSON API, the incident
+        // endpoints mounted with their roles.
+        .target(
+            name: "PeopleAPI",
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "IncidentAPI", hummingbird, httpTypes, nioCore, crypto, logging],
+            swiftSettings: swiftSettings
+        ),
+        // The web console at /ui/: server-rendered pages on the people's listener.
+        .target(
+            name: "Console",
+            dependencies: ["CallModel", "CallwardenPorts", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DecisionService",
             dependencies: [
@@ -197,7 +211,7 @@ let package = Package(
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding", "ListenerGuards",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition", "SystemClock",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -206,7 +220,7 @@ let package = Package(
             name: "callwarden",
             dependencies: [
                 "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
-                "SystemClock", argumentParser, logging,
+                "PeopleAPI", "SystemClock", argumentParser, logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -282,8 +296,16 @@ let package = Package(
         .testTarget(
             name: "IncidentAPITests",
             dependencies: [
-                "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
+                "IncidentAPI", "PeopleAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
                 nioCore, nioHTTP1, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeopleAPITests",
+            dependencies: [
+                "PeopleAPI", "Console", "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird,
+                asyncHTTPClient, nioCore, nioHTTP1, logging, yams, httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
@@ -353,8 +375,8 @@ let package = Package(
                 "DecisionService",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition", "SystemClock", logging, hummingbird,
-                httpTypes, nioCore, asyncHTTPClient,
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "MetricsExposition", "SystemClock", logging,
+                hummingbird, httpTypes, nioCore, asyncHTTPClient,
             ],
             swiftSettings: swiftSettings
         ),

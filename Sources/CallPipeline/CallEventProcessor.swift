@@ -35,6 +35,13 @@ package struct CallEventProcessor {
     /// Calls forgotten by the witness correlation to stay within its capacity (see ``CallDeduplicator``).
     package var correlationEvictions: Int { deduplicator.evictions }
 
+    /// Hands the store's allow list and escalation resets to the detector (see
+    /// ``HarassmentDetection/CountingExemptions``); the builder calls it before ``warmUp(with:)``,
+    /// the ingest loop whenever the rules refresher read new ones.
+    package mutating func apply(_ exemptions: CountingExemptions) {
+        detector.apply(exemptions)
+    }
+
     /// Processes one event: appends it and whatever it caused to `batch`.
     /// The event is consumed: it is moved into the batch after the detector has read it, not copied.
     package mutating func process(_ event: consuming CallEvent, into batch: inout IngestBatch) {

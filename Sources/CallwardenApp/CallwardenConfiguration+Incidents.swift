@@ -48,14 +48,14 @@ extension CallwardenConfiguration {
             generator: "Callwarden on " + ProcessInfo.processInfo.hostName, signingKey: signingKey, clock: clock)
     }
 
-    /// The incident routes over `store`, with the configured tokens and crisis line; their store
-    /// calls run on `storeExecutor` (a thread of their own in the daemon).
+    /// The incident routes over `store`, with the configured crisis line; their store calls run on
+    /// `storeExecutor` (a thread of their own in the daemon).
     package func incidentRoutes(
         store: any IncidentStore & RecordingStore, logger: Logger, storeExecutor: (any TaskExecutor)? = nil,
         clock: WallClock = .system
     ) -> IncidentRoutes {
         IncidentRoutes(
-            store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens,
+            store: store, crisisLine: normalisedCrisisLine,
             recordingURISchemes: incidents.recordingURISchemes, mcidWindow: incidents.mcidWindow,
             clock: clock, logger: logger, storeExecutor: storeExecutor)
     }

@@ -25,6 +25,7 @@ import Yams
 ///   ``SIPSettings`` (absent `capture`/`hep`: no capture, no listener).
 /// - `incidents.*`, `alerts.*`, `recordings.*`: see ``IncidentSettings``.
 /// - `metrics.http`: a listener of its own for `GET /metrics`, see ``MetricsSettings``.
+/// - `api.*`: the people's listener (API and console), see ``PeopleAPISettings``.
 /// - `logging.level` [`info`].
 package struct CallwardenConfiguration: Sendable {
     package var storePath: String
@@ -48,6 +49,8 @@ package struct CallwardenConfiguration: Sendable {
     package var incidents = IncidentSettings()
     /// Where `/metrics` is served besides the decision service.
     package var metrics = MetricsSettings()
+    /// The people's listener: the JSON API and the console.
+    package var api = PeopleAPISettings()
 
     /// The configuration every default describes (no CDR files).
     package static var defaults: CallwardenConfiguration {
@@ -177,6 +180,7 @@ package struct CallwardenConfiguration: Sendable {
                 "calls",
                 "must be at least the longest detection window (\(configuration.warmUpHorizon) here), or detection would forget calls it still counts")
         }
+        configuration.api = PeopleAPISettings.read(root)
         return configuration
     }
 

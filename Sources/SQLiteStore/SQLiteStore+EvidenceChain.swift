@@ -95,7 +95,7 @@ extension SQLiteStore {
         let chained = "EXISTS (SELECT 1 FROM evidence_chain WHERE kind = '\(name)' AND row_key = CAST(\(table.key(name)) AS TEXT))"
         let covered = table.covered(name).map { " WHERE (\($0)) OR \(chained)" } ?? ""
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT CAST(\(table.key(name)) AS TEXT) AS k, \(table.content(name)) FROM \(name)\(covered) ORDER BY k")
+            db, sql: "SELECT CAST(\(table.key(name)) AS TEXT) AS k, \(table.rowHashes(name)) FROM \(name)\(covered) ORDER BY k")
         var entry = try latest.next()
         var row = try rows.next()
         while findings.count < limit, entry != nil || row != nil {
@@ -115,12 +115,12 @@ extension SQLiteStore {
             } else if let entryRow = entry, let tableRow = row, let rowKey {
                 let operation: String = entryRow[2]
                 let seq: Int64 = entryRow[1]
-                let json: String = tableRow[1]
+                let hashes = EvidenceChainFunctions.split(rowHashes: tableRow[1])
                 if operation == "delete" {
                     findings.append(EvidenceChainFinding(table: table.name, row: rowKey, entry: seq, problem: .reappeared))
-                } else if EvidenceChainFunctions.sha256Hex(json) != entryRow[3] as String {
+                } else if hashes.content != entryRow[3] as String {
                     let was = (entryRow[4] as String).split(separator: " ").map(String.init)
-                    let now = EvidenceChainFunctions.columnDigests(ofJSONArray: Array(json.utf8)).split(separator: " ").map(String.init)
+                    let now = hashes.digests.split(separator: " ").map(String.init)
                     let columns = table.columns.indices.filter { index in
                         index >= was.count || index >= now.count || was[index] != now[index]
                     }.map { table.columns[$0] }

@@ -13,16 +13,18 @@ struct ChainedTable: Sendable {
     var keyExpression: String
     /// The columns ``keyExpression`` reads.
     var keyColumns: [String]
-    /// Every column hashed, in order (the row's canonical serialisation is SQLite's `json_array` of
-    /// them: types kept, text in full, NUL included, as `\u0000`).
+    /// Every column hashed, in order (the row's canonical serialisation is the values' type tag,
+    /// length and bytes, one after the other: types kept, text in full, NUL included; see
+    /// ``EvidenceChainFunctions/rowHashes(_:)``).
     var columns: [String]
     /// SQL over the row's columns that says whether a row is covered (nil: every row); the calls
     /// only while linked to an incident.
     var coveredWhen: String?
 
-    /// `json_array(p.a, p.b, ...)` for the row `p` (`NEW`, `OLD`, or empty for a plain `SELECT`).
-    func content(_ prefix: String) -> String {
-        "json_array(" + columns.map { qualified($0, prefix) }.joined(separator: ", ") + ")"
+    /// `callwarden_chain_row(p.a, p.b, ...)` for the row `p` (`NEW`, `OLD`, or empty for a plain
+    /// `SELECT`): the row's content hash and column digests in one call.
+    func rowHashes(_ prefix: String) -> String {
+        EvidenceChainFunctions.chainRowName + "(" + columns.map { qualified($0, prefix) }.joined(separator: ", ") + ")"
     }
 
     /// ``keyExpression`` for the row `prefix`.
@@ -116,10 +118,12 @@ extension StoreSchema {
     ///
     /// Rows reach it only through triggers, in the transaction that writes the row, so no writer
     /// (the ingest loop, the incident ledger's plans, the CLI, a later module) can store evidence
-    /// without its entry, and a `kill -9` cannot split the two. A trigger puts the row's name and
-    /// content into `evidence_chain_queue`; the queue's own trigger appends the entry (each entry's
-    /// hash covers the one before, so a multi-row write still chains one row after the other) and
-    /// empties the queue. The hashes come from `callwarden_sha256` and `callwarden_column_digests`,
+    /// without its entry, and a `kill -9` cannot split the two. A row's trigger appends its entry
+    /// (`callwarden_chain_row`: content hash and column digests in one call over the column values;
+    /// the entry's hash covers the one before). A write that chains many rows in one statement (a
+    /// call's earlier events when it is linked, the rows chained here) puts them into
+    /// `evidence_chain_queue` instead, whose own trigger appends each row's entry in turn and
+    /// empties the queue. The hashes come from `callwarden_chain_row` and `callwarden_sha256`,
     /// SQL functions that only the store's connections register: a write to a covered table from
     /// outside (the `sqlite3` shell) fails, and one made with the triggers dropped or switched off
     /// is found by `evidence verify`. Rows already stored are chained at the end, table by table.
@@ -145,7 +149,7 @@ extension StoreSchema {
                     kind TEXT NOT NULL,
                     row_key TEXT NOT NULL,
                     operation TEXT NOT NULL,
-                    content TEXT NOT NULL
+                    row_hashes TEXT NOT NULL
                 );
 
                 CREATE TRIGGER evidence_chain_no_update BEFORE UPDATE ON evidence_chain
@@ -160,23 +164,35 @@ extension StoreSchema {
         }
     }
 
-    /// The trigger that turns a queued row into the next chain entry.
+    /// The trigger that turns a queued row into the next chain entry (the rows a multi-row write
+    /// chains: a call's earlier events when it is linked, the rows chained by a migration).
     static let chainAppendTrigger = (
         name: "evidence_chain_append", table: "evidence_chain_queue",
         sql: """
                 CREATE TRIGGER evidence_chain_append AFTER INSERT ON evidence_chain_queue
                 BEGIN
-                    INSERT INTO evidence_chain (seq, kind, row_key, operation, content_sha256, column_digests, entry_sha256)
-                    SELECT seq, NEW.kind, NEW.row_key, NEW.operation, content, digests,
-                           callwarden_sha256(previous || char(10) || seq || char(10) || NEW.kind || char(10)
-                               || NEW.row_key || char(10) || NEW.operation || char(10) || content || char(10) || digests)
-                    FROM (SELECT coalesce((SELECT max(seq) FROM evidence_chain), 0) + 1 AS seq,
-                                 coalesce((SELECT entry_sha256 FROM evidence_chain ORDER BY seq DESC LIMIT 1), '') AS previous,
-                                 callwarden_sha256(NEW.content) AS content,
-                                 callwarden_column_digests(NEW.content) AS digests);
+                    \(appendEntry(kind: "NEW.kind", key: "NEW.row_key", operation: "NEW.operation", hashes: "NEW.row_hashes"));
                     DELETE FROM evidence_chain_queue WHERE rowid = NEW.rowid;
                 END;
             """)
+
+    /// The `INSERT` that appends one entry after the last one: `hashes` is SQL giving what
+    /// `callwarden_chain_row` returns (content hash, space, column digests), evaluated once — the
+    /// inner `SELECT` has a `LIMIT` like the outer one, so SQLite cannot flatten it into the outer
+    /// one (which would repeat the call for each use of `h`).
+    static func appendEntry(kind: String, key: String, operation: String, hashes: String) -> String {
+        """
+        INSERT INTO evidence_chain (seq, kind, row_key, operation, content_sha256, column_digests, entry_sha256)
+                    SELECT seq, kind, row_key, operation, substr(h, 1, 64), substr(h, 66),
+                           callwarden_sha256(previous || char(10) || seq || char(10) || kind || char(10)
+                               || row_key || char(10) || operation || char(10) || substr(h, 1, 64) || char(10) || substr(h, 66))
+                    FROM (SELECT coalesce((SELECT max(seq) FROM evidence_chain), 0) + 1 AS seq,
+                                 coalesce((SELECT entry_sha256 FROM evidence_chain ORDER BY seq DESC LIMIT 1), '') AS previous,
+                                 \(kind) AS kind, \(key) AS row_key, \(operation) AS operation, \(hashes) AS h
+                          LIMIT 1)
+                    LIMIT 1
+        """
+    }
 
     /// Insert, update and delete triggers that chain `table`'s covered rows.
     static func createChainTriggers(_ table: ChainedTable, _ db: Database) throws {
@@ -196,8 +212,7 @@ extension StoreSchema {
                 sql: """
                     CREATE TRIGGER evidence_\(table.name)_\(operation) AFTER \(operation.uppercased()) ON \(table.name)\(when)
                     BEGIN
-                        INSERT INTO evidence_chain_queue (kind, row_key, operation, content)
-                        VALUES ('\(table.name)', \(table.key(row)), '\(operation)', \(table.content(row)));
+                        \(appendEntry(kind: "'\(table.name)'", key: table.key(row), operation: "'\(operation)'", hashes: table.rowHashes(row)));
                     END;
                     """))
         }
@@ -212,8 +227,8 @@ extension StoreSchema {
                     CREATE TRIGGER evidence_incident_calls_link_events AFTER INSERT ON incident_calls
                     WHEN NOT EXISTS (SELECT 1 FROM incident_calls WHERE call_id = NEW.call_id AND incident_id <> NEW.incident_id)
                     BEGIN
-                        INSERT INTO evidence_chain_queue (kind, row_key, operation, content)
-                        SELECT 'call_events', \(events.key("")), 'insert', \(events.content(""))
+                        INSERT INTO evidence_chain_queue (kind, row_key, operation, row_hashes)
+                        SELECT 'call_events', \(events.key("")), 'insert', \(events.rowHashes(""))
                         FROM call_events
                         WHERE source IN ('asterisk-csv', 'freeswitch-csv', 'jsonl', 'sip', 'decision') AND call_id = NEW.call_id
                         ORDER BY id;
@@ -228,8 +243,8 @@ extension StoreSchema {
         let covered = table.covered(table.name).map { " WHERE " + $0 } ?? ""
         try db.execute(
             sql: """
-                INSERT INTO evidence_chain_queue (kind, row_key, operation, content)
-                SELECT '\(table.name)', \(table.key(table.name)), 'insert', \(table.content(table.name))
+                INSERT INTO evidence_chain_queue (kind, row_key, operation, row_hashes)
+                SELECT '\(table.name)', \(table.key(table.name)), 'insert', \(table.rowHashes(table.name))
                 FROM \(table.name)\(covered) ORDER BY \(table.keyColumns.map { table.name + "." + $0 }.joined(separator: ", "));
                 """)
     }

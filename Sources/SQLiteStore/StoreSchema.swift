@@ -38,6 +38,8 @@ enum StoreSchema {
         migrator.registerMigration(witnessCallIdentityMigration, migrate: witnessCallIdentity)
         migrator.registerMigration(evidenceChainMigration, migrate: evidenceChain)
         migrator.registerMigration(withheldMigration, migrate: withheld)
+        migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
+        migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
         return migrator
     }
 

@@ -11,7 +11,7 @@ struct Callwarden: AsyncParsableCommand {
         abstract: "Protects staff from threatening and harassing callers.",
         subcommands: [
             Serve.self, Replay.self, Blocks.self, Redirects.self, Detections.self, IncidentsCommand.self,
-            MCIDCommand.self, EvidenceCommand.self, PrivacyCommand.self, CheckConfig.self,
+            MCIDCommand.self, EvidenceCommand.self, PrivacyCommand.self, TokensCommand.self, AuditCommand.self, CheckConfig.self,
         ]
     )
 }

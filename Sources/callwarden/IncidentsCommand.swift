@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallModel
+import CallwardenPorts
 import Ingest
 import CallwardenApp
 import CDRIngest
@@ -19,6 +20,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
         @Option(name: .long, help: "Only this status: open, acknowledged, reported, closed.") var status: String?
         @Option(name: .long, help: "At most this many.") var limit = 50
+        @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             var wanted: IncidentStatus?
@@ -30,6 +32,7 @@ struct IncidentsCommand: AsyncParsableCommand {
             }
             let configuration = try options.load()
             let incidents = try configuration.openIncidentStore().incidents(status: wanted, limit: max(1, limit))
+            if json { return try JSONOutput.print(incidents.map(JSONOutput.IncidentJSON.init)) }
             guard !incidents.isEmpty else { return print("no incidents") }
             var rows = [["ID", "KIND", "SEVERITY", "STATUS", "CALLER", "TARGET", "OPENED", "LAST ACTIVITY"]]
             for incident in incidents {
@@ -46,11 +49,13 @@ struct IncidentsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An incident's timeline: calls, detections, decisions, flags, recordings, notes.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "Incident id.") var id: Int64
+        @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             guard let timeline = try options.load().openIncidentStore().timeline(incidentID: id) else {
                 throw ValidationError("no incident with id \(id)")
             }
+            if json { return try JSONOutput.print(JSONOutput.IncidentTimelineJSON(timeline)) }
             let incident = timeline.incident
             print("incident \(incident.id): \(incident.kind.title) — \(incident.severity.rawValue), \(incident.status.label)")
             print("caller \(incident.identity), target \(incident.target), opened \(incident.openedAt.rfc3339)")
@@ -66,8 +71,10 @@ struct IncidentsCommand: AsyncParsableCommand {
                 return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(outcome) (witnesses: \(witnesses))"
             case .detection(let detection):
                 return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
-            case .decision(let decision): return "rule \(decision.ruleID): \(decision.summary) by \(decision.createdBy)"
-            case .flag(let flag): return "MCID \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)"
+            case .decision(let decision): return "rule \(RuleSelector.text(decision.ruleID)): \(decision.summary) by \(decision.createdBy)"
+            case .flag(let flag):
+                let withdrawn = flag.withdrawal.map { " (WITHDRAWN by \($0.actor) at \($0.time.rfc3339): \($0.reason))" } ?? ""
+                return "MCID flag \(flag.id) \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)\(withdrawn)"
             case .recording(let recording): return "recording of call \(recording.callID): \(recording.location) sha256 \(recording.sha256 ?? "-")"
             case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": \(log.note)")
             }

@@ -27,7 +27,9 @@ struct WebhookDeliveryTests {
         let directory = try AlertFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("callwarden.sqlite").path
-        let port = try FreePort.pick()
+        // Held (bound, not listening: refused) until the receiver takes it in phase 2.
+        let held = try HeldPort()
+        let port = held.port
 
         // Phase 1: three incidents alert while nothing listens on the webhook's port.
         var store = try SQLiteStore(path: path)
@@ -62,6 +64,7 @@ struct WebhookDeliveryTests {
         let secondCounters = AlertDeliveryCounters()
         let second = Task { [store] in try await dispatcher(store: store, port: port, counters: secondCounters).run() }
         let receiver = try WebhookReceiver(port: port, secret: Self.secret)
+        held.release()
         try await receiver.start()
         let allArrived = await eventually { receiver.deliveries.count == 4 }
         #expect(allArrived)
@@ -90,11 +93,11 @@ struct WebhookDeliveryTests {
         let store = try SQLiteStore.temporary()
         defer { try? store.close() }
         try AlertFixture.raiseAlerts(in: store, targets: ["2001", "2002"])
-        let port = try FreePort.pick()
         // A receiver with another secret answers 401 (retryable); one that answers 400 is what
         // "rejected" means: use a receiver whose signature check fails for the first id only.
-        let receiver = try WebhookReceiver(port: port, secret: Self.secret)
+        let receiver = try WebhookReceiver(secret: Self.secret)
         try await receiver.start()
+        let port = receiver.port
         defer { Task { await receiver.stop() } }
         let counters = AlertDeliveryCounters()
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))

@@ -43,10 +43,6 @@ struct SecretConfigurationTests {
           address: 127.0.0.1
           port: \(hepPort)
           auth_key_file: hep.secret
-        incidents:
-          api:
-            listen: 127.0.0.1:0
-            token_file: token.secret
         alerts:
           webhooks:
             - name: security
@@ -68,7 +64,6 @@ struct SecretConfigurationTests {
         #expect(configuration.streams.ami?.secret == Secret(Self.secrets["ami"]!))
         #expect(configuration.streams.esl?.password == Secret(Self.secrets["esl"]!))
         #expect(configuration.hep?.authKey == Secret(Self.secrets["hep"]!))
-        #expect(configuration.incidents.apiTokens == [Secret(Self.secrets["token"]!)])
         #expect(configuration.incidents.webhooks.count == 1)
         let printed = String(describing: configuration) + String(reflecting: configuration) + "\(configuration.incidents.webhooks)"
         for secret in Self.forbidden { #expect(!printed.contains(secret), "\(secret) printed") }
@@ -89,7 +84,7 @@ struct SecretConfigurationTests {
             let text = "\(error)"
             return keys == [
                 "push.listeners[0].secret_file", "ami.secret_file", "esl.password_file", "hep.auth_key_file",
-                "incidents.api.token_file", "alerts.webhooks[0].secret_file",
+                "alerts.webhooks[0].secret_file",
             ] && errors.allSatisfy { $0.reason.contains(directory) && $0.reason.contains("chmod 600") }
                 && !Self.forbidden.contains(where: text.contains)
         }

@@ -143,6 +143,29 @@ enum TestSupport {
         return (try? store.statistics().events) ?? 0
     }
 
+    /// Runs one `callwarden` command to its end; its exit status, what it printed on standard
+    /// output (`text`) and on standard error (`errors`).
+    static func output(_ arguments: [String]) async throws -> (status: Int32, text: String, errors: String) {
+        let path = NSTemporaryDirectory() + "callwarden-output-" + UUID().uuidString
+        FileManager.default.createFile(atPath: path, contents: nil)
+        FileManager.default.createFile(atPath: path + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: path + ".err")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".err"))
+        try process.run()
+        await exit(of: process)
+        return (
+            process.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: path + ".err", encoding: .utf8)) ?? ""
+        )
+    }
+
     /// Runs one `callwarden` command (e.g. `blocks add ...`) to its end; its exit status.
     static func run(_ arguments: [String]) async throws -> Int32 {
         let process = try launch(arguments)

@@ -13,7 +13,9 @@ struct FastAGIServerTests {
     /// Runs a FastAGI server on a free loopback port for the duration of `body`.
     private func withServer<Value: Sendable>(
         _ fixture: ScreeningFixture,
-        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0),
+        // A generous idle timeout unless a test is about it: on a loaded CI machine the test's
+        // client may answer a command seconds later, and the default 5 s would end the session.
+        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(120)),
         _ body: @Sendable (AGITestClient) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "fastagi-test")

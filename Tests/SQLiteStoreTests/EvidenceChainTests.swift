@@ -93,6 +93,23 @@ struct EvidenceChainTests {
         #expect(findings.contains { $0.problem == .triggerMissing("evidence_incident_log_update") })
     }
 
+    @Test("text appended after a NUL, and a number stored as a blob of its digits, are named (rows hashed whole, types kept)",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func callEventEditedAfterNULAndRetyped() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        #expect(try shell(
+            directory.databasePath, ".dbconfig enable_trigger off",
+            "UPDATE call_events SET caller_name = coalesce(caller_name, '') || char(0) || 'forged' WHERE id = 1",
+            // The column's INTEGER affinity turns text digits back into a number; a blob stays a blob.
+            "UPDATE call_events SET call_start = CAST(CAST(call_start AS TEXT) AS BLOB) WHERE id = 2") == 0)
+        let findings = try store.verifyEvidenceChain().findings
+        #expect(findings.count == 2)
+        #expect(findings.first?.table == "call_events" && findings.first?.row == "1")
+        #expect(findings.first?.problem == .contentDiffers(columns: ["caller_name"]))
+        #expect(findings.last?.row == "2" && findings.last?.problem == .contentDiffers(columns: ["call_start"]))
+    }
+
     @Test("a deleted call event of a linked call is named; a deleted ordinary call is none of its business",
           .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
     func callEventDeleted() throws {
