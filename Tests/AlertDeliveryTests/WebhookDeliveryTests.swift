@@ -66,7 +66,7 @@ struct WebhookDeliveryTests {
         defer { second.cancel() }
         let receiver = try WebhookReceiver(port: port, secret: Self.secret)
         held.release()
-        try await receiver.start()
+        try await receiver.startRetrying()
         defer { Task { await receiver.stop() } }
         let allArrived = await eventually { receiver.deliveries.count == 4 }
         #expect(allArrived)
