@@ -106,6 +106,22 @@ public final class HostileSocket: @unchecked Sendable {
     }
 }
 
+extension HostileSocket {
+    /// ``isClosedByPeer(waitingMilliseconds:)`` waited for on a thread of its own, so that a long
+    /// wait never holds one of the cooperative pool's threads the server under test needs.
+    public func closedByPeer(waitingMilliseconds milliseconds: Int32) async -> Bool {
+        let result = ClosedFlag()
+        await HostileThreads.run(1) { _ in
+            result.value.store(self.isClosedByPeer(waitingMilliseconds: milliseconds), ordering: .relaxed)
+        }
+        return result.value.load(ordering: .relaxed)
+    }
+}
+
+private final class ClosedFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
 public enum HostileSocketError: Error, CustomStringConvertible {
     case failed(String, Int32)
 
