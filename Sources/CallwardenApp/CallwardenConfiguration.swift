@@ -158,7 +158,7 @@ package struct CallwardenConfiguration: Sendable {
             response.fail("crisis_line", "\"\(crisisLine)\" is not a phone number")
         }
         let streams = EventStreamSettings.read(root, resolve: resolve)
-        let decision = DecisionServiceSettings.read(root)
+        let decision = DecisionServiceSettings.read(root, resolve: resolve)
         let logging = root.section("logging")
         let level = logging.string("level", default: "info")
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
