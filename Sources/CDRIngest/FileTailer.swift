@@ -5,17 +5,27 @@ package import CallwardenPorts
 import Glibc
 #endif
 
-/// Follows one CDR file the way `tail -F` does, line by line, and knows how far it got.
+/// Follows one CDR file the way `tail -F` does, line by line, and knows how far it got — through
+/// every rotation, reading each line of the chain once.
 ///
-/// - Rename rotation (logrotate's default, Asterisk's `logger rotate`): the old file is read to its
-///   end, then the new file at the path is read from its start.
+/// - Rename rotation (logrotate's default, with numbers or `dateext`; Asterisk's `logger rotate`):
+///   the open file is read to its end, then the next file of the chain (``RotationChain``: the
+///   rotated files beside the path, by when they were written) from its start, and so on up to the
+///   path itself — however many rotations happened since (between two polls, while lagging, while
+///   stopped).
 /// - copytruncate: the file shrinking below the read position, or its first line changing, means it
-///   was truncated; reading restarts at 0. Lines written between the copy and the truncation are
-///   lost to every reader; that is copytruncate's own race and why rename rotation is recommended.
-/// - Restart: given the last committed ``TailCheckpoint``, reading resumes at its offset when the
-///   file is still the same one (device, inode, first-line hash). When the file was rotated while
-///   the daemon was down, the rotated file is found by its inode next to the path (`Master.csv.1`,
-///   `Master.csv-20240115`) and its rest is read first.
+///   was copied and truncated. The copy is found beside the path by its first line and size, and
+///   read from where the tail stood; then the truncated file from its start. Lines written between
+///   the copy and the truncation exist in neither file: they are lost to every reader (logrotate's
+///   own race, and why rename rotation is recommended).
+/// - Restart: given the last committed ``TailCheckpoint``, reading resumes at its offset in the
+///   file with its identity (device, inode, first-line hash) — at the path, renamed beside it, or
+///   as the copy a copytruncate left — and goes on through the chain from there.
+///
+/// Deliberately not handled: compressed rotated files (use `delaycompress`), `olddir`, a writer
+/// that keeps appending to a renamed file after the new file was written to (the chain's order is
+/// by modification time), and a checkpointed file deleted before it was read to its end (reading
+/// then restarts at the path).
 ///
 /// Only complete lines (ending in `\n`) are handed out while following; a partial last line waits
 /// for its newline (``finish(_:)`` hands it out at the end of a one-shot read). Lines longer than
@@ -38,6 +48,11 @@ package final class FileTailer {
     private var drainingRotated = false
     /// Set after an overlong line was handed out truncated: its rest is skipped up to its newline.
     private var skippingOverlongLine = false
+    /// Set by ``startAtEnd()``: the first open without a checkpoint skips what the file holds.
+    private var skipExistingContent = false
+    /// Set when the position moved without a line being handed out (``startAtEnd()``): the
+    /// checkpoint should be committed even though nothing was read.
+    private(set) package var positionMovedWithoutLines = false
 
     package init(path: String, resumingFrom checkpoint: TailCheckpoint? = nil, maximumLineLength: Int = 65_536, readSize: Int = 1 << 20) {
         self.path = path
@@ -55,9 +70,19 @@ package final class FileTailer {
         resumeFrom = checkpoint
     }
 
+    /// A first start that reads only what is written from now on: when the file exists at the
+    /// first open (and there is no checkpoint), reading begins after its last complete line (its
+    /// lines are counted, so line numbers stay those of the file). A file that appears later was
+    /// written after the start and is read from its beginning. Only before the first read.
+    package func startAtEnd() {
+        guard descriptor < 0, lineNumber == 0, resumeFrom == nil else { return }
+        skipExistingContent = true
+    }
+
     /// Where the tail stands now, to be committed with the events read so far.
     package func checkpoint(at time: Timestamp) -> TailCheckpoint {
-        TailCheckpoint(
+        positionMovedWithoutLines = false
+        return TailCheckpoint(
             path: path, device: identity?.device ?? 0, inode: identity?.inode ?? 0, offset: offset,
             lineNumber: lineNumber, headHash: headHash ?? 0, updatedAt: time)
     }
@@ -71,8 +96,8 @@ package final class FileTailer {
     package func poll(maximumLines: Int, _ body: (UnsafeRawBufferPointer, Int64) -> Void) -> Int {
         if descriptor < 0 && !openFile() { return 0 }
         if let headHash, let current = Self.headHash(of: descriptor), current != headHash {
-            // Truncated and rewritten past our position since the last poll: start over.
-            adopt(dup(descriptor), startOffset: 0)
+            // Truncated and rewritten past our position since the last poll.
+            recoverFromTruncation()
         }
         var handed = 0
         while handed < maximumLines {
@@ -103,7 +128,36 @@ package final class FileTailer {
             resumeFrom = nil
             if openResuming(checkpoint) { return true }
         }
+        if skipExistingContent {
+            skipExistingContent = false
+            return openPathAtEnd()
+        }
         return openPath(at: 0)
+    }
+
+    /// Opens the path after its last complete line, counting the lines skipped.
+    private func openPathAtEnd() -> Bool {
+        guard openPath(at: 0) else { return false }
+        var position: Int64 = 0
+        var lines: Int64 = 0
+        var lastLineEnd: Int64 = 0
+        while true {
+            let count = readBuffer.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress, buffer.count, off_t(position))
+            }
+            guard count > 0 else { break }
+            readBuffer.withUnsafeBytes { raw in
+                for (index, byte) in raw.prefix(count).enumerated() where byte == UInt8(ascii: "\n") {
+                    lines += 1
+                    lastLineEnd = position + Int64(index) + 1
+                }
+            }
+            position += Int64(count)
+        }
+        offset = lastLineEnd
+        lineNumber = lines
+        positionMovedWithoutLines = lastLineEnd > 0
+        return true
     }
 
     private func openPath(at startOffset: Int64) -> Bool {
@@ -126,66 +180,94 @@ package final class FileTailer {
 
     private func openResuming(_ checkpoint: TailCheckpoint) -> Bool {
         let wanted = FileIdentity(device: checkpoint.device, inode: checkpoint.inode)
-        if let (current, size) = FileIdentity.of(path: path), current == wanted, size >= checkpoint.offset {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return false }
-            if Self.headHash(of: fd) == checkpoint.headHash {
-                adopt(fd, startOffset: checkpoint.offset)
-                lineNumber = checkpoint.lineNumber
-                return true
-            }
-            close(fd)
-            return false
+        if let (current, size) = FileIdentity.of(path: path), current == wanted, size >= checkpoint.offset,
+            openCheckpointed(checkpoint, at: path, draining: false)
+        {
+            return true
         }
-        // The file was rotated while we were away: finish the rotated one first.
-        guard let rotatedPath = findRotated(wanted) else { return false }
-        let fd = open(rotatedPath, O_RDONLY | O_CLOEXEC)
+        let chain = RotationChain(path: path)
+        // Rotated while we were away: finish the rotated file first, then the rest of the chain.
+        if let member = chain.member(wanted), member.path != path, member.size >= checkpoint.offset,
+            openCheckpointed(checkpoint, at: member.path, draining: true)
+        {
+            return true
+        }
+        // Copied and truncated while we were away: the copy holds what we had not read.
+        if let copy = chain.copy(
+            headHash: checkpoint.headHash, offset: checkpoint.offset, excluding: nil, headHashOf: Self.headHash(path:)),
+            openCheckpointed(checkpoint, at: copy.path, draining: copy.path != path)
+        {
+            return true
+        }
+        return false
+    }
+
+    /// Opens `file` at the checkpoint's offset when its first line is the checkpoint's.
+    private func openCheckpointed(_ checkpoint: TailCheckpoint, at file: String, draining: Bool) -> Bool {
+        let fd = Glibc.open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
-        guard let (_, size) = FileIdentity.of(descriptor: fd), size >= checkpoint.offset,
-            Self.headHash(of: fd) == checkpoint.headHash
-        else {
+        guard Self.headHash(of: fd) == checkpoint.headHash else {
             close(fd)
             return false
         }
         adopt(fd, startOffset: checkpoint.offset)
         lineNumber = checkpoint.lineNumber
+        drainingRotated = draining
+        return true
+    }
+
+    /// The open file is read to its end and is no longer the path's: go on with the next file of
+    /// the chain (the path itself when nothing rotated lies between).
+    private func openSuccessor() -> Bool {
+        let chain = RotationChain(path: path)
+        guard let identity, let next = chain.successor(of: identity, descriptor: descriptor), next.path != path else {
+            drainingRotated = false
+            return openPath(at: 0)
+        }
+        let fd = Glibc.open(next.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            drainingRotated = false
+            return openPath(at: 0)
+        }
+        adopt(fd, startOffset: 0)
         drainingRotated = true
         return true
     }
 
-    /// A file beside the path whose name starts with the path's name and has the given identity.
-    private func findRotated(_ wanted: FileIdentity) -> String? {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard let dir = opendir(directory.isEmpty ? "/" : directory) else { return nil }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    /// The path's file was truncated under us (copytruncate): read the rest of the copy, if one is
+    /// there, from where we stood; otherwise start the file over.
+    private func recoverFromTruncation() {
+        if let headHash, let identity,
+            let copy = RotationChain(path: path).copy(
+                headHash: headHash, offset: offset, excluding: identity, headHashOf: Self.headHash(path:))
+        {
+            let fd = Glibc.open(copy.path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                let line = lineNumber
+                adopt(fd, startOffset: offset)
+                lineNumber = line
+                drainingRotated = true
+                return
             }
-            guard name != base, name.hasPrefix(base) else { continue }
-            let candidate = directory + "/" + name
-            if let (identity, _) = FileIdentity.of(path: candidate), identity == wanted { return candidate }
         }
-        return nil
+        adopt(dup(descriptor), startOffset: 0)
     }
 
     /// Called at the end of the open file. Returns true when it switched or reset and reading should go on.
     private func checkRotationOrTruncation(_ body: (UnsafeRawBufferPointer, Int64) -> Void) -> Bool {
         guard let (pathIdentity, pathSize) = FileIdentity.of(path: path) else { return false }
         if pathIdentity != identity || drainingRotated {
-            // Renamed away and recreated: the old file is finished; its partial last line, if any,
-            // was written by a writer that is gone, so hand it out for the decoder to judge.
+            // Renamed away (or a rotated file drained): the old file is finished; its partial last
+            // line, if any, was written by a writer that is gone, so hand it out for the decoder to
+            // judge. Then the next file of the chain.
             finish(body)
-            drainingRotated = false
-            return openPath(at: 0)
+            return openSuccessor()
         }
         let readPosition = offset + Int64(pending.count)
         let currentHead = Self.headHash(of: descriptor)
         if pathSize < readPosition || (headHash != nil && currentHead != headHash) {
-            // copytruncate (or truncate and rewrite): start over.
-            adopt(dup(descriptor), startOffset: 0)
+            // copytruncate (or truncate and rewrite).
+            recoverFromTruncation()
             return true
         }
         return false
@@ -244,6 +326,13 @@ package final class FileTailer {
             pending.removeFirst(consumed)
         }
         return handed
+    }
+
+    private static func headHash(path: String) -> UInt64? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return headHash(of: fd)
     }
 
     /// Hash of the first line (at most 1 KiB); nil when the file has no complete first line yet.

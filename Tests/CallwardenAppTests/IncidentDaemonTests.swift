@@ -38,6 +38,7 @@ struct IncidentDaemonTests {
               files:
                 - path: Master.csv
                   format: asterisk-csv
+                  start: beginning
               poll_interval: 1s
             decision:
               http: off
