@@ -51,7 +51,12 @@ package final class CDRSource: CheckpointedSource, @unchecked Sendable {
 
     package func resume(from checkpoint: TailCheckpoint?) {
         tailer.resume(from: checkpoint)
-        if checkpoint == nil, start == .end { tailer.startAtEnd() }
+        if checkpoint == nil {
+            switch start {
+            case .end: tailer.startAtEnd()
+            case .beginning: tailer.importHistory()
+            }
+        }
     }
 
     package func read(into events: inout [CallEvent], maximum: Int) -> CheckpointedRead {

@@ -70,6 +70,37 @@ package final class FileTailer {
         resumeFrom = checkpoint
     }
 
+    /// The file the tail left for the one it reads now, at its end: what a checkpoint names until
+    /// a line of the new file has been handed out. A restart then finds the old file (renamed, or
+    /// the copy a copytruncate left) and goes on through the chain from it, even when the new file
+    /// — empty when it was opened, so without a first line to know it by — is rotated meanwhile.
+    private var left: (identity: FileIdentity, offset: Int64, lineNumber: Int64, headHash: UInt64)?
+
+    /// Set by ``importHistory()`` until the first open: what the file holds then is its history.
+    private var importingHistory = false
+    /// The history region: the file it is in and the offset just past its last complete line;
+    /// nil once the tail has read past it (or there was none).
+    private var history: (identity: FileIdentity, end: Int64)?
+    /// The time of the first checkpoint within the history region (``TailCheckpoint/historyCutoff``).
+    private(set) package var historyCutoff: Timestamp?
+
+    /// A first start that imports the file's history (`start: beginning`): the lines the file holds
+    /// at the first open are handed out in steps that end exactly where the history ends, and each
+    /// checkpoint within it carries ``TailCheckpoint/historyCutoff`` (and the history's end, so a
+    /// restart during the import goes on marking it); the store marks the episodes of those steps
+    /// that ended before the cutoff historical. A file that does not exist yet has no history.
+    /// Only before the first read.
+    package func importHistory() {
+        guard descriptor < 0, lineNumber == 0, resumeFrom == nil else { return }
+        importingHistory = true
+    }
+
+    /// Where the current poll must stop: the end of the history while reading inside it.
+    private var historyBoundary: Int64? {
+        guard let history, history.identity == identity, offset < history.end else { return nil }
+        return history.end
+    }
+
     /// A first start that reads only what is written from now on: when the file exists at the
     /// first open (and there is no checkpoint), reading begins after its last complete line (its
     /// lines are counted, so line numbers stay those of the file). A file that appears later was
@@ -82,9 +113,26 @@ package final class FileTailer {
     /// Where the tail stands now, to be committed with the events read so far.
     package func checkpoint(at time: Timestamp) -> TailCheckpoint {
         positionMovedWithoutLines = false
+        var cutoff: Timestamp?
+        var historyEnd: Int64?
+        if let history, history.identity == identity, offset <= history.end {
+            if historyCutoff == nil { historyCutoff = time }
+            cutoff = historyCutoff
+            historyEnd = history.end
+        } else {
+            history = nil
+            historyCutoff = nil
+        }
+        if offset > 0 { left = nil }
+        if let left {
+            return TailCheckpoint(
+                path: path, device: left.identity.device, inode: left.identity.inode, offset: left.offset,
+                lineNumber: left.lineNumber, headHash: left.headHash, updatedAt: time)
+        }
         return TailCheckpoint(
             path: path, device: identity?.device ?? 0, inode: identity?.inode ?? 0, offset: offset,
-            lineNumber: lineNumber, headHash: headHash ?? 0, updatedAt: time)
+            lineNumber: lineNumber, headHash: headHash ?? 0, updatedAt: time, historyCutoff: cutoff,
+            historyEnd: historyEnd)
     }
 
     /// Whether a file is open (false while the path does not exist yet).
@@ -100,9 +148,12 @@ package final class FileTailer {
             recoverFromTruncation()
         }
         var handed = 0
+        // A history import's steps end where the history ends (see ``importHistory()``).
+        let boundary = historyBoundary
         while handed < maximumLines {
-            handed += handOutLines(limit: maximumLines - handed, body)
+            handed += handOutLines(limit: maximumLines - handed, stoppingAt: boundary, body)
             if handed >= maximumLines { break }
+            if let boundary, offset >= boundary { break }
             let got = readMore()
             if got > 0 { continue }
             // At the end of what is there: rotated or truncated?
@@ -126,13 +177,41 @@ package final class FileTailer {
     private func openFile() -> Bool {
         if let checkpoint = resumeFrom {
             resumeFrom = nil
-            if openResuming(checkpoint) { return true }
+            if openResuming(checkpoint) {
+                // An import interrupted: its region goes on being marked.
+                if let cutoff = checkpoint.historyCutoff, let end = checkpoint.historyEnd, let identity {
+                    history = (identity, end)
+                    historyCutoff = cutoff
+                }
+                return true
+            }
+        }
+        if importingHistory {
+            importingHistory = false
+            guard openPath(at: 0) else { return false }
+            if let identity, let end = lastLineEnd() { history = (identity, end) }
+            return true
         }
         if skipExistingContent {
             skipExistingContent = false
             return openPathAtEnd()
         }
         return openPath(at: 0)
+    }
+
+    /// The offset just past the open file's last complete line (nil: none), from its last 64 KiB.
+    private func lastLineEnd() -> Int64? {
+        guard let (_, size) = FileIdentity.of(descriptor: descriptor), size > 0 else { return nil }
+        var position = size
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while position > 0 {
+            let start = max(0, position - Int64(chunk.count))
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, Int(position - start), off_t(start)) }
+            guard count > 0 else { return nil }
+            if let newline = chunk[0..<count].lastIndex(of: UInt8(ascii: "\n")) { return start + Int64(newline) + 1 }
+            position = start
+        }
+        return nil
     }
 
     /// Opens the path after its last complete line, counting the lines skipped.
@@ -193,7 +272,7 @@ package final class FileTailer {
             return true
         }
         // Copied and truncated while we were away: the copy holds what we had not read.
-        if let copy = chain.copy(
+        if checkpoint.offset > 0, let copy = chain.copy(
             headHash: checkpoint.headHash, offset: checkpoint.offset, excluding: nil, headHashOf: Self.headHash(path:)),
             openCheckpointed(checkpoint, at: copy.path, draining: copy.path != path)
         {
@@ -202,11 +281,13 @@ package final class FileTailer {
         return false
     }
 
-    /// Opens `file` at the checkpoint's offset when its first line is the checkpoint's.
+    /// Opens `file` at the checkpoint's offset when its first line is the checkpoint's. A checkpoint
+    /// at offset 0 (the tail had just moved to a new, still empty file of the chain: no first line
+    /// to hash yet) is taken by identity alone: nothing of that file was read.
     private func openCheckpointed(_ checkpoint: TailCheckpoint, at file: String, draining: Bool) -> Bool {
         let fd = Glibc.open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
-        guard Self.headHash(of: fd) == checkpoint.headHash else {
+        guard checkpoint.offset == 0 || Self.headHash(of: fd) == checkpoint.headHash else {
             close(fd)
             return false
         }
@@ -219,6 +300,7 @@ package final class FileTailer {
     /// The open file is read to its end and is no longer the path's: go on with the next file of
     /// the chain (the path itself when nothing rotated lies between).
     private func openSuccessor() -> Bool {
+        rememberLeftFile()
         let chain = RotationChain(path: path)
         guard let identity, let next = chain.successor(of: identity, descriptor: descriptor), next.path != path else {
             drainingRotated = false
@@ -234,9 +316,15 @@ package final class FileTailer {
         return true
     }
 
+    private func rememberLeftFile() {
+        guard let identity, let headHash, offset > 0 else { return }
+        left = (identity, offset, lineNumber, headHash)
+    }
+
     /// The path's file was truncated under us (copytruncate): read the rest of the copy, if one is
     /// there, from where we stood; otherwise start the file over.
     private func recoverFromTruncation() {
+        rememberLeftFile()
         if let headHash, let identity,
             let copy = RotationChain(path: path).copy(
                 headHash: headHash, offset: offset, excluding: identity, headHashOf: Self.headHash(path:))
@@ -286,7 +374,7 @@ package final class FileTailer {
         return count
     }
 
-    private func handOutLines(limit: Int, _ body: (UnsafeRawBufferPointer, Int64) -> Void) -> Int {
+    private func handOutLines(limit: Int, stoppingAt boundary: Int64? = nil, _ body: (UnsafeRawBufferPointer, Int64) -> Void) -> Int {
         guard !pending.isEmpty, limit > 0 else { return 0 }
         var handed = 0
         var consumed = 0
@@ -301,6 +389,7 @@ package final class FileTailer {
                 }
             }
             while handed < limit, start < bytes.count {
+                if let boundary, offset + Int64(start) >= boundary { break }
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[start...])
                 guard let newline = rest.firstIndex(of: UInt8(ascii: "\n")) else {
                     if rest.count > maximumLineLength {

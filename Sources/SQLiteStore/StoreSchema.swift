@@ -35,6 +35,7 @@ enum StoreSchema {
         migrator.registerMigration("v3-pushed-event-keys", migrate: v3PushedEventKeys)
         migrator.registerMigration(incidentLifecycleMigration, migrate: incidentLifecycle)
         migrator.registerMigration("v5-pushed-event-key-stored-at", migrate: v5PushedEventKeyStoredAt)
+        migrator.registerMigration(opsHistoryMigration, migrate: opsHistory)
         return migrator
     }
 

@@ -111,6 +111,40 @@ struct LogrotateChainTests {
         #expect(seen == Self.expected(0..<150))
     }
 
+    @Test("stopped just after moving to the new, empty file, which is rotated before the restart", .enabled(if: logrotate != nil))
+    func checkpointOnAnEmptyFileOfTheChain() throws {
+        try write(0..<10)
+        let first = FileTailer(path: path)
+        var seen = read(first)
+        try rotate("    create 0640")
+        // The tail finishes the rotated file and opens the new, empty one: its checkpoint has no
+        // first line to hash.
+        seen += read(first)
+        let checkpoint = first.checkpoint(at: Timestamp(secondsSinceEpoch: 0))
+        #expect(checkpoint.lineNumber == 10, "the checkpoint names the file the tail left, at its end")
+        try write(10..<20)
+        try rotate("    create 0640")
+        try write(20..<25)
+        seen += read(FileTailer(path: path, resumingFrom: checkpoint))
+        #expect(seen == Self.expected(0..<25))
+    }
+
+    @Test("copytruncate: stopped at the start of the truncated file, copied and truncated again before the restart", .enabled(if: logrotate != nil))
+    func checkpointAtTheStartOfATruncatedFile() throws {
+        try write(0..<30)
+        let first = FileTailer(path: path)
+        var seen = read(first)
+        try rotate("    copytruncate")
+        // The tail notices the truncation and stands at the start of the (empty) file.
+        seen += read(first)
+        let checkpoint = first.checkpoint(at: Timestamp(secondsSinceEpoch: 0))
+        try write(30..<45)
+        try rotate("    copytruncate")
+        try write(45..<50)
+        seen += read(FileTailer(path: path, resumingFrom: checkpoint))
+        #expect(seen == Self.expected(0..<50))
+    }
+
     @Test("copytruncate while stopped: resumed in the copy from the checkpoint", .enabled(if: logrotate != nil))
     func copytruncateStopped() throws {
         try write(0..<60)

@@ -99,9 +99,45 @@ struct FirstStartAndProbeTests {
                 """)
         try await TestSupport.withDaemon(config: config) { daemon, _ in
             #expect(await TestSupport.wait(upTo: 30) { (try? daemon.store.statistics().events) == 20 })
+            #expect(await TestSupport.wait(upTo: 30) { daemon.ingestLastRound() > 0 })
             // Late.csv did not exist at the start (start: end): when it appears it is new, read whole.
             try append(100..<107, to: late)
             #expect(await TestSupport.wait(upTo: 30) { (try? daemon.store.statistics().events) == 27 })
+        }
+    }
+
+    @Test("start: beginning imports a burst of the history without an incident; the same burst going on after the start opens one")
+    func historicalEpisodes() async throws {
+        let directory = try TestSupport.temporaryDirectory("first-start-history")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cdr = directory + "/Master.csv"
+        let burst = Date().addingTimeInterval(-7_200)
+        func calls(_ range: Range<Int>, from caller: String, at start: Date) -> String {
+            range.map { TestSupport.asteriskLine(index: $0, caller: caller, start: start.addingTimeInterval(Double($0 % 100) * 60)) + "\n" }.joined()
+        }
+        // History: a burst from one number (an episode that ended two hours ago), and the first
+        // calls of another caller, whose burst goes on after the start.
+        try (calls(0..<6, from: "07700900111", at: burst) + calls(100..<103, from: "07700900222", at: Date().addingTimeInterval(-600)))
+            .write(toFile: cdr, atomically: true, encoding: .utf8)
+        let config = try configuration(in: directory, cdr: cdr, start: "beginning")
+        try await TestSupport.withDaemon(config: config) { daemon, _ in
+            #expect(await TestSupport.wait(upTo: 30) { (try? daemon.store.statistics().events) == 9 })
+            #expect(await TestSupport.wait(upTo: 30) { ((try? daemon.store.historicalDetectionCount()) ?? 0) >= 1 })
+            #expect(try daemon.store.incidents(limit: 10).isEmpty, "a burst of the history opened an incident")
+            // Live calls continue the second caller's burst: its episode opens an incident now.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: cdr))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(calls(103..<106, from: "07700900222", at: Date().addingTimeInterval(-600)).utf8))
+            try handle.close()
+            #expect(await TestSupport.wait(upTo: 30) { ((try? daemon.store.incidents(limit: 10).count) ?? 0) == 1 })
+        }
+        // A restart neither re-imports nor marks anything again.
+        try await TestSupport.withDaemon(config: config) { daemon, _ in
+            try? await Task.sleep(for: .milliseconds(300))
+            let events = try daemon.store.statistics().events
+            let incidents = try daemon.store.incidents(limit: 10).count
+            #expect(events == 12)
+            #expect(incidents == 1)
         }
     }
 

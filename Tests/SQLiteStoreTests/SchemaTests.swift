@@ -8,6 +8,7 @@ import Testing
 struct SchemaTests {
     static let allMigrations = [
         "v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle", "v5-pushed-event-key-stored-at",
+        "ops-history-cutoff",
     ]
 
     @Test("a fresh file is migrated, in WAL mode with synchronous NORMAL and foreign keys on")
