@@ -6,7 +6,10 @@
 //   callwarden (executable) → CallwardenApp (composition root: the daemon builder)
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
+//                    → ListenerGuards (every listener's slots per source, deadlines, bounded output)
+//                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
+//                    Console → PeopleAPI → IncidentAPI               (the people's listener: tokens, roles, API, pages)
 //                    PacketCapture → SIPDialogs, CallPipeline, CallwardenPorts   (libpcap, sockets, threads)
 //                    (adapters that only implement or use a port import CallwardenPorts, not the pipeline)
 //       → core:      CallPipeline → CallwardenPorts, HarassmentDetection, CDRParsing → CallModel
@@ -56,6 +59,7 @@ let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swi
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
@@ -113,11 +117,14 @@ let package = Package(
         .target(name: "PacketDecoding", dependencies: ["CallModel", "SIPParsing"], swiftSettings: swiftSettings),
 
         // MARK: - Adapters (I/O)
+        // The system's wall clock (`WallClock.system`): the one place that reads it; injected everywhere else.
+        .target(name: "SystemClock", dependencies: ["CallModel"], swiftSettings: swiftSettings),
         // The one ingest loop: reads checkpointed and acknowledged sources on a thread of its own.
         .target(
             name: "Ingest",
             dependencies: [
-                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", logging, serviceLifecycle,
+                "BoundedQueues", "CallModel", "CallwardenPorts", "CallPipeline", "MetricsExposition", "SystemClock", logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -129,7 +136,7 @@ let package = Package(
         ),
         .target(
             name: "SQLiteStore",
-            dependencies: ["CallModel", "CallwardenPorts", "Incidents", grdb],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", grdb, crypto],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -142,18 +149,36 @@ let package = Package(
         ),
         .target(
             name: "Evidence",
-            dependencies: ["CallModel", "Incidents", crypto, logging, serviceLifecycle],
+            dependencies: ["CallModel", "Incidents", "SystemClock", crypto, logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "IncidentAPI",
-            dependencies: ["CallModel", "Incidents", hummingbird, httpTypes, nioCore, logging],
+            dependencies: ["CallModel", "Incidents", "SystemClock", hummingbird, httpTypes, nioCore, logging],
+            swiftSettings: swiftSettings
+        ),
+        // What every listener holds its connections to: slots per source address, deadlines, bounded
+        // output, bearer tokens; counted (`callwarden_listener_*`).
+        .target(
+            name: "ListenerGuards", dependencies: ["CallModel", "MetricsExposition", nioCore, logging], swiftSettings: swiftSettings
+        ),
+        // The people's listener (`api.listen`): tokens with roles, the JSON API, the incident
+        // endpoints mounted with their roles.
+        .target(
+            name: "PeopleAPI",
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "IncidentAPI", hummingbird, httpTypes, nioCore, crypto, logging],
+            swiftSettings: swiftSettings
+        ),
+        // The web console at /ui/: server-rendered pages on the people's listener.
+        .target(
+            name: "Console",
+            dependencies: ["CallModel", "CallwardenPorts", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DecisionService",
             dependencies: [
-                "CallModel", "CallwardenPorts", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
+                "CallModel", "CallwardenPorts", "ListenerGuards", "MetricsExposition", hummingbird, hummingbirdCore, httpTypes, nioCore, nioPosix, logging,
                 serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -166,14 +191,15 @@ let package = Package(
             name: "PacketCapture",
             dependencies: [
                 "CPcap", "BoundedQueues", "CallModel", "CallPipeline", "CallwardenPorts", "PacketDecoding", "SIPDialogs",
-                "MetricsExposition", logging, serviceLifecycle,
+                "ListenerGuards", "MetricsExposition", logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EventStreams",
             dependencies: [
-                "CallModel", "CDRParsing", "CallwardenPorts", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
+                "CallModel", "CDRParsing", "CallwardenPorts", "ListenerGuards", "MetricsExposition", nioCore, nioPosix, logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -184,8 +210,8 @@ let package = Package(
             dependencies: [
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
-                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
-                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "MetricsExposition",
+                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding", "ListenerGuards",
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
             swiftSettings: swiftSettings
@@ -194,17 +220,19 @@ let package = Package(
             name: "callwarden",
             dependencies: [
                 "CallwardenApp", "CallModel", "CallwardenPorts", "CallPipeline", "CDRParsing", "CDRIngest", "Ingest", "Incidents", "Evidence",
-                argumentParser, logging,
+                "PeopleAPI", "SystemClock", argumentParser, logging,
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests (one target per module)
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"], swiftSettings: swiftSettings),
+        // SplitMix64, the deterministic generator of randomised tests and benchmark fixtures; never shipped.
+        .target(name: "SyntheticRandom", path: "Tests/SyntheticRandom", swiftSettings: swiftSettings),
         .testTarget(name: "MetricsExpositionTests", dependencies: ["MetricsExposition"], swiftSettings: swiftSettings),
         .testTarget(name: "BoundedQueuesTests", dependencies: ["BoundedQueues"], swiftSettings: swiftSettings),
-        .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "CDRParsingTests", dependencies: ["CDRParsing", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
+        .testTarget(name: "SIPParsingTests", dependencies: ["SIPParsing", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SIPDialogsTests",
             dependencies: ["SIPDialogs", "SIPParsing", "PacketDecoding", "PacketCapture", "CallModel", "PacketTestSupport"],
@@ -215,7 +243,7 @@ let package = Package(
             dependencies: ["HarassmentDetection", "CallModel"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
         // The in-memory reference implementation of the storage ports; never shipped.
         .target(
             name: "PortsTestSupport", dependencies: ["CallwardenPorts", "CallModel"], path: "Tests/PortsTestSupport",
@@ -252,7 +280,7 @@ let package = Package(
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [
-                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", hummingbird,
+                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", "SystemClock", hummingbird,
                 httpTypes, nioCore, nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -268,8 +296,16 @@ let package = Package(
         .testTarget(
             name: "IncidentAPITests",
             dependencies: [
-                "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
+                "IncidentAPI", "PeopleAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird, asyncHTTPClient,
                 nioCore, nioHTTP1, logging,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeopleAPITests",
+            dependencies: [
+                "PeopleAPI", "Console", "IncidentAPI", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", hummingbird,
+                asyncHTTPClient, nioCore, nioHTTP1, logging, yams, httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
@@ -289,27 +325,35 @@ let package = Package(
             path: "Tests/Fuzz/PacketHEPFuzzer",
             swiftSettings: swiftSettings
         ),
+        // Hostile raw-socket clients (another loopback source, never reading) for the listener tests.
+        .target(name: "ListenerTestSupport", path: "Tests/ListenerTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ListenerGuardsTests", dependencies: ["ListenerGuards", "MetricsExposition", nioCore], swiftSettings: swiftSettings
+        ),
         // Frame and HEP builders shared by the packet test targets; never shipped.
         .target(
             name: "PacketTestSupport", dependencies: ["PacketDecoding", "CallModel"], path: "Tests/PacketTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport"],
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "SIPParsing", "CallModel", "PacketTestSupport", "SyntheticRandom"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PacketCaptureTests",
             dependencies: [
                 "PacketCapture", "BoundedQueues", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallwardenPorts", "CallModel",
-                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "MetricsExposition", "PacketTestSupport", "ListenerGuards", "ListenerTestSupport",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "ListenerGuards", "ListenerTestSupport",
+                "MetricsExposition",
+                hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -318,8 +362,8 @@ let package = Package(
         .testTarget(
             name: "EventStreamsTests",
             dependencies: [
-                "EventStreams", "SQLiteStore", "Ingest", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
-                "HarassmentDetection", "MetricsExposition", nioCore, nioPosix, logging,
+                "EventStreams", "SQLiteStore", "Ingest", "SystemClock", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
+                "HarassmentDetection", "ListenerGuards", "ListenerTestSupport", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -328,9 +372,11 @@ let package = Package(
             name: "CallwardenAppTests",
             dependencies: [
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
+                "DecisionService",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
-                "Incidents", "AlertDelivery", "Evidence", "MetricsExposition", logging, hummingbird, httpTypes, nioCore,
+                "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "MetricsExposition", "SystemClock", logging,
+                hummingbird, httpTypes, nioCore, asyncHTTPClient,
             ],
             swiftSettings: swiftSettings
         ),
@@ -365,7 +411,7 @@ if Context.environment["CALLWARDEN_BENCHMARKS"] == "1" {
     package.targets += [
         // The matcher fixture: synthetic rule sets, query streams and the flat-table yardstick.
         .target(
-            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching"],
+            name: "MatcherBenchmarkSupport", dependencies: ["CallModel", "RuleMatching", "SyntheticRandom"],
             path: benchmarkPath("MatcherBenchmarkSupport"), swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -17,9 +17,8 @@ echo "whsec_$(echo -n 'latency-test-secret-0123456789' | base64)" > hook.secret
 cat > cw.yaml <<'YAML'
 store:
   path: cw.sqlite
-incidents:
-  api:
-    listen: 127.0.0.1:18752
+api:
+  listen: 127.0.0.1:18752
 alerts:
   journal: false
   webhooks:
@@ -27,13 +26,14 @@ alerts:
       url: http://127.0.0.1:18753/hook
       secret_file: hook.secret
 YAML
+token=$("$bin" tokens create bench --role security --config cw.yaml | tail -1)
 python3 webhook-receiver.py 18753 & receiver=$!
 "$bin" serve --config cw.yaml > serve.log 2>&1 & daemon=$!
 trap 'kill $receiver $daemon 2>/dev/null || true; rm -rf "$dir"' EXIT
 sleep 3
 flag() { # kind extension → prints "send-time alert-key"
     local t; t=$(date +%s.%N)
-    echo "$t $(curl -s -d "kind=$1&extension=$2&by=bench" http://127.0.0.1:18752/v1/mcid | python3 -c 'import json,sys; print(json.load(sys.stdin)["alert"])')"
+    echo "$t $(curl -s -H "Authorization: Bearer $token" -d "kind=$1&extension=$2" http://127.0.0.1:18752/v1/mcid | python3 -c 'import json,sys; print(json.load(sys.stdin)["alert"])')"
 }
 report() {
     python3 - "$1" <<'PY'
@@ -58,5 +58,6 @@ for i in $(seq 1 10); do flag harassment "20$i" >> sent.log; done
 sleep 20; kill -TERM $daemon; wait $daemon 2>/dev/null || true
 "$bin" serve --config cw.yaml > serve2.log 2>&1 & daemon=$!
 sleep 20; up=$(date +%s.%N)
+token=$("$bin" tokens create bench --role security --config cw.yaml | tail -1)
 python3 webhook-receiver.py 18753 & receiver=$!
 sleep 30; echo "== receiver down 40 s, daemon restarted meanwhile (latency from the receiver's start):"; report "$up"

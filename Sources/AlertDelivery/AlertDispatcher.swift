@@ -78,6 +78,8 @@ package struct AlertDispatcher: Service {
         }
     }
 
+    /// Resend and pending-count intervals are monotonic (`ContinuousClock`), deliberately not the
+    /// injected WallClock; retry times and delivery marks are processing time (`clock`).
     private func runLoop(for sink: any AlertSink, rings: AsyncStream<Void>) async {
         var lastResend: ContinuousClock.Instant?
         var lastPendingCount: ContinuousClock.Instant?

@@ -139,7 +139,8 @@ package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Consumer: the oldest element, waiting for one up to `timeout` by polling with short sleeps
-    /// (1 ms, growing to 10 ms while idle); nil on timeout or task cancellation.
+    /// (1 ms, growing to 10 ms while idle); nil on timeout or task cancellation. The timeout is a
+    /// monotonic deadline (`ContinuousClock`), deliberately not processing time.
     package func pop(waitingUpTo timeout: Duration) async -> Element? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

@@ -6,6 +6,7 @@ package import Logging
 /// personal data); the line number is enough to find it.
 package struct MalformedLineSampler {
     private let interval: Duration
+    /// The sampling interval is monotonic (an interval, not processing time): deliberately not the injected WallClock.
     private let clock = ContinuousClock()
     private var windowStart: ContinuousClock.Instant?
     private var suppressed = 0

@@ -21,6 +21,10 @@ package struct CallEvent: Hashable, Sendable {
     package var talkTime: TimeSpan?
     package var caller: CallerIdentity
     package var callee: CalledParty
+    /// What Callwarden answered the PBX, on the decision question's event (source
+    /// ``EventSource/decisionRequest``): the call's other witnesses do not know it. A `block` on
+    /// a call no other source reports is an attempt that never rang.
+    package var decision: CallDecision?
 
     package init(
         time: Timestamp,
@@ -32,7 +36,8 @@ package struct CallEvent: Hashable, Sendable {
         duration: TimeSpan? = nil,
         talkTime: TimeSpan? = nil,
         caller: CallerIdentity,
-        callee: CalledParty
+        callee: CalledParty,
+        decision: CallDecision? = nil
     ) {
         self.time = time
         self.callID = callID
@@ -44,6 +49,7 @@ package struct CallEvent: Hashable, Sendable {
         self.talkTime = talkTime
         self.caller = caller
         self.callee = callee
+        self.decision = decision
     }
 
     /// The time the call is counted at: its start when known, the event time otherwise.

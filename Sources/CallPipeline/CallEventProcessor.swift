@@ -32,10 +32,21 @@ package struct CallEventProcessor {
     /// Detector state currently held, for the stats gauge.
     package var trackedKeyCount: Int { detector.trackedKeyCount }
 
+    /// Calls forgotten by the witness correlation to stay within its capacity (see ``CallDeduplicator``).
+    package var correlationEvictions: Int { deduplicator.evictions }
+
+    /// Hands the store's allow list and escalation resets to the detector (see
+    /// ``HarassmentDetection/CountingExemptions``); the builder calls it before ``warmUp(with:)``,
+    /// the ingest loop whenever the rules refresher read new ones.
+    package mutating func apply(_ exemptions: CountingExemptions) {
+        detector.apply(exemptions)
+    }
+
     /// Processes one event: appends it and whatever it caused to `batch`.
-    package mutating func process(_ event: CallEvent, into batch: inout IngestBatch) {
-        batch.events.append(event)
+    /// The event is consumed: it is moved into the batch after the detector has read it, not copied.
+    package mutating func process(_ event: consuming CallEvent, into batch: inout IngestBatch) {
         derive(from: event, into: &batch)
+        batch.events.append(event)
     }
 
     /// Feeds events that are already stored (after a restart) so that windows and escalation
@@ -58,8 +69,12 @@ package struct CallEventProcessor {
         } else {
             nextTick = time + tickInterval
         }
-        let isNewCall = deduplicator.isFirstEvent(of: event)
-        let detections = detector.observe(event, isNewCall: isNewCall)
+        // A later witness of a counted call (another source, another phase, a second CDR row)
+        // is stored but counted nowhere; its first terminal report still gives number-hopping
+        // the talk time.
+        let witness = deduplicator.witness(event)
+        guard witness.isNewCall || witness.isFirstTerminal else { return }
+        let detections = detector.observe(event, isNewCall: witness.isNewCall)
         for detection in detections {
             batch.upsert(detection)
             guard detection.action == .block || detection.action == .redirect else { continue }
@@ -76,7 +91,8 @@ struct RuledEpisode: Hashable {
     var action: ResponseAction
 }
 
-/// A bounded set of episodes with two generations (see ``CallDeduplicator`` for the policy).
+/// A bounded set of episodes with two generations: when the current one is full it becomes the
+/// previous one and the older is dropped.
 struct EpisodeSet {
     let generationCapacity: Int
     private var current: Set<RuledEpisode> = []

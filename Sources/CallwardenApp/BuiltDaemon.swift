@@ -73,7 +73,7 @@ package final class BuiltDaemon: Sendable {
     }
 
     /// Waits until every listener is bound; the bound addresses by service name (`decision.http`,
-    /// `decision.agi`, `metrics.http`, `incidents.api.listen`, `push:tcp:127.0.0.1:0`...). Throws
+    /// `decision.agi`, `metrics.http`, `api.listen`, `push:tcp:127.0.0.1:0`...). Throws
     /// the first listener's start-up error.
     package func ready() async throws -> [String: SocketAddress] {
         var addresses: [String: SocketAddress] = [:]

@@ -8,12 +8,13 @@ package import IncidentAPI
 package import Incidents
 package import Logging
 import SQLiteStore
+package import SystemClock
 
 extension CallwardenConfiguration {
     /// Opens (and migrates) the store for the incident commands, with this configuration's alert
     /// policy, so that a change made from the CLI raises the same alerts the daemon would.
-    package func openIncidentStore() throws -> any IncidentStore & RecordingStore & RuleStore {
-        try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy)
+    package func openIncidentStore(clock: WallClock = .system) throws -> any IncidentStore & RecordingStore & RuleStore {
+        try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy, clock: clock)
     }
 
     /// The crisis line as the rules store it: E.164 when it is a number.
@@ -39,22 +40,23 @@ extension CallwardenConfiguration {
         return sinks
     }
 
-    /// The exporter, writing local times in `numbering.time_zone` beside UTC.
-    package func evidenceExporter() -> EvidenceExporter {
+    /// The exporter, writing local times in `numbering.time_zone` beside UTC, signing with `signingKey`.
+    package func evidenceExporter(signingKey: EvidenceSigningKey? = nil, clock: WallClock = .system) -> EvidenceExporter {
         let zone = TimeZone(identifier: timeZone.name) ?? TimeZone(identifier: "UTC") ?? .current
         return EvidenceExporter(
             timeFormat: EvidenceTimeFormat(timeZone: zone),
-            generator: "Callwarden on " + ProcessInfo.processInfo.hostName)
+            generator: "Callwarden on " + ProcessInfo.processInfo.hostName, signingKey: signingKey, clock: clock)
     }
 
-    /// The incident routes over `store`, with the configured tokens and crisis line; their store
-    /// calls run on `storeExecutor` (a thread of their own in the daemon).
+    /// The incident routes over `store`, with the configured crisis line; their store calls run on
+    /// `storeExecutor` (a thread of their own in the daemon).
     package func incidentRoutes(
-        store: any IncidentStore & RecordingStore, logger: Logger, storeExecutor: (any TaskExecutor)? = nil
+        store: any IncidentStore & RecordingStore, logger: Logger, storeExecutor: (any TaskExecutor)? = nil,
+        clock: WallClock = .system
     ) -> IncidentRoutes {
         IncidentRoutes(
-            store: store, crisisLine: normalisedCrisisLine, bearerTokens: incidents.apiTokens,
+            store: store, crisisLine: normalisedCrisisLine,
             recordingURISchemes: incidents.recordingURISchemes, mcidWindow: incidents.mcidWindow,
-            logger: logger, storeExecutor: storeExecutor)
+            clock: clock, logger: logger, storeExecutor: storeExecutor)
     }
 }

@@ -9,3 +9,11 @@ extension CallwardenConfiguration {
         try SQLiteStore(path: storePath)
     }
 }
+
+extension CallwardenConfiguration {
+    /// Opens (and migrates) the store for correcting rules (`blocks remove`, `blocks show`, the
+    /// history): the same operations the API's routes call.
+    package func openRuleCorrections() throws -> any RuleCorrectionStore {
+        try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy)
+    }
+}

@@ -26,6 +26,7 @@ import Yams
 ///   ``SIPSettings`` (absent `capture`/`hep`: no capture, no listener).
 /// - `incidents.*`, `alerts.*`, `recordings.*`: see ``IncidentSettings``.
 /// - `metrics.http`: a listener of its own for `GET /metrics`, see ``MetricsSettings``.
+/// - `api.*`: the people's listener (API and console), see ``PeopleAPISettings``.
 /// - `logging.level` [`info`].
 package struct CallwardenConfiguration: Sendable {
     package var storePath: String
@@ -49,6 +50,8 @@ package struct CallwardenConfiguration: Sendable {
     package var incidents = IncidentSettings()
     /// Where `/metrics` is served besides the decision service.
     package var metrics = MetricsSettings()
+    /// The people's listener: the JSON API and the console.
+    package var api = PeopleAPISettings()
 
     /// The configuration every default describes (no CDR files).
     package static var defaults: CallwardenConfiguration {
@@ -116,7 +119,8 @@ package struct CallwardenConfiguration: Sendable {
 
         let store = root.section("store")
         let storePath = resolve(store.string("path", default: "/var/lib/callwarden/callwarden.sqlite"))
-        let retention = StoreRetentionSettings.read(store.section("retention"))
+        let retentionNode = store.section("retention")
+        let retention = StoreRetentionSettings.read(retentionNode)
 
         let numbering = root.section("numbering")
         let plan = readPlan(numbering)
@@ -158,7 +162,7 @@ package struct CallwardenConfiguration: Sendable {
             response.fail("crisis_line", "\"\(crisisLine)\" is not a phone number")
         }
         let streams = EventStreamSettings.read(root, resolve: resolve)
-        let decision = DecisionServiceSettings.read(root)
+        let decision = DecisionServiceSettings.read(root, resolve: resolve)
         let logging = root.section("logging")
         let level = logging.string("level", default: "info")
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
@@ -175,6 +179,12 @@ package struct CallwardenConfiguration: Sendable {
         configuration.sip = SIPSettings.read(root.section("sip"))
         configuration.incidents = IncidentSettings.read(root, resolve: resolve)
         configuration.metrics = MetricsSettings.read(root)
+        if configuration.retention.calls < configuration.warmUpHorizon {
+            retentionNode.fail(
+                "calls",
+                "must be at least the longest detection window (\(configuration.warmUpHorizon) here), or detection would forget calls it still counts")
+        }
+        configuration.api = PeopleAPISettings.read(root)
         return configuration
     }
 

@@ -1,5 +1,6 @@
 import CallModel
 import CallPipeline
+import DecisionService
 import Ingest
 package import Logging
 package import MetricsExposition
@@ -20,15 +21,16 @@ package enum ReloadOutcome: Sendable, Equatable {
 /// puts it in force without a restart and without losing or doubling an event.
 ///
 /// Applied at once: what the detector and the response policy read — `detection.*` (the allow and
-/// customer lists, every threshold and window) and `response.crisis_line`. The ingest loop swaps
+/// customer lists, every threshold and window) and `response.crisis_line` — and whom the decision
+/// listeners believe (`decision.pbx`: the PBX credentials, their sources and `assert_identity`). The ingest loop swaps
 /// its processor between two rounds (``Ingest/IngestLoop/replaceProcessor(_:)``) for one built from
-/// the new file and warmed up from the store, exactly as a restart would; the files' checkpoints
-/// and the pushed sources' queues do not move.
+/// the new file, given the store's counting exemptions in force and warmed up from the store,
+/// exactly as a restart would; the files' checkpoints and the pushed sources' queues do not move.
 ///
 /// Deliberately not applied (logged as "takes effect at the next restart", key by key): what binds
 /// or opens something — the store, CDR files, listeners and their addresses, capture, HEP, event
-/// stream clients, the incident API — and, in this version, listener credentials, alert sinks and
-/// the log level. A secret file's new content is not noticed (secrets never print themselves, so
+/// stream clients, the people's API — and, in this version, the push and stream clients'
+/// credentials, alert sinks and the log level. A secret file's new content is not noticed (secrets never print themselves, so
 /// they are not compared).
 ///
 /// An invalid file (YAML, a key, a secret file) is refused: every problem is logged with its key
@@ -40,6 +42,8 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
     private let current: Mutex<CallwardenConfiguration>
     private let ingest: IngestLoop
     private let store: SQLiteStore
+    private let exemptions: CountingExemptionsMailbox
+    private let decisionTrust: QuestionTrustHolder
     private let clock: WallClock
     private let logger: Logger
     /// [applied, refused]
@@ -47,12 +51,14 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
 
     init(
         path: String?, configuration: CallwardenConfiguration, ingest: IngestLoop, store: SQLiteStore,
-        clock: WallClock, logger: Logger
+        exemptions: CountingExemptionsMailbox, decisionTrust: QuestionTrustHolder, clock: WallClock, logger: Logger
     ) {
         self.path = path
         self.current = Mutex(configuration)
         self.ingest = ingest
         self.store = store
+        self.exemptions = exemptions
+        self.decisionTrust = decisionTrust
         self.clock = clock
         self.logger = logger
     }
@@ -95,10 +101,14 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
         let previous = configuration
         let needsRestart = Self.restartOnlyChanges(from: previous, to: next)
         let store = self.store
+        let exemptions = self.exemptions
         let clock = self.clock
         do {
             try await ingest.replaceProcessor {
                 var processor = next.makeProcessor()
+                // The allow list and escalation resets the store holds count in the new one as in
+                // the old (the mailbox only hands the loop changes).
+                processor.apply(exemptions.current())
                 processor.warmUp(with: try store.events(countedSince: clock.now() - next.warmUpHorizon, limit: 2_000_000))
                 return processor
             }
@@ -108,6 +118,7 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
             return .refused(["\(error)"])
         }
         current.withLock { $0 = next }
+        decisionTrust.replace(with: next.decision.trust)
         counts.add(0)
         for key in needsRestart {
             logger.warning("configuration changed; takes effect at the next restart", metadata: ["config.key": "\(key)"])
@@ -123,7 +134,12 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
             ("numbering", { "\($0.plan) \($0.timeZone.name)" }),
             ("cdr", { "\($0.cdrFiles) \($0.pollInterval)" }),
             ("push/ami/esl/evapi", { "\($0.streams)" }),
-            ("decision", { "\($0.decision)" }),
+            ("decision", { configuration in
+                // `decision.pbx` is applied by the reload; the listeners' addresses and limits are not.
+                var decision = configuration.decision
+                decision.trust = QuestionTrust(credentials: [])
+                return "\(decision)"
+            }),
             ("capture", { "\(String(describing: $0.capture))" }),
             ("hep", { "\(String(describing: $0.hep))" }),
             ("sip", { "\($0.sip)" }),

@@ -8,10 +8,12 @@ import UnixSignals
 /// Start-up: ``buildDaemon(configuration:logger:options:)`` (the store, the rules, the warmed-up
 /// detector, SIP capture and HEP, and the services in their one order — read the order there),
 /// then the services run; `READY=1` goes to systemd only when every listener is bound
-/// (``BuiltDaemon/ready()``). A listener that cannot bind stops start-up with an error naming its
+/// (``BuiltDaemon/ready()``), its `STATUS=` naming every listener's bound address
+/// (``ListenerReport``). A listener that cannot bind stops start-up with an error naming its
 /// configuration key and address. With `WatchdogSec=` in the unit, ``SystemdWatchdog`` pings
 /// systemd after `READY=1` for as long as the ingest loop keeps finishing rounds. Shutdown
-/// (SIGTERM/SIGINT): `STOPPING=1`; SIGHUP re-reads the configuration (``ConfigurationReloader``); the services stop in the reverse order, then the store closes.
+/// (SIGTERM/SIGINT): `STOPPING=1`; SIGHUP re-reads the configuration (``ConfigurationReloader``);
+/// the services stop in the reverse order, then the store closes.
 package struct Daemon {
     package var configuration: CallwardenConfiguration
     package var logger: Logger
@@ -45,7 +47,8 @@ package struct Daemon {
             tasks.addTask {
                 // A listener that fails to bind fails `run()` too, which reports it; nothing to add here.
                 guard let addresses = try? await daemon.ready() else { return }
-                SystemdNotifier.notify("READY=1\nSTATUS=\(daemon.summary)")
+                // STATUS= names every listener's bound address (``ListenerReport``).
+                SystemdNotifier.notify("READY=1\nSTATUS=" + ListenerReport.status(summary: daemon.summary, addresses: addresses))
                 watchdog?.start()
                 logger.info(
                     "callwarden running",

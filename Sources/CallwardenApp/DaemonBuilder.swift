@@ -1,11 +1,13 @@
 import AlertDelivery
 package import CallModel
+package import SystemClock
 import CallPipeline
 import CDRIngest
 import CallwardenPorts
 import Evidence
 import Hummingbird
 import IncidentAPI
+import PeopleAPI
 import Ingest
 import NIOCore
 import PacketCapture
@@ -61,25 +63,37 @@ package func buildDaemon(
     // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
     // detection's incident change), so the alert leaves at once; the poll stays for other processes.
     let alertWake = AlertWakeSignal()
+    // The store's allow list and escalation resets, from the rules refresher to the ingest loop.
+    let exemptions = CountingExemptionsMailbox()
     let prepared = try await DedicatedThread.run(name: "callwarden-start") { () throws -> PreparedDaemon in
         let store: SQLiteStore
         do {
             store = try SQLiteStore(
                 path: configuration.storePath, alertPolicy: configuration.incidents.alertPolicy,
-                onAlertCommitted: { alertWake.ring() })
+                onAlertCommitted: { alertWake.ring() }, clock: clock)
         } catch {
             throw ConfigurationError(key: "store.path", reason: "\(configuration.storePath): \(error)")
         }
         logger.info("store opened", metadata: ["store.path": "\(configuration.storePath)"])
+        // The key that signs evidence bundles, made at first start beside the store (0600).
+        do {
+            let key = try configuration.evidenceSigningKey()
+            logger.info("evidence signing key ready", metadata: ["key.fingerprint": "\(key.fingerprint)"])
+        } catch {
+            throw ConfigurationError(key: "store.path", reason: "evidence signing key: \(error)")
+        }
         // The rules the call path decides by: compiled now, then kept in step with the store.
         let rules = try RuleSnapshotRefresher(
-            store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() })
+            store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() },
+            exemptions: .init(store: store, mailbox: exemptions, horizon: configuration.warmUpHorizon))
         logger.info("rules compiled", metadata: ["rules.count": "\(rules.publisher.current.statistics.rules)"])
         var processor = configuration.makeProcessor()
+        // What the store allows and has reset counts in the warm-up as it will live.
+        exemptions.apply(to: &processor)
         let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
         processor.warmUp(with: history)
         logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
-        let sipSources = try SIPSources(configuration: configuration, logger: logger)
+        let sipSources = try SIPSources(configuration: configuration, clock: clock, logger: logger)
         return PreparedDaemon(store: store, rules: rules, processor: processor, sipSources: sipSources)
     }
     let store = prepared.store
@@ -114,11 +128,11 @@ package func buildDaemon(
     let ingest = IngestLoop(
         sources: files + acknowledged, store: store, processor: prepared.processor,
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
-        clock: clock, logger: logger)
+        clock: clock, beforeRound: { exemptions.apply(to: &$0) }, logger: logger)
 
     let reloader = ConfigurationReloader(
-        path: options.configurationPath, configuration: configuration, ingest: ingest, store: store, clock: clock,
-        logger: logger)
+        path: options.configurationPath, configuration: configuration, ingest: ingest, store: store,
+        exemptions: exemptions, decisionTrust: decisions.trust, clock: clock, logger: logger)
     registry.register(reloader)
 
     let sinks = configuration.makeAlertSinks(logger: logger, clock: clock)
@@ -168,7 +182,7 @@ package func buildDaemon(
             inner: StoreHousekeeping(
                 store: store, retention: configuration.retention, alertSinks: Set(sinks.map(\.name)), logger: logger,
                 now: { clock.now() }))))
-    // 5. The recording watcher and the incident API.
+    // 5. The recording watcher and the people's listener (API and console).
     if !configuration.incidents.recordingDirectories.isEmpty {
         services.append(DaemonService(
             name: "recordings",
@@ -177,20 +191,21 @@ package func buildDaemon(
                 inner: RecordingWatcher(
                     directories: configuration.incidents.recordingDirectories, store: store,
                     scanInterval: .microseconds(configuration.incidents.recordingScanInterval.microseconds),
-                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), logger: logger))))
+                    settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), clock: clock,
+                    logger: logger))))
     }
-    if let listen = configuration.incidents.apiListen {
-        let binding = ListenerBinding(key: "incidents.api.listen", requested: "\(listen.host):\(listen.port)")
-        // The handlers read and write the store on a thread of their own, never on the pool.
-        let storeThread = ThreadExecutor(name: "callwarden-incidents-api")
+    if let listen = configuration.api.listen {
+        let binding = ListenerBinding(key: "api.listen", requested: "\(listen.host):\(listen.port)")
+        // The handlers (and each request's token lookup) use the store on a thread of their own.
+        let storeThread = ThreadExecutor(name: "callwarden-api")
+        let people = configuration.peopleListener(store: store, clock: clock, logger: logger, storeExecutor: storeThread)
         services.append(DaemonService(
-            name: "incidents.api.listen",
+            name: "api.listen",
             service: StoppingExecutorAfter(
                 executor: storeThread,
-                inner: IncidentHTTPServer.application(
-                    host: listen.host, port: listen.port,
-                    routes: configuration.incidentRoutes(store: store, logger: logger, storeExecutor: storeThread),
-                    logger: logger, onServerRunning: { channel in binding.bound(channel.localAddress) })),
+                inner: people.server.application(
+                    host: listen.host, port: listen.port, adding: people.console, logger: logger,
+                    onServerRunning: { channel in binding.bound(channel.localAddress) })),
             listener: binding))
     }
     // 6. The acknowledged sources' services, last up and first down: event-stream listeners and

@@ -11,10 +11,8 @@ package import Incidents
 ///   `alert`, `review`, `block`, `redirect`); `incidents.update_interval` [15m]: at most one "more
 ///   calls" alert per incident per interval; `incidents.mcid_window` [10m]: "the last call to this
 ///   extension" looks back this far when the request names none.
-/// - `incidents.api.listen` [none]: `host:port` to serve the incident API on its own (mount
-///   ``IncidentRoutes`` on the decision service instead to share its port);
-///   `incidents.api.token_file`: one bearer token per line (no tokens: no authentication — keep
-///   it on loopback); a file only the daemon's user can read, or `credential:NAME` (``SecretFiles``).
+/// - The incident API is served by the people's listener (`api.listen`, ``PeopleAPISettings``);
+///   the old `incidents.api` section is refused there with the new key's name.
 /// - `alerts.journal` [true]: alerts as log lines (numbers masked); `alerts.poll_interval` [1s];
 ///   `alerts.retry_initial` [1s], `alerts.retry_max` [5m]: backoff of failed deliveries;
 ///   `alerts.webhooks`: list of `{name, url, secret_file, show_numbers [false], timeout [10s]}`,
@@ -28,8 +26,6 @@ package import Incidents
 package struct IncidentSettings: Sendable {
     package var alertPolicy = AlertPolicy()
     package var mcidWindow = TimeSpan.minutes(10)
-    package var apiListen: (host: String, port: Int)?
-    package var apiTokens: [Secret] = []
     package var journal = true
     package var alertPollInterval = TimeSpan.seconds(1)
     package var retry = RetrySchedule()
@@ -70,17 +66,7 @@ package struct IncidentSettings: Sendable {
         settings.alertPolicy.minimumUpdateInterval = incidents.duration("update_interval", default: .minutes(15))
         settings.mcidWindow = incidents.duration("mcid_window", default: .minutes(10))
         if settings.mcidWindow > .hours(24) { incidents.fail("mcid_window", "must be at most 24h") }
-        let api = incidents.section("api")
-        if let listen = api.string("listen") {
-            settings.apiListen = parseListen(listen)
-            if settings.apiListen == nil { api.fail("listen", "\"\(listen)\" is not host:port (e.g. 127.0.0.1:8751)") }
-        }
-        SecretFiles.refuseInline(api, "token", use: "token_file")
-        if let tokens = SecretFiles.lines(api, "token_file", resolve: resolve) {
-            if tokens.isEmpty { api.fail("token_file", "holds no token") }
-            if tokens.contains(where: { $0.count < 16 }) { api.fail("token_file", "every token must have at least 16 characters") }
-            settings.apiTokens = tokens.map { Secret($0) }
-        }
+        PeopleAPISettings.refuseOldSection(in: incidents)
 
         let alerts = root.section("alerts")
         settings.journal = alerts.bool("journal", default: true)
@@ -175,12 +161,5 @@ package struct IncidentSettings: Sendable {
             return nil
         }
         return url
-    }
-
-    private static func parseListen(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port)
-        else { return nil }
-        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return host.isEmpty ? nil : (host, port)
     }
 }

@@ -3,7 +3,7 @@ package import ServiceLifecycle
 import Synchronization
 
 /// One listener of the daemon (`decision.http`, `decision.agi`, `metrics.http`,
-/// `incidents.api.listen`, a push listener): the configuration key and address it was asked to
+/// `api.listen`, a push listener): the configuration key and address it was asked to
 /// bind, and — once its service has bound — the address it got (a port of 0 becomes the real one).
 /// `READY=1` waits for every binding (``BuiltDaemon/ready()``).
 package final class ListenerBinding: Sendable {

@@ -1,6 +1,7 @@
 package import CallModel
 package import CallPipeline
 package import CallwardenPorts
+package import HarassmentDetection
 package import Logging
 package import RuleMatching
 import ServiceLifecycle
@@ -11,6 +12,11 @@ import Synchronization
 /// process, e.g. `callwarden blocks add`), reads the rules, compiles and publishes them. It also
 /// recompiles after ``maximumAge`` without a change, so expired rules leave the snapshot and the
 /// snapshot's local-time table never runs out.
+///
+/// With ``CountingExemptionsFeed`` it also posts what the store says about counting (its `allow`
+/// rules and escalation resets, read with the rules) to the ingest loop's mailbox: a false positive
+/// removed with `callwarden blocks remove --false-positive` in another process raises the rules
+/// revision, and the running detector stops counting that number and forgets its offences.
 ///
 /// The store is queried before anything is replaced: a failed read keeps the old snapshot (and is
 /// logged, at most once a minute while it keeps failing). Rules the compiler rejects are logged by
@@ -26,6 +32,29 @@ package final class RuleSnapshotRefresher: Service, Sendable {
     package let logger: Logger
     private let now: @Sendable () -> Timestamp
     private let state: Mutex<State>
+    private let exemptions: CountingExemptionsFeed?
+
+    /// Where the store's counting exemptions go, and how far back escalation resets matter (the
+    /// warm-up horizon: an older reset can no longer change a count).
+    package struct CountingExemptionsFeed: Sendable {
+        package var store: any RuleCorrectionStore
+        package var mailbox: CountingExemptionsMailbox
+        package var horizon: TimeSpan
+
+        package init(store: any RuleCorrectionStore, mailbox: CountingExemptionsMailbox, horizon: TimeSpan) {
+            self.store = store
+            self.mailbox = mailbox
+            self.horizon = horizon
+        }
+
+        func post(rules: [Rule], at time: Timestamp) throws {
+            var resets: [UInt64: Int64] = [:]
+            for reset in try store.escalationResets(since: time - horizon) {
+                resets[reset.identity.value] = max(resets[reset.identity.value] ?? Int64.min, reset.time.microsecondsSinceEpoch)
+            }
+            mailbox.post(CountingExemptions(rules: rules, escalationResets: resets))
+        }
+    }
 
     private struct State {
         var revision: Int64
@@ -40,8 +69,9 @@ package final class RuleSnapshotRefresher: Service, Sendable {
     package init(
         store: any RuleStore, timeZone: LocalTimeZone, pollInterval: Duration = .milliseconds(25),
         maximumAge: TimeSpan = .hours(6), readerSlots: Int = RulePublisher.defaultReaderSlots, logger: Logger,
-        now: @escaping @Sendable () -> Timestamp
+        now: @escaping @Sendable () -> Timestamp, exemptions: CountingExemptionsFeed? = nil
     ) throws {
+        self.exemptions = exemptions
         self.store = store
         self.compiler = RuleSnapshotCompiler(timeZone: timeZone)
         self.pollInterval = pollInterval
@@ -50,7 +80,8 @@ package final class RuleSnapshotRefresher: Service, Sendable {
         self.now = now
         let time = now()
         let revision = try store.rulesRevision()
-        let snapshot = try Self.compile(store: store, compiler: compiler, at: time, logger: logger)
+        let (snapshot, rules) = try Self.compile(store: store, compiler: compiler, at: time, logger: logger)
+        try exemptions?.post(rules: rules, at: time)
         self.publisher = RulePublisher(initial: snapshot, readerSlots: readerSlots)
         self.state = Mutex(State(revision: revision, compiledAt: time))
     }
@@ -70,7 +101,8 @@ package final class RuleSnapshotRefresher: Service, Sendable {
         guard due else { return false }
         // The revision was read first: a change made while reading the rules moves it again and
         // is picked up on the next poll.
-        let snapshot = try Self.compile(store: store, compiler: compiler, at: time, logger: logger)
+        let (snapshot, rules) = try Self.compile(store: store, compiler: compiler, at: time, logger: logger)
+        try exemptions?.post(rules: rules, at: time)
         publisher.publish(snapshot)
         state.withLock { state in
             state.revision = revision
@@ -108,7 +140,7 @@ package final class RuleSnapshotRefresher: Service, Sendable {
 
     private static func compile(
         store: any RuleStore, compiler: RuleSnapshotCompiler, at time: Timestamp, logger: Logger
-    ) throws -> RuleSnapshot {
+    ) throws -> (RuleSnapshot, [Rule]) {
         let rules = try store.rules(activeAt: time, includeExpired: false)
         let compilation = compiler.compile(rules, at: time)
         for rejection in compilation.rejected.prefix(20) {
@@ -117,6 +149,6 @@ package final class RuleSnapshotRefresher: Service, Sendable {
         if compilation.rejected.count > 20 {
             logger.warning("more rules rejected", metadata: ["rules.rejected": "\(compilation.rejected.count)"])
         }
-        return compilation.snapshot
+        return (compilation.snapshot, rules)
     }
 }

@@ -1,3 +1,4 @@
+package import CallModel
 package import CallPipeline
 package import CallwardenPorts
 package import Logging
@@ -16,7 +17,7 @@ package struct SIPSources {
 
     /// Opens everything configured. Capture needs CAP_NET_RAW; the error says so.
     /// - Throws: ``ConfigurationError`` naming the section when an interface, filter or port cannot be used.
-    package init(configuration: CallwardenConfiguration, logger: Logger) throws {
+    package init(configuration: CallwardenConfiguration, clock: WallClock, logger: Logger) throws {
         let ingest = configuration.sipIngestConfiguration
         if let capture = configuration.capture {
             // The capture thread decodes, parses and tracks dialogs itself and queues call events.
@@ -30,7 +31,7 @@ package struct SIPSources {
             }
             let source = SIPCaptureSource(name: "sip:capture", workers: [worker])
             pushedSources.append(source)
-            services.append(SIPCaptureService(source: source, threads: [live], logger: logger))
+            services.append(SIPCaptureService(source: source, threads: [live], clock: clock, logger: logger))
             metricsSources += [source, live]
             logger.info(
                 "SIP capture configured",
@@ -56,7 +57,7 @@ package struct SIPSources {
             }
             let source = SIPCaptureSource(name: "sip:hep", workers: workers)
             pushedSources.append(source)
-            services.append(SIPCaptureService(source: source, threads: threads, logger: logger))
+            services.append(SIPCaptureService(source: source, threads: threads, clock: clock, logger: logger))
             metricsSources.append(source)
             metricsSources += threads.map { $0 as any MetricsSource }
             logger.info(

@@ -5,7 +5,9 @@ package import SQLiteStore
 
 /// The daemon's housekeeping: at start-up and then every `store.retention.purge_interval` it
 /// removes from the store what has served its purpose (``StoreRetentionSettings``): alerts no sink
-/// needs any more and old idempotency keys of pushed events.
+/// needs any more, old idempotency keys of pushed events, ordinary callers' calls past
+/// `store.retention.calls`, and closed incidents past `store.retention.incidents` (one per
+/// transaction, with everything they rest on, recorded in the audit log).
 ///
 /// Off the call path: it runs on its own task, deletes in chunks of at most ``chunk`` rows, each
 /// its own short transaction, and yields between them, so ingestion commits in between. Pushed-event
@@ -14,8 +16,8 @@ package import SQLiteStore
 /// line per round that removed something; a failure is logged and the round tried again at the
 /// next interval.
 ///
-/// Deliberately not handled: evidence (call records, detections, incidents, MCID flags,
-/// recordings, audit logs), which is never purged.
+/// Deliberately not handled: the evidence of incidents that are not closed (legal hold), and the
+/// rules (removed by people, `callwarden blocks`, or by their expiry).
 package struct StoreHousekeeping: Service {
     package var store: SQLiteStore
     package var retention: StoreRetentionSettings
@@ -43,6 +45,9 @@ package struct StoreHousekeeping: Service {
     package struct Purged: Hashable, Sendable {
         package var alerts = 0
         package var pushedEventKeys = 0
+        package var callEvents = 0
+        package var recordings = 0
+        package var incidents = 0
     }
 
     package func run() async throws {
@@ -55,6 +60,8 @@ package struct StoreHousekeeping: Service {
                         "store housekeeping purged",
                         metadata: [
                             "purged.alerts": "\(purged.alerts)", "purged.pushed_event_keys": "\(purged.pushedEventKeys)",
+                            "purged.call_events": "\(purged.callEvents)", "purged.recordings": "\(purged.recordings)",
+                            "purged.incidents": "\(purged.incidents)",
                         ])
                 }
             } catch {
@@ -85,6 +92,19 @@ package struct StoreHousekeeping: Service {
             position = step.next
             await Task.yield()
         } while position != nil && !Task.isCancelled && !Task.isShuttingDownGracefully
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let removed = try store.purgeOrdinaryCalls(countedBefore: time - retention.calls, limit: chunk)
+            purged.callEvents += removed.events
+            purged.recordings += removed.recordings
+            guard removed.events == chunk || removed.recordings == chunk else { break }
+            await Task.yield()
+        }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully,
+            try store.purgeNextClosedIncident(closedBefore: time - retention.incidents, actor: "retention", at: time) != nil
+        {
+            purged.incidents += 1
+            await Task.yield()
+        }
         return purged
     }
 }

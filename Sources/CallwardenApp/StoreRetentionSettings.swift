@@ -1,10 +1,16 @@
 package import CallModel
 
 /// The `store.retention` section: what housekeeping removes from the store, and how often it
-/// looks. Call records, detections, incidents, MCID flags, recordings and the audit logs are
-/// evidence and have no retention here: they are never purged.
+/// looks (docs/privacy.md says why each period is what it is).
 ///
 /// Keys (defaults in brackets):
+/// - `calls` [90d]: ordinary callers' call records (and decision questions) go this long after the
+///   call; a call an incident rests on (linked or flagged) stays with its incident. At least the
+///   longest detection window (the warm-up horizon), or detection would forget calls it counts.
+/// - `incidents` [730d]: a closed incident goes, with everything it rests on (calls, links,
+///   detections, log, MCID flags, recording links, alerts, its audit entries), this long after its
+///   last change; the purge is recorded in the audit log (counts only). An incident that is not
+///   closed is under legal hold and never purged. At least 30d.
 /// - `delivered_alerts` [30d]: alerts in the outbox older than this go once no configured sink
 ///   still has them pending (each confirmed or refused them for good, or they passed the outbox's
 ///   one-week delivery horizon), except the latest alert of every incident that is not closed
@@ -16,9 +22,11 @@ package import CallModel
 ///   is stored twice (detection counts its call once either way). At least 1d.
 /// - `purge_interval` [1h]: how often housekeeping runs (and once at start-up); 1m to 1d.
 ///
-/// Deliberately not handled: purging evidence, and shrinking the file (SQLite reuses freed pages;
+/// Deliberately not handled: shrinking the file (SQLite reuses freed pages;
 /// run `VACUUM` offline to give them back to the file system).
 package struct StoreRetentionSettings: Sendable, Hashable {
+    package var calls = TimeSpan.days(90)
+    package var incidents = TimeSpan.days(730)
     package var deliveredAlerts = TimeSpan.days(30)
     package var pushedEventKeys = TimeSpan.days(7)
     package var purgeInterval = TimeSpan.hours(1)
@@ -27,6 +35,9 @@ package struct StoreRetentionSettings: Sendable, Hashable {
 
     static func read(_ node: ConfigNode) -> StoreRetentionSettings {
         var settings = StoreRetentionSettings()
+        settings.calls = node.duration("calls", default: settings.calls)
+        settings.incidents = node.duration("incidents", default: settings.incidents)
+        if settings.incidents < .days(30) { node.fail("incidents", "must be at least 30d") }
         settings.deliveredAlerts = node.duration("delivered_alerts", default: settings.deliveredAlerts)
         if settings.deliveredAlerts < .days(1) { node.fail("delivered_alerts", "must be at least 1d") }
         settings.pushedEventKeys = node.duration("pushed_event_keys", default: settings.pushedEventKeys)

@@ -72,7 +72,7 @@ package struct AuditEntry: Hashable, Sendable {
 package struct StoreStatistics: Hashable, Sendable {
     /// Call events stored.
     package var events: Int
-    /// Distinct calls among them (by source and call id).
+    /// Distinct calls among them (by call id: one call however many sources witnessed it).
     package var calls: Int
     package var detections: Int
     package var rules: Int

@@ -1,9 +1,12 @@
 /// The `agi_*: value` block Asterisk sends when a FastAGI session starts (protocols.md §3.2),
 /// reduced to what a decision needs.
 ///
-/// Deliberately not handled: `agi_arg_N` (the caller and callee come from the channel's own
-/// variables, which a dialplan cannot get wrong) and every other variable, which is checked for
-/// syntax and then ignored.
+/// The call id is the value of an `agi_arg_N` of the form `callid=ID` when the dialplan passes
+/// one — the shipped dialplan passes `callid=${CHANNEL(linkedid)}`, the id Master.csv's linkedid
+/// column and AMI carry for the whole call, so the question merges with the call's CDR — else
+/// `agi_uniqueid` (the same value on the call's first channel). Deliberately not handled: other
+/// `agi_arg_N` (the caller and callee come from the channel's own variables, which a dialplan
+/// cannot get wrong) and every other variable, which is checked for syntax and then ignored.
 struct AGIEnvironment: Hashable, Sendable {
     private(set) var lineCount = 0
     private(set) var callerID: String?
@@ -12,6 +15,8 @@ struct AGIEnvironment: Hashable, Sendable {
     private(set) var dialledNumber: String?
     private(set) var extensionName: String?
     private(set) var uniqueID: String?
+    /// The `callid=` argument's value, when the dialplan passed one.
+    private(set) var callIDArgument: String?
 
     /// Takes one header line (without its newline). False when it is not `agi_<name>: <value>`
     /// with `<name>` in lower-case letters, digits and `_`.
@@ -34,6 +39,8 @@ struct AGIEnvironment: Hashable, Sendable {
         case "agi_dnid": dialledNumber = value
         case "agi_extension": extensionName = value
         case "agi_uniqueid": uniqueID = value
+        case let argument where argument.hasPrefix("agi_arg_") && value.hasPrefix("callid="):
+            callIDArgument = String(value.dropFirst("callid=".count))
         default: break
         }
         return true
@@ -49,10 +56,11 @@ struct AGIEnvironment: Hashable, Sendable {
         else {
             return .failure(DecisionQueryProblem(parameter: "agi_extension", reason: "and agi_dnid name no callee"))
         }
+        let callID = callIDArgument.flatMap { $0.isEmpty ? nil : $0 } ?? uniqueID
         let restricted = callingPresentation.map { $0 & 0x60 == 0x20 } ?? false
         return .success(
             RawDecisionQuery(
-                caller: callerID ?? "", callee: callee, callID: uniqueID, callerName: callerName,
+                caller: callerID ?? "", callee: callee, callID: callID, callerName: callerName,
                 presentationRestricted: restricted))
     }
 

@@ -2,12 +2,16 @@ package import CallModel
 package import CallwardenPorts
 import Synchronization
 
-/// Turns one raw PBX question into a decision and a recorded call event; shared by the HTTP and
-/// FastAGI transports.
+/// Turns one raw PBX question into a decision and (from an authenticated PBX) a recorded call
+/// event; shared by the HTTP and FastAGI transports.
 ///
 /// `screen` is synchronous: it normalises the numbers with the deployment's ``NumberPlan``, asks
 /// the ``CallDecider`` (no await, no lock), offers a ``CallEvent`` (source `.decisionRequest`,
-/// phase `.started`) to the ``DecisionEventSink`` and counts the decision and any dropped event.
+/// phase `.started`, carrying the decision) to the ``DecisionEventSink`` and counts the decision
+/// and any dropped event. The event is a witness of the call attempt, merged by call id with the
+/// call's other witnesses (SIP, CDR), never a call of its own; a blocked attempt that never rang
+/// stays on record through it. A question to answer only (``QuestionRecording/answerOnly(_:)``)
+/// offers nothing and counts only `callwarden_decision_unrecorded_total`.
 /// It never logs. Deliberately not handled: validation of the raw strings (the transports call
 /// ``RawDecisionQuery/problem()`` first and answer 400 / close) and the request counters.
 package struct CallScreener: Sendable {
@@ -15,6 +19,8 @@ package struct CallScreener: Sendable {
     package let plan: NumberPlan
     package let sink: any DecisionEventSink
     package let metrics: DecisionMetrics
+    /// Whom the transports believe (``QuestionTrust``), swapped whole on reload.
+    package let trust: QuestionTrustHolder
     private let clock: @Sendable () -> Timestamp
     private let syntheticIDs = SyntheticCallIDs()
 
@@ -25,8 +31,10 @@ package struct CallScreener: Sendable {
         plan: NumberPlan,
         sink: any DecisionEventSink,
         metrics: DecisionMetrics,
+        trust: QuestionTrustHolder = QuestionTrustHolder(),
         clock: @escaping @Sendable () -> Timestamp
     ) {
+        self.trust = trust
         self.decider = decider
         self.plan = plan
         self.sink = sink
@@ -34,25 +42,46 @@ package struct CallScreener: Sendable {
         self.clock = clock
     }
 
-    /// Decides `query` and records it. The query should have passed ``RawDecisionQuery/problem()``.
-    package func screen(_ query: RawDecisionQuery) -> DecisionOutcome {
+    /// Decides `query` and, unless `recording` says to answer only, records it. The query should
+    /// have passed ``RawDecisionQuery/problem()``. Without `believingAssertedIdentity` its `pai` is
+    /// ignored (counted): only a PBX allowed to assert identity may name the caller.
+    package func screen(
+        _ query: RawDecisionQuery, recording: QuestionRecording = .record, believingAssertedIdentity: Bool = true
+    ) -> DecisionOutcome {
         let now = clock()
+        var query = query
+        if !believingAssertedIdentity, query.assertedIdentity != nil {
+            query.assertedIdentity = nil
+            metrics.countIgnoredAssertedIdentity()
+        }
         let caller = callerIdentity(of: query)
         let callee = CalledParty(raw: query.callee, plan: plan)
         let callID: String
         if let given = query.callID, !given.isEmpty {
             callID = given
+        } else if case .answerOnly = recording {
+            callID = ""
         } else {
             callID = syntheticIDs.next(at: now)
         }
         let decision = decider.decide(DecisionRequest(caller: caller, callee: callee, callID: callID, time: now))
+        if case .answerOnly(let reason) = recording {
+            metrics.countUnrecorded(reason)
+            return DecisionOutcome(decision: decision, callID: callID, eventRecorded: false)
+        }
         metrics.countDecision(decision.action)
         let event = CallEvent(
             time: now, callID: callID, source: .decisionRequest, phase: .started, callStart: now,
-            caller: caller, callee: callee)
+            caller: caller, callee: callee, decision: decision)
         let recorded = sink.tryPush(event)
         if !recorded { metrics.countDroppedEvent() }
         return DecisionOutcome(decision: decision, callID: callID, eventRecorded: recorded)
+    }
+
+    /// Decides a question from `source` (``QuestionTrust/judge(peer:presented:)``): recorded only
+    /// from an authenticated PBX, its `pai` believed only from one allowed to assert identity.
+    package func screen(_ query: RawDecisionQuery, from source: QuestionSource) -> DecisionOutcome {
+        screen(query, recording: source.recording, believingAssertedIdentity: source.believesAssertedIdentity)
     }
 
     /// The caller as the model counts it. A PBX that reports a restricted presentation but still

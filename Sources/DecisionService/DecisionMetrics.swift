@@ -38,6 +38,8 @@ package final class DecisionMetrics: MetricsSource {
     private let actions = AtomicCounterArray(count: DecisionMetrics.actionNames.count)
     private let agiOutcomes = AtomicCounterArray(count: AGIOutcome.allCases.count)
     private let eventsDropped = Atomic<Int>(0)
+    private let unrecorded = AtomicCounterArray(count: AnswerOnlyReason.allCases.count)
+    private let assertedIdentitiesIgnored = Atomic<Int>(0)
 
     private static let actionNames = ["allow", "block", "redirect", "flag"]
 
@@ -55,9 +57,26 @@ package final class DecisionMetrics: MetricsSource {
         actions.add(Self.index(of: action))
     }
 
+    /// A question answered but not recorded (``QuestionRecording/answerOnly(_:)``).
+    package func countUnrecorded(_ reason: AnswerOnlyReason) {
+        unrecorded.add(Self.index(of: reason))
+    }
+
+    /// Questions answered without being recorded, for `reason`.
+    package func unrecordedCount(_ reason: AnswerOnlyReason) -> Int {
+        unrecorded.value(Self.index(of: reason))
+    }
+
     package func countDroppedEvent() {
         eventsDropped.add(1, ordering: .relaxed)
     }
+
+    package func countIgnoredAssertedIdentity() {
+        assertedIdentitiesIgnored.add(1, ordering: .relaxed)
+    }
+
+    /// Questions whose `pai` was ignored (not from a PBX allowed to assert identity).
+    package var ignoredAssertedIdentityCount: Int { assertedIdentitiesIgnored.load(ordering: .relaxed) }
 
     package func countAGISession(_ outcome: AGIOutcome) {
         agiOutcomes.add(outcome.index)
@@ -102,14 +121,28 @@ package final class DecisionMetrics: MetricsSource {
                 "callwarden_decisions_total", help: "Decisions made, by action.", labels: ["action": name],
                 value: actions.value(index))
         }
+        for reason in AnswerOnlyReason.allCases {
+            collector.counter(
+                "callwarden_decision_unrecorded_total",
+                help: "Questions answered but neither stored nor counted as calls, by reason (dry_run; untrusted: not from an authenticated PBX).",
+                labels: ["reason": reason.rawValue], value: unrecordedCount(reason))
+        }
         collector.counter(
             "callwarden_decision_events_dropped_total", help: "Call events dropped because the queue was full.",
             value: droppedEventCount)
+        collector.counter(
+            "callwarden_decision_asserted_identity_ignored_total",
+            help: "Questions whose pai was ignored: not from a PBX allowed to assert identity.",
+            value: ignoredAssertedIdentityCount)
         for outcome in AGIOutcome.allCases {
             collector.counter(
                 "callwarden_agi_sessions_total", help: "FastAGI sessions, by how they ended.",
                 labels: ["outcome": outcome.rawValue], value: agiSessionCount(outcome))
         }
+    }
+
+    private static func index(of reason: AnswerOnlyReason) -> Int {
+        AnswerOnlyReason.allCases.firstIndex(of: reason) ?? 0
     }
 
     private static func index(of action: RuleAction) -> Int {

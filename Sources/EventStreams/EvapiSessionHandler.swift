@@ -18,6 +18,7 @@ final class EvapiSessionHandler: ChannelDuplexHandler {
     private var decoder: CDRLineDecoder
     private let flow: ClientFlow
     private let monitor: ClientSessionMonitor
+    /// When a malformed line was last logged: a monotonic interval, deliberately not the injected WallClock.
     private var lastMalformedLog: ContinuousClock.Instant?
 
     init(decoderConfiguration: CDRDecoderConfiguration, flow: ClientFlow, monitor: ClientSessionMonitor, logger: Logger) {

@@ -2,8 +2,9 @@ import CallModel
 import Incidents
 
 /// Renders `report.html`: one self-contained page (inline style, no scripts, no external links)
-/// that reads top to bottom: the incident, its calls, detections, decisions, MCID flags,
-/// recordings, handling history and the merged timeline. Every text is HTML-escaped by Unicode
+/// that reads top to bottom: the incident, its calls (with the decision service's answer), every
+/// witness of each call, detections, decisions, MCID flags, recordings, handling history and the
+/// merged timeline. Every text is HTML-escaped by Unicode
 /// scalar (``InertText/html(_:)``), control and format characters shown as `\\u{XXXX}`; the
 /// Content-Security-Policy allows nothing but the one style block, by its SHA-256 (no inline
 /// `style` attributes, no scripts, no images, no forms, no navigation).
@@ -50,15 +51,25 @@ struct EvidenceReportHTML {
 
         html += section("Calls", headers: [
             "Started", "Caller as received", "Caller (E.164)", "Asserted identity", "Number withheld", "Caller name",
-            "Called as received", "Called", "Outcome", "Duration", "Talk time", "Call ID",
+            "Called as received", "Called", "Outcome", "Duration", "Talk time", "Decision", "Blocked before ringing",
+            "Call ID",
         ], rows: timeline.calls.map { call in
             [
                 timeFormat.both(call.start), call.caller.raw, call.caller.number?.description ?? "",
                 call.caller.assertedIdentity?.description ?? "", call.caller.presentationRestricted ? "yes" : "no",
                 call.caller.displayName ?? "", call.callee.raw, call.callee.key, call.disposition?.rawValue ?? "",
-                EvidenceTimeFormat.span(call.duration), EvidenceTimeFormat.span(call.talkTime), call.callID,
+                EvidenceTimeFormat.span(call.duration), EvidenceTimeFormat.span(call.talkTime),
+                call.decision.map(Self.describe) ?? "no question asked", call.wasBlocked ? "yes" : "no", call.callID,
             ]
         })
+        html += section("Witnesses of each call (every source that reported it)",
+            headers: ["Call ID", "Source", "Phase", "When", "Outcome reported"],
+            rows: timeline.calls.flatMap { call in
+                call.witnesses.map { witness in
+                    [call.callID, witness.source.rawValue, witness.phase.rawValue, timeFormat.both(witness.time),
+                     witness.disposition?.rawValue ?? ""]
+                }
+            })
         html += section("Detections", headers: ["Pattern", "Callers", "Calls", "First call", "Last call", "Action", "Offence"],
             rows: timeline.detections.map { detection in
                 let callers = detection.callers.isEmpty ? detection.caller.map { [$0.description] } ?? ["unidentified"] : detection.callers.map(\.description)
@@ -106,7 +117,8 @@ struct EvidenceReportHTML {
         switch entry {
         case .call(let call):
             let from = call.caller.number?.description ?? call.caller.assertedIdentity.map { "withheld (asserted \($0.description))" } ?? call.caller.raw
-            return "Call from \(from) to \(call.callee.key): \(call.disposition?.rawValue ?? "in progress")"
+            let outcome = call.wasBlocked ? "blocked before ringing" : call.disposition?.rawValue ?? "in progress"
+            return "Call from \(from) to \(call.callee.key): \(outcome)"
         case .detection(let detection):
             return "Detected \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue)"
         case .decision(let decision): return "Rule \(decision.ruleID): \(decision.summary) (by \(decision.createdBy))"
@@ -114,6 +126,13 @@ struct EvidenceReportHTML {
         case .recording(let recording): return "Recording of call \(recording.callID)"
         case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": " + log.note)
         }
+    }
+
+    /// `block by rule 7: reason`, `redirect to +44...` or `allow (no rule matched)`.
+    private static func describe(_ decision: CallDecision) -> String {
+        let action = decision.action.name + (decision.action.redirectTarget.map { " to " + $0 } ?? "")
+        guard let rule = decision.ruleID else { return action + " (no rule matched)" }
+        return action + " by rule \(rule)" + (decision.reason.isEmpty ? "" : ": " + decision.reason)
     }
 
     private static func describe(_ status: EvidenceExporter.ExportedRecording.Status) -> String {

@@ -54,13 +54,20 @@ struct EvidenceReportJSON: Encodable {
         var presentationRestricted: Bool
         var calledAsReceived: String
         var called: String
+        /// The decision service's answer to this call's question; nil when no question was asked.
+        var decision: CallDecisionJSON?
+        /// The decision service blocked the call: it never rang (on record all the same).
+        var blockedBeforeRinging: Bool
+        /// Every source's report of the call, in the order they were stored.
+        var witnesses: [WitnessJSON]
 
         enum CodingKeys: String, CodingKey {
-            case source, start, disposition, called
+            case source, start, disposition, called, decision, witnesses
             case callID = "call_id", durationSeconds = "duration_seconds", talkTimeSeconds = "talk_time_seconds"
             case callerAsReceived = "caller_as_received", callerE164 = "caller_e164", callerExtension = "caller_extension"
             case callerName = "caller_name", assertedIdentity = "asserted_identity"
             case presentationRestricted = "presentation_restricted", calledAsReceived = "called_as_received"
+            case blockedBeforeRinging = "blocked_before_ringing"
         }
 
         init(_ call: TimelineCall) {
@@ -78,6 +85,43 @@ struct EvidenceReportJSON: Encodable {
             presentationRestricted = call.caller.presentationRestricted
             calledAsReceived = call.callee.raw
             called = call.callee.key
+            decision = call.decision.map(CallDecisionJSON.init)
+            blockedBeforeRinging = call.wasBlocked
+            witnesses = call.witnesses.map(WitnessJSON.init)
+        }
+    }
+
+    /// `rule` is nil when no rule matched (the default allow); `redirect_to` only for a redirect.
+    struct CallDecisionJSON: Encodable {
+        var action: String
+        var redirectTo: String?
+        var rule: Int64?
+        var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case action, rule, reason
+            case redirectTo = "redirect_to"
+        }
+
+        init(_ decision: CallDecision) {
+            action = decision.action.name
+            redirectTo = decision.action.redirectTarget
+            rule = decision.ruleID
+            reason = decision.reason
+        }
+    }
+
+    struct WitnessJSON: Encodable {
+        var source: String
+        var phase: String
+        var time: String
+        var disposition: String?
+
+        init(_ witness: CallWitnessRecord) {
+            source = witness.source.rawValue
+            phase = witness.phase.rawValue
+            time = witness.time.rfc3339
+            disposition = witness.disposition?.rawValue
         }
     }
 

@@ -1,8 +1,9 @@
-import CallModel
+package import CallModel
 package import Foundation
 package import Incidents
 package import Logging
 import ServiceLifecycle
+package import SystemClock
 
 /// One directory the watcher scans, with the name patterns that link its files to calls.
 package struct RecordingDirectory: Sendable {
@@ -36,12 +37,16 @@ package final class RecordingWatcher: Service, Sendable {
     package let scanInterval: Duration
     package let settleTime: Duration
     private let logger: Logger
+    /// Processing time: when a file counts as settled, and each link's `linkedAt`. The scan
+    /// interval is a monotonic sleep.
+    private let clock: WallClock
     private let state = LockedState()
 
     package init(
         directories: [RecordingDirectory], store: any RecordingStore, scanInterval: Duration = .seconds(10),
-        settleTime: Duration = .seconds(30), logger: Logger
+        settleTime: Duration = .seconds(30), clock: WallClock = .system, logger: Logger
     ) {
+        self.clock = clock
         self.directories = directories
         self.store = store
         self.scanInterval = scanInterval
@@ -58,7 +63,7 @@ package final class RecordingWatcher: Service, Sendable {
         }
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = self.scanOnce(now: Date())
+                _ = self.scanOnce(now: Date(timeIntervalSince1970: Double(self.clock.now().microsecondsSinceEpoch) / 1_000_000))
                 try? await Task.sleep(for: self.scanInterval)
             }
         }

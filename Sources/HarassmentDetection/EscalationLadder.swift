@@ -74,6 +74,11 @@ struct EscalationLadder: Sendable {
         }
     }
 
+    /// Forgets `offender`'s offences and blocks: its next episode is offence 1 again.
+    mutating func forget(_ offender: OffenderKey) {
+        histories.remove(offender)
+    }
+
     /// Drops offenders with no offence or block since `cutoff`.
     mutating func sweep(before cutoff: Int64) {
         histories.removeStale(before: cutoff)

@@ -6,7 +6,8 @@ package import CallModel
 /// and call ``tick(now:)`` now and then with the event time reached, so replays give the same
 /// detections as the live run. Identity is ``CallModel/CallerIdentity/countedNumber`` (the asserted
 /// identity first); calls are counted at ``CallModel/CallEvent/countedTime``; internal callers,
-/// allow-listed callers and allow-listed extensions are never counted.
+/// allow-listed callers (the configuration's list and the store's, ``apply(_:)``) and allow-listed
+/// extensions are never counted.
 ///
 /// Memory is bounded per rule by ``DetectionConfiguration/maxTrackedKeys``: ``tick(now:)`` drops keys
 /// whose newest call can no longer matter, and over the cap the least recently seen key is evicted
@@ -38,7 +39,12 @@ package struct HarassmentDetector: Sendable {
     }
 
     private let settings: DetectionConfiguration
-    private let allowedCallers: NumberList
+    /// The configuration's allow list and the store's allowed prefixes (rebuilt by ``apply(_:)``).
+    private var allowedCallers: NumberList
+    /// The store's allowed numbers, with when each entry ends (event time, µs).
+    private var storeAllowed: [UInt64: Int64] = [:]
+    /// Identities whose escalation was reset, with when (µs): calls counted before are ignored.
+    private var escalationResets: [UInt64: Int64] = [:]
     private let allowedTargets: Set<TargetKey>
     private let customers: Set<UInt64>
     private let calendar: LocalDayCalendar
@@ -80,8 +86,13 @@ package struct HarassmentDetector: Sendable {
         let targetKey = TargetKey(event.callee.key)
         if allowedTargets.contains(targetKey) { return [] }
         let number = event.caller.countedNumber
-        if let number, allowedCallers.contains(number.value) { return [] }
         let time = event.countedTime.microsecondsSinceEpoch
+        if let number {
+            // The allow lists (configuration and store alike), then a reset that came after this call.
+            if allowedCallers.contains(number.value) { return [] }
+            if let ends = storeAllowed[number.value], time < ends { return [] }
+            if let reset = escalationResets[number.value], time < reset { return [] }
+        }
 
         var detections: [Detection] = []
         if isNewCall {
@@ -105,6 +116,21 @@ package struct HarassmentDetector: Sendable {
             detections.append(detection)
         }
         return detections
+    }
+
+    /// Takes the store's allow list and escalation resets (see ``CountingExemptions``), replacing
+    /// the ones given before. A reset newer than the one known for its identity forgets that
+    /// identity's offences and blocks and its repeat-caller window now. O(entries); called when
+    /// the store's rules change, never per event.
+    package mutating func apply(_ exemptions: CountingExemptions) {
+        for (identity, time) in exemptions.escalationResets where time > (escalationResets[identity] ?? Int64.min) {
+            escalation.forget(.identity(identity))
+            repeatCaller.forget(identity: identity)
+        }
+        escalationResets = exemptions.escalationResets
+        storeAllowed = exemptions.allowedNumbers
+        allowedCallers = NumberList(
+            numbers: settings.allowList.numbers.map(\.value), prefixes: settings.allowList.prefixes + exemptions.allowedPrefixes)
     }
 
     /// Drops state that can no longer matter at `now` (event time): keys whose newest call is older

@@ -72,6 +72,14 @@ struct RecencyTable<Key: Hashable, Value> {
         values[slot]!
     }
 
+    /// Removes `key` and its state; false when it was not there.
+    @discardableResult
+    mutating func remove(_ key: Key) -> Bool {
+        guard let slot = slotsByKey[key] else { return false }
+        removeSlot(Int(slot))
+        return true
+    }
+
     /// Removes keys from the least recently seen end while their newest time is before `cutoff`,
     /// and stops at the first key seen at or after it; returns how many were removed.
     ///

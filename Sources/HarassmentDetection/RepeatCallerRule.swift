@@ -68,6 +68,11 @@ struct RepeatCallerRule: Sendable {
         }
     }
 
+    /// Forgets `identity`'s calls and open episode.
+    mutating func forget(identity: UInt64) {
+        table.remove(identity)
+    }
+
     /// Drops identities whose newest call is before `cutoff` minus the window.
     mutating func sweep(now: Int64) {
         let cutoff = now &- window

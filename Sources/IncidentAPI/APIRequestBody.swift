@@ -2,13 +2,13 @@ import Foundation
 
 /// A request body as named fields: a JSON object, or `application/x-www-form-urlencoded` (what
 /// Asterisk's `CURL(url,data)` posts). Every accessor names the field in its error.
-struct APIRequestBody {
+package struct APIRequestBody {
     private let fields: [String: Any]
 
     /// The most bytes a body may have.
-    static let maximumBytes = 64 * 1024
+    package static let maximumBytes = 64 * 1024
 
-    init(bytes: [UInt8], contentType: String?) throws(APIProblem) {
+    package init(bytes: [UInt8], contentType: String?) throws(APIProblem) {
         let type = contentType?.lowercased() ?? ""
         let isJSON = type.contains("json") || (!type.hasPrefix("application/x-www-form-urlencoded")
             && (bytes.first == UInt8(ascii: "{") || bytes.first == UInt8(ascii: "[")))
@@ -44,21 +44,21 @@ struct APIRequestBody {
         text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
-    func string(_ name: String) throws(APIProblem) -> String? {
+    package func string(_ name: String) throws(APIProblem) -> String? {
         guard let value = fields[name], !(value is NSNull) else { return nil }
         if let text = value as? String { return text }
         if let number = value as? Int64 { return String(number) }
         throw APIProblem(status: 400, field: name, message: "must be a string")
     }
 
-    func requiredString(_ name: String) throws(APIProblem) -> String {
+    package func requiredString(_ name: String) throws(APIProblem) -> String {
         guard let text = try string(name), !text.isEmpty else {
             throw APIProblem(status: 400, field: name, message: "is required")
         }
         return text
     }
 
-    func bool(_ name: String) throws(APIProblem) -> Bool {
+    package func bool(_ name: String) throws(APIProblem) -> Bool {
         guard let value = fields[name], !(value is NSNull) else { return false }
         if let flag = value as? Bool { return flag }
         if let text = value as? String {
@@ -72,7 +72,7 @@ struct APIRequestBody {
     }
 
     /// SIP headers as a JSON object (`{"Privacy":"id"}`) or a list of `[name, value]` pairs.
-    func headers(_ name: String) throws(APIProblem) -> [(String, String)] {
+    package func headers(_ name: String) throws(APIProblem) -> [(String, String)] {
         guard let value = fields[name], !(value is NSNull) else { return [] }
         if let object = value as? [String: Any] {
             var pairs: [(String, String)] = []
@@ -99,8 +99,14 @@ struct APIRequestBody {
 }
 
 /// A refused request: HTTP status, the field at fault and why.
-struct APIProblem: Error {
-    var status: Int
-    var field: String
-    var message: String
+package struct APIProblem: Error {
+    package var status: Int
+    package var field: String
+    package var message: String
+
+    package init(status: Int, field: String, message: String) {
+        self.status = status
+        self.field = field
+        self.message = message
+    }
 }

@@ -1,7 +1,8 @@
 /// # IncidentAPI
 ///
-/// The HTTP routes for incidents, MCID flags and external recordings (``IncidentRoutes``), to
-/// mount on any Hummingbird router (the decision service's, or ``IncidentHTTPServer``'s own).
+/// The HTTP endpoints for incidents, MCID flags and external recordings (``IncidentRoutes``),
+/// served by the people's `api` listener (`PeopleAPI`), which authenticates the caller, checks its
+/// role per ``IncidentOperation`` and hands each handler an ``IncidentCaller``.
 ///
 /// Allowed imports: CallModel, Incidents, Hummingbird, HTTPTypes, NIOCore, Logging, Foundation
 /// (JSON and form decoding only).

@@ -28,12 +28,16 @@ package struct AlertNotice: Hashable, Sendable {
     package var endsAt: Timestamp?
     /// Processing time the alert was raised.
     package var createdAt: Timestamp
+    /// The caller withheld their number (presentation restricted) on a call of the incident: a
+    /// reader who is not security sees `withheld`, not even a masked number.
+    package var withheld: Bool
 
     package init(
         id: Int64, key: String, incidentID: Int64, event: AlertEvent, kind: IncidentKind, severity: IncidentSeverity,
         status: IncidentStatus, identity: String, target: String, detail: String, startsAt: Timestamp,
-        endsAt: Timestamp?, createdAt: Timestamp
+        endsAt: Timestamp?, createdAt: Timestamp, withheld: Bool = false
     ) {
+        self.withheld = withheld
         self.id = id
         self.key = key
         self.incidentID = incidentID
@@ -52,8 +56,11 @@ package struct AlertNotice: Hashable, Sendable {
     /// Whether the alert is over (the incident closed).
     package var isResolved: Bool { event == .resolved }
 
-    /// The identity for receivers that may not see numbers: a number masked, others as they are.
-    package var maskedIdentity: String { identity.hasPrefix("+") ? E164Number.mask(identity) : identity }
+    /// The identity for receivers that may not see numbers: `withheld` when the caller withheld
+    /// it, a number masked, others as they are.
+    package var maskedIdentity: String {
+        withheld ? "withheld" : identity.hasPrefix("+") ? E164Number.mask(identity) : identity
+    }
 }
 
 /// What happened to the incident that raised the alert.

@@ -18,6 +18,8 @@ package struct Incident: Hashable, Sendable {
     package var detectionCount: Int
     /// Each status reached after `open`, with who moved it there and when.
     package var transitions: [IncidentTransition]
+    /// The caller withheld their number on a call of the incident (see ``maskedIdentity``).
+    package var withheld = false
 
     package init(
         id: Int64, key: IncidentKey, severity: IncidentSeverity, status: IncidentStatus, openedAt: Timestamp,
@@ -37,9 +39,10 @@ package struct Incident: Hashable, Sendable {
     package var identity: String { key.identity }
     package var target: String { key.target }
 
-    /// The identity for a log line: a number masked, `unidentified` and `hopping-cluster` as they are.
+    /// The identity for a reader who is not security (a log line, an alert): `withheld` when the
+    /// caller withheld their number, a number masked, `unidentified` and `hopping-cluster` as they are.
     package var maskedIdentity: String {
-        identity.hasPrefix("+") ? E164Number.mask(identity) : identity
+        withheld ? "withheld" : identity.hasPrefix("+") ? E164Number.mask(identity) : identity
     }
 }
 

@@ -18,6 +18,10 @@ package protocol IncidentStore: Sendable {
     /// block/redirect rule asked for and raises the alert, all in one transaction.
     /// `crisisLine` is where a redirect sends the caller; a redirect without one is refused.
     func flagMaliciousCall(_ request: MCIDRequest, crisisLine: String?) throws -> MCIDOutcome
+    /// Withdraws an MCID flag that named the wrong call: recorded (who, when, why) beside the flag,
+    /// in its incident's log and the audit log; the flag itself stays. Returns the flag withdrawn.
+    /// Throws ``IncidentChangeError`` for an unknown flag, one already withdrawn, or an empty reason.
+    func withdrawFlag(_ withdrawal: MCIDWithdrawal) throws -> MCIDFlag
 }
 
 /// The alert outbox as the sinks see it.

@@ -68,23 +68,33 @@ package enum TimelineEntry: Hashable, Sendable {
     }
 }
 
-/// One call of an incident as the PBX reported it: numbers as received and as normalised.
+/// One call of an incident: the union of what its witnesses reported (the decision question,
+/// the SIP dialog, the CDR, pushed events — every event stored under its call id), with numbers
+/// as received and as normalised.
 package struct TimelineCall: Hashable, Sendable {
     package var callID: String
+    /// The source of the call's first witness.
     package var source: EventSource
-    /// When the call started (the counted time).
+    /// When the call started (the counted time of its first witness).
     package var start: Timestamp
+    /// How the call ended: a CDR's when one reported it, else the last terminal event's.
     package var disposition: Disposition?
     package var duration: TimeSpan?
     package var talkTime: TimeSpan?
-    /// The caller as received, normalised, asserted, and whether presentation was restricted.
+    /// The caller as received, normalised, asserted, and whether presentation was restricted:
+    /// the first witness's, with what it lacked (number, asserted identity, name) from later ones.
     package var caller: CallerIdentity
     /// The called party as received and as keyed.
     package var callee: CalledParty
+    /// What Callwarden answered the PBX, when a decision question witnessed the call.
+    package var decision: CallDecision?
+    /// Every stored event of the call, in the order they were stored.
+    package var witnesses: [CallWitnessRecord]
 
     package init(
         callID: String, source: EventSource, start: Timestamp, disposition: Disposition?, duration: TimeSpan?,
-        talkTime: TimeSpan?, caller: CallerIdentity, callee: CalledParty
+        talkTime: TimeSpan?, caller: CallerIdentity, callee: CalledParty, decision: CallDecision? = nil,
+        witnesses: [CallWitnessRecord] = []
     ) {
         self.callID = callID
         self.source = source
@@ -94,13 +104,74 @@ package struct TimelineCall: Hashable, Sendable {
         self.talkTime = talkTime
         self.caller = caller
         self.callee = callee
+        self.decision = decision
+        self.witnesses = witnesses
     }
 
-    /// The call's last stored event as a timeline call.
+    /// One stored event as a timeline call (a call with one witness).
     package init(event: CallEvent) {
         self.init(
             callID: event.callID, source: event.source, start: event.countedTime, disposition: event.disposition,
-            duration: event.duration, talkTime: event.talkTime, caller: event.caller, callee: event.callee)
+            duration: event.duration, talkTime: event.talkTime, caller: event.caller, callee: event.callee,
+            decision: event.decision, witnesses: [CallWitnessRecord(event)])
+    }
+
+    /// The merged call of `events`, every stored event of one call id in storing order; nil for none.
+    package init?(merging events: some Collection<CallEvent>) {
+        guard let first = events.first else { return nil }
+        self.init(event: first)
+        for event in events.dropFirst() { merge(event) }
+    }
+
+    /// A call the decision service blocked: on record although it never rang.
+    package var wasBlocked: Bool { decision?.action == .block }
+
+    /// Adds one more witness: fills what the call did not know yet, keeps a CDR's ending over
+    /// another source's, and lists the witness.
+    package mutating func merge(_ event: CallEvent) {
+        witnesses.append(CallWitnessRecord(event))
+        if caller.number == nil, let number = event.caller.number { caller.number = number }
+        if caller.assertedIdentity == nil, let asserted = event.caller.assertedIdentity {
+            caller.assertedIdentity = asserted
+        }
+        if caller.displayName == nil, let name = event.caller.displayName { caller.displayName = name }
+        if event.caller.presentationRestricted { caller.presentationRestricted = true }
+        if decision == nil, let answered = event.decision { decision = answered }
+        guard event.isTerminal else { return }
+        let hadCDREnding = witnesses.dropLast().contains { $0.isTerminal && $0.source.isCDR }
+        if !hadCDREnding || event.source.isCDR {
+            disposition = event.disposition ?? disposition
+            duration = event.duration ?? duration
+            talkTime = event.talkTime ?? talkTime
+        }
+    }
+}
+
+/// One witness of a call: which source reported which phase, and when.
+package struct CallWitnessRecord: Hashable, Sendable {
+    package var source: EventSource
+    package var phase: CallPhase
+    package var time: Timestamp
+    package var disposition: Disposition?
+
+    package init(_ event: CallEvent) {
+        self.source = event.source
+        self.phase = event.phase
+        self.time = event.time
+        self.disposition = event.disposition
+    }
+
+    package var isTerminal: Bool { phase.isTerminal }
+}
+
+extension EventSource {
+    /// A call detail record (Asterisk, FreeSWITCH, Callwarden JSON lines): its disposition and
+    /// durations are the PBX's own account of the call.
+    package var isCDR: Bool {
+        switch self {
+        case .asteriskCSV, .freeswitchCSV, .jsonLines: true
+        case .sip, .decisionRequest: false
+        }
     }
 }
 

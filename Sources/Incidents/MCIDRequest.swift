@@ -31,12 +31,18 @@ package struct MCIDRequest: Hashable, Sendable {
     package var addRedirect: Bool
     /// How long a block or redirect added here lasts; nil: until removed.
     package var ruleDuration: TimeSpan?
+    /// For ``MCIDCallSelector/lastCall(toExtension:within:)``: take the latest of several calls
+    /// that reached the extension in the window (a feature code dialled right after the call), or
+    /// refuse with ``MCIDAmbiguousCall`` listing them (a person at the CLI or the API, who must then
+    /// name the call).
+    package var latestOfSeveral: Bool
 
     package init(
         call: MCIDCallSelector, kind: IncidentKind, actor: String, note: String = "", time: Timestamp,
         sourceAddress: String? = nil, sipHeaders: [SIPHeaderField] = [], addBlock: Bool = false,
-        addRedirect: Bool = false, ruleDuration: TimeSpan? = nil
+        addRedirect: Bool = false, ruleDuration: TimeSpan? = nil, latestOfSeveral: Bool = true
     ) {
+        self.latestOfSeveral = latestOfSeveral
         self.call = call
         self.kind = kind
         self.actor = actor
@@ -88,8 +94,53 @@ package struct MCIDRequest: Hashable, Sendable {
 package enum MCIDCallSelector: Hashable, Sendable {
     /// The call with this id (SIP Call-ID, Asterisk uniqueid or linkedid).
     case callID(String)
-    /// The last call to this extension (or callee key) that started within `within` before the flag.
+    /// The last call to this extension (or callee key) that started within `within` before the
+    /// flag and actually reached it (rang or was answered there): a rejected attempt, or one whose
+    /// only record is the decision question, is never picked. Deliberately not handled: a redirect
+    /// the PBX records as answered at the original extension (until the decision and the CDR are
+    /// one call, it looks like a call that reached it).
     case lastCall(toExtension: String, within: TimeSpan)
+}
+
+/// A call that reached the extension an MCID flag named, offered when several did.
+package struct MCIDCandidate: Hashable, Sendable {
+    package var callID: String
+    package var start: Timestamp
+    package var caller: CallerIdentity
+    package var disposition: Disposition?
+
+    package init(callID: String, start: Timestamp, caller: CallerIdentity, disposition: Disposition?) {
+        self.callID = callID
+        self.start = start
+        self.caller = caller
+        self.disposition = disposition
+    }
+}
+
+/// Several calls reached the extension in the window and the request did not ask for the latest:
+/// nothing was flagged; the person must name one (`--call-id`, `call_id`).
+package struct MCIDAmbiguousCall: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Newest first.
+    package var candidates: [MCIDCandidate]
+
+    package init(candidates: [MCIDCandidate]) { self.candidates = candidates }
+
+    package var description: String { "\(candidates.count) calls reached the extension in the window; name one by its call id" }
+}
+
+/// A flag withdrawn because it named the wrong call: who, when, why. The flag stays on record.
+package struct MCIDWithdrawal: Hashable, Sendable {
+    package var flagID: Int64
+    package var actor: String
+    package var reason: String
+    package var time: Timestamp
+
+    package init(flagID: Int64, actor: String, reason: String, time: Timestamp) {
+        self.flagID = flagID
+        self.actor = actor
+        self.reason = reason
+        self.time = time
+    }
 }
 
 /// One SIP header as the PBX passed it on.
@@ -116,11 +167,14 @@ package struct MCIDFlag: Hashable, Sendable {
     package var note: String
     package var sourceAddress: String?
     package var sipHeaders: [SIPHeaderField]
+    /// Set when the flag was withdrawn (it named the wrong call).
+    package var withdrawal: MCIDWithdrawal?
 
     package init(
         id: Int64, incidentID: Int64, kind: IncidentKind, callID: String, call: TimelineCall?, flaggedAt: Timestamp,
-        flaggedBy: String, note: String, sourceAddress: String?, sipHeaders: [SIPHeaderField]
+        flaggedBy: String, note: String, sourceAddress: String?, sipHeaders: [SIPHeaderField], withdrawal: MCIDWithdrawal? = nil
     ) {
+        self.withdrawal = withdrawal
         self.id = id
         self.incidentID = incidentID
         self.kind = kind

@@ -1,4 +1,5 @@
 package import CallModel
+package import SystemClock
 package import CallPipeline
 package import CallwardenPorts
 package import Logging
@@ -41,6 +42,9 @@ package final class IngestLoop: Service, @unchecked Sendable {
     /// The most records (lines, pushed events) one step reads from one source.
     package let maximumPerStep: Int
     private let clock: WallClock
+    /// Called on the loop's thread at the start of every round with the processor (the daemon
+    /// hands it the store's allow list and escalation resets when they changed). Must not block.
+    private let beforeRound: (@Sendable (inout CallEventProcessor) -> Void)?
     private let logger: Logger
     /// What the loop counts, for `/metrics` (labelled with the sources' names).
     package let metrics: IngestLoopMetrics
@@ -52,12 +56,14 @@ package final class IngestLoop: Service, @unchecked Sendable {
     ///     ``CallwardenPorts/AcknowledgedSource`` (a source of neither kind is a programming error).
     ///   - processor: already warmed up from the store (the builder does that before `READY=1`).
     ///   - clock: processing time, for checkpoints and the liveness gauge.
+    ///   - beforeRound: run on the loop's thread before each round, with the processor.
     package init(
         sources: [any IngestSource], store: any EventStore, processor: CallEventProcessor,
         onCommitted: @escaping @Sendable ([Detection]) -> Void = { _ in },
         pollInterval: Duration = .milliseconds(500), maximumPerStep: Int = 4_096, clock: WallClock = .system,
-        logger: Logger
+        beforeRound: (@Sendable (inout CallEventProcessor) -> Void)? = nil, logger: Logger
     ) {
+        self.beforeRound = beforeRound
         var checkpointed: [any CheckpointedSource] = []
         var acknowledged: [any AcknowledgedSource] = []
         for source in sources {
@@ -106,6 +112,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
         defer { replacements.close() }
         rounds: while control.current == .run {
             applyReplacements()
+            beforeRound?(&processor)
             var progressed = false
             for (index, source) in checkpointed.enumerated() {
                 events.removeAll(keepingCapacity: true)
@@ -121,6 +128,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
                 if !batch.detections.isEmpty { onCommitted(batch.detections) }
             }
             guard let drainedAny = drainAcknowledged(scratch: &events) else { break rounds }
+            metrics.setCorrelationEvictions(processor.correlationEvictions)
             metrics.roundFinished(atMicroseconds: clock.now().microsecondsSinceEpoch)
             if !progressed && !drainedAny { control.sleep(pollInterval) }
         }

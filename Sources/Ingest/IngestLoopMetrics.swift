@@ -17,6 +17,8 @@ package final class IngestLoopMetrics: MetricsSource {
     private let fileCounters: AtomicCounterArray
     private let pushedCounters: AtomicCounterArray
     private let commitFailures = AtomicCounterArray(count: 1)
+    /// Calls the witness correlation forgot to stay within its capacity (the processor's count).
+    private let correlationEvictions = AtomicCounterArray(count: 1)
     /// Microseconds since the epoch (wall clock) at the end of the last round; 0 before the first.
     private let lastRound = AtomicCounterArray(count: 1)
 
@@ -43,6 +45,11 @@ package final class IngestLoopMetrics: MetricsSource {
     /// A commit failed (it is retried with backoff).
     package func countCommitFailure() {
         commitFailures.add(0)
+    }
+
+    /// The processor's witness correlation has evicted `total` calls since start-up.
+    package func setCorrelationEvictions(_ total: Int) {
+        correlationEvictions.store(0, total)
     }
 
     /// The loop finished a round at `microsecondsSinceEpoch` (wall clock).
@@ -79,6 +86,10 @@ package final class IngestLoopMetrics: MetricsSource {
         collector.counter(
             "callwarden_ingest_commit_failures_total", help: "Store commits of the ingest loop that failed and were retried.",
             value: commitFailures.value(0))
+        collector.counter(
+            "callwarden_call_correlation_evictions_total",
+            help: "Calls forgotten by the witness correlation (fixed capacity, oldest first); a later witness of one counts it again.",
+            value: correlationEvictions.value(0))
         let last = lastRound.value(0)
         if last > 0 {
             collector.gauge(

@@ -59,9 +59,13 @@ package final class CaptureFileSource {
     }
 
     private func hand(to processor: inout CallEventProcessor, batch: inout IngestBatch) {
-        for event in scratch { processor.process(event, into: &batch) }
+        // At most one stored event per call event: the batch grows once, not by doubling.
+        batch.events.reserveCapacity(batch.events.count + scratch.count)
         eventsRead += scratch.count
-        scratch.removeAll(keepingCapacity: true)
+        // Each event is moved out (reversed once, then taken from the end) into the processor,
+        // which moves it into the batch: no copy of its strings; the scratch keeps its capacity.
+        scratch.reverse()
+        while let event = scratch.popLast() { processor.process(event, into: &batch) }
         let malformed = pipeline.counters.malformedTotal
         if malformed > reportedMalformed {
             batch.malformedCount += Int(malformed - reportedMalformed)

@@ -4,13 +4,18 @@ package import CallModel
 package import PacketDecoding
 
 /// Reads a pcap or pcapng file through libpcap (`pcap_open_offline_with_tstamp_precision`, at
-/// microsecond precision: nanosecond files are rescaled).
+/// microsecond precision: nanosecond files are rescaled). libpcap opens every file (so the link
+/// type and open errors are its own); the frames of a plain classic pcap file without a filter are
+/// then read by ``PcapRecordReader`` in large blocks instead, with the same frames, times and
+/// errors, at a fraction of `pcap_next_ex`'s per-frame cost.
 ///
 /// One owner, one thread at a time. Deliberately not handled: pcapng files whose interfaces have
 /// different link types (libpcap refuses them; convert with `editcap` or `tshark -F pcap`), and
 /// reading from stdin.
 package final class PcapFileReader {
     private let handle: OpaquePointer
+    /// The block reader of a plain classic pcap file read without a filter; nil: libpcap reads.
+    private let records: PcapRecordReader?
     package let path: String
     package let linkType: LinkType
 
@@ -22,6 +27,7 @@ package final class PcapFileReader {
             throw .fileOpenFailed(path: path, message: PcapHandle.text(of: errorBuffer))
         }
         self.handle = handle
+        self.records = filter == nil ? PcapRecordReader(path: path) : nil
         self.path = path
         self.linkType = LinkType(rawValue: UInt32(bitPattern: pcap_datalink(handle)))
         // Every stored property is set: a throw from here on runs deinit, which closes the handle.
@@ -37,6 +43,10 @@ package final class PcapFileReader {
     package func forEachFrame(
         _ body: (_ bytes: UnsafeRawBufferPointer, _ timestamp: Timestamp, _ originalLength: Int) -> Bool
     ) throws(CaptureError) {
+        if let records {
+            try records.forEachFrame(body)
+            return
+        }
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
         while true {

@@ -3,11 +3,8 @@ package import Logging
 import MetricsExposition
 import SIPDialogs
 import ServiceLifecycle
-import CallModel
+package import CallModel
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs the capture threads behind one ``SIPCaptureSource`` for the daemon's service group: starts
 /// them, writes at most one warning per ``logInterval`` about what was dropped since the last one
@@ -25,8 +22,14 @@ package struct SIPCaptureService: Service {
     package let threads: [any CaptureThread]
     package let logInterval: Duration
     package let logger: Logger
+    /// Processing time: when a drop report is due (the daemon's injected clock).
+    package let clock: WallClock
 
-    package init(source: SIPCaptureSource, threads: [any CaptureThread], logInterval: Duration = .seconds(60), logger: Logger) {
+    package init(
+        source: SIPCaptureSource, threads: [any CaptureThread], logInterval: Duration = .seconds(60), clock: WallClock,
+        logger: Logger
+    ) {
+        self.clock = clock
         self.source = source
         self.threads = threads
         self.logInterval = logInterval
@@ -58,7 +61,7 @@ package struct SIPCaptureService: Service {
     }
 
     private func report(_ sampler: inout SIPDropSampler) {
-        guard let report = sampler.report(source.counters, queueDrops: source.queueDrops, now: Self.wallClock())
+        guard let report = sampler.report(source.counters, queueDrops: source.queueDrops, now: clock.now())
         else { return }
         var metadata: Logger.Metadata = [
             "sip.source": "\(source.name)", "sip.dropped": "\(report.total)", "sip.dropped.queue": "\(report.queueDrops)",
@@ -69,13 +72,5 @@ package struct SIPCaptureService: Service {
 
     static func microseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-    }
-
-    /// When a drop report is due (once a minute). Deliberately not the injected `WallClock` (the
-    /// service is built without one); it is the same `CLOCK_REALTIME` the daemon's clock reads.
-    private static func wallClock() -> Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000)
     }
 }

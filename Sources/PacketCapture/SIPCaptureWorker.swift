@@ -32,6 +32,7 @@ package final class SIPCaptureWorker: CaptureSink, @unchecked Sendable {
     // Touched only by the producing thread.
     private var pipeline: SIPIngestPipeline
     private var scratch: [CallEvent] = []
+    /// Idle sweep and publishing are monotonic intervals (not processing time): deliberately not the injected WallClock.
     private var lastInput: ContinuousClock.Instant?
     private var lastPublished: ContinuousClock.Instant?
     private var changedSincePublished = false

@@ -21,24 +21,41 @@ struct SIPDialogKey: Sendable {
     }
 
     /// The hash of the pair (this process's seeded `Hasher`), the bytes fed as blocks.
-    static func hash(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> UInt64 {
+    static func hash(callID: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(callID.count)
-        callID.withUnsafeBytes { hasher.combine(bytes: $0) }
-        tag.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(bytes: callID)
+        hasher.combine(bytes: tag)
         return UInt64(UInt(bitPattern: hasher.finalize()))
     }
 
     /// Whether this key is exactly the pair (`callID`, `tag`).
-    func matches(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> Bool {
+    func matches(callID: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count == 4 + callID.count + tag.count else { return false }
-        return bytes.withUnsafeBufferPointer { stored in
+        return bytes.withUnsafeBytes { stored in
             let length = Int(stored[0]) << 24 | Int(stored[1]) << 16 | Int(stored[2]) << 8 | Int(stored[3])
             guard length == callID.count else { return false }
-            let storedCallID = UnsafeBufferPointer(rebasing: stored[4..<(4 + length)])
-            let storedTag = UnsafeBufferPointer(rebasing: stored[(4 + length)...])
-            return callID.withUnsafeBufferPointer { storedCallID.elementsEqual($0) }
-                && tag.withUnsafeBufferPointer { storedTag.elementsEqual($0) }
+            return Self.equal(UnsafeRawBufferPointer(rebasing: stored[4..<(4 + length)]), callID)
+                && Self.equal(UnsafeRawBufferPointer(rebasing: stored[(4 + length)...]), tag)
         }
+    }
+
+    /// Whether two buffers of the same length hold the same bytes (eight at a time, then the rest).
+    private static func equal(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        guard left.count == right.count else { return false }
+        var offset = 0
+        while offset &+ 8 <= left.count {
+            if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset &+= 8
+        }
+        while offset < left.count {
+            if left[offset] != right[offset] { return false }
+            offset &+= 1
+        }
+        return true
     }
 }

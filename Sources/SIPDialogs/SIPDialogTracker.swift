@@ -37,7 +37,7 @@ package struct SIPDialogTracker: Sendable {
     private var slots: [SIPDialogState?] = []
     private var freeSlots: [Int] = []
     /// Key hash → the first slot of its chain (``SIPDialogState/nextInBucket``).
-    private var buckets: [UInt64: Int] = [:]
+    private var buckets = SIPBucketIndex()
     private var held = 0
     /// Dialogs in the order they started, for eviction; entries of removed dialogs are skipped and
     /// compacted away.
@@ -84,25 +84,32 @@ package struct SIPDialogTracker: Sendable {
         _ message: SIPMessage, transport: SIPTransportInfo, into events: inout [SIPDialogEvent]
     ) {
         counters.messages += 1
-        guard let callIDRange = message.callIDRange, let cseq = message.cseq, let from = message.from else {
+        guard let callIDRange = message.callIDRange, let cseq = message.cseq,
+            let fromParameters = message.nameAddressParameters(.from)
+        else {
             counters.missingHeaders += 1
             return
         }
         let bytes = message.bytes
-        let fromTag = from.tag(in: message) ?? callIDRange.lowerBound..<callIDRange.lowerBound
-        let toTag = message.to?.tag(in: message)
+        let fromTag = message.tag(inParameters: fromParameters) ?? callIDRange.lowerBound..<callIDRange.lowerBound
+        let toTag = message.nameAddressParameters(.to).flatMap { message.tag(inParameters: $0) }
         let method = message.method ?? cseq.method
-        let callID = bytes[callIDRange]
-
-        let callerTag = bytes[fromTag]
-        let callerHash = SIPDialogKey.hash(callID: callID, tag: callerTag)
-        var found = slot(callID: callID, tag: callerTag, hash: callerHash)
+        // The dialog by the caller's tag, else (a message the callee sent) by the To-tag; hashed
+        // and compared on the message's own bytes.
+        var callerHash: UInt64 = 0
+        var found: Int?
         var fromCallee = false
-        if found == nil, let toTag {
-            let calleeTag = bytes[toTag]
-            if let slot = slot(callID: callID, tag: calleeTag, hash: SIPDialogKey.hash(callID: callID, tag: calleeTag)) {
-                found = slot
-                fromCallee = true
+        bytes.withUnsafeBytes { raw in
+            let callID = UnsafeRawBufferPointer(rebasing: raw[callIDRange])
+            let callerTag = UnsafeRawBufferPointer(rebasing: raw[fromTag])
+            callerHash = SIPDialogKey.hash(callID: callID, tag: callerTag)
+            found = slot(callID: callID, tag: callerTag, hash: callerHash)
+            if found == nil, let toTag {
+                let calleeTag = UnsafeRawBufferPointer(rebasing: raw[toTag])
+                if let slot = slot(callID: callID, tag: calleeTag, hash: SIPDialogKey.hash(callID: callID, tag: calleeTag)) {
+                    found = slot
+                    fromCallee = true
+                }
             }
         }
         let fingerprint = Self.fingerprint(message, method: method, cseq: cseq, fromCallee: fromCallee)
@@ -110,7 +117,7 @@ package struct SIPDialogTracker: Sendable {
         guard let slot = found else {
             if message.isRequest, method == .invite, toTag == nil {
                 startDialog(
-                    message, key: SIPDialogKey(callID: callID, tag: callerTag), keyHash: callerHash,
+                    message, key: SIPDialogKey(callID: bytes[callIDRange], tag: bytes[fromTag]), keyHash: callerHash,
                     callIDRange: callIDRange, cseq: cseq, transport: transport, fingerprint: fingerprint, path: path,
                     into: &events)
             } else {
@@ -156,7 +163,7 @@ package struct SIPDialogTracker: Sendable {
         var state = SIPDialogState(
             serial: nextSerial, key: key, keyHash: keyHash, callID: message.text(callIDRange), phase: .calling,
             phaseSince: transport.time, lastActivity: transport.time, started: transport.time,
-            inviteSequence: cseq.number, caller: resolver.caller(identity, source: transport.source.address),
+            inviteSequence: cseq.number, caller: resolver.caller(identity, source: transport.source.address, relayedBy: transport.relayedBy),
             callee: resolver.callee(identity))
         nextSerial += 1
         _ = state.history.record(fingerprint: fingerprint, path: path)
@@ -173,7 +180,7 @@ package struct SIPDialogTracker: Sendable {
     // MARK: - Slots
 
     /// The slot of the dialog keyed by (`callID`, `tag`), whose ``SIPDialogKey/hash(callID:tag:)`` is `hash`.
-    private func slot(callID: ArraySlice<UInt8>, tag: ArraySlice<UInt8>, hash: UInt64) -> Int? {
+    private func slot(callID: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         var candidate = buckets[hash] ?? -1
         while candidate >= 0 {
             if slots[candidate]!.key.matches(callID: callID, tag: tag) { return candidate }
@@ -193,7 +200,7 @@ package struct SIPDialogTracker: Sendable {
             slot = slots.count
             slots.append(state)
         }
-        buckets[state.keyHash] = slot
+        buckets.set(state.keyHash, slot)
         held += 1
         return slot
     }
@@ -202,7 +209,7 @@ package struct SIPDialogTracker: Sendable {
         let hash = slots[slot]!.keyHash
         let next = slots[slot]!.nextInBucket
         if buckets[hash] == slot {
-            buckets[hash] = next >= 0 ? next : nil
+            if next >= 0 { buckets.set(hash, next) } else { buckets.remove(hash) }
         } else {
             var previous = buckets[hash] ?? -1
             while previous >= 0 {
@@ -346,19 +353,59 @@ package struct SIPDialogTracker: Sendable {
 
     // MARK: - Fingerprints
 
+    /// The message's place in its dialog, packed exactly (no hashing, so no two places collide):
+    /// status code (0 for a request), CSeq number, method, and which side's tag keyed it.
     private static func fingerprint(_ message: SIPMessage, method: SIPMethod, cseq: SIPCSeq, fromCallee: Bool) -> UInt64 {
-        var hasher = Hasher()
-        hasher.combine(message.statusCode ?? 0)
-        hasher.combine(method)
-        hasher.combine(cseq.number)
-        hasher.combine(fromCallee)
-        return UInt64(UInt(bitPattern: hasher.finalize()))
+        let status = UInt64(truncatingIfNeeded: message.statusCode ?? 0) & 0x3FF
+        return status << 42 | UInt64(cseq.number) << 8 | UInt64(methodOrdinal(method)) << 1 | (fromCallee ? 1 : 0)
     }
 
+    private static func methodOrdinal(_ method: SIPMethod) -> UInt8 {
+        switch method {
+        case .invite: 1
+        case .ack: 2
+        case .bye: 3
+        case .cancel: 4
+        case .register: 5
+        case .options: 6
+        case .prack: 7
+        case .update: 8
+        case .info: 9
+        case .subscribe: 10
+        case .notify: 11
+        case .refer: 12
+        case .message: 13
+        case .publish: 14
+        case .other: 15
+        }
+    }
+
+    /// Which way the message went (source and destination address and port), mixed into 64 bits.
+    /// Only compared for equality within one dialog's history: a collision would count a copy from
+    /// another leg as a retransmission, which changes a counter, never an event.
     private static func path(_ transport: SIPTransportInfo) -> UInt64 {
-        var hasher = Hasher()
-        hasher.combine(transport.source)
-        hasher.combine(transport.destination)
-        return UInt64(UInt(bitPattern: hasher.finalize()))
+        var mixed = mix(0x9E37_79B9_7F4A_7C15, endpoint: transport.source)
+        mixed = mix(mixed, endpoint: transport.destination)
+        return mixed
+    }
+
+    @inline(__always)
+    private static func mix(_ state: UInt64, endpoint: SIPEndpoint) -> UInt64 {
+        var state = mix(state, UInt64(endpoint.port))
+        switch endpoint.address {
+        case .ipv4(let value):
+            state = mix(state, UInt64(value) | 1 << 32)
+        case .ipv6(let high, let low):
+            state = mix(mix(state, high), low)
+        }
+        return state
+    }
+
+    /// One multiply-xorshift step (the splitmix64 finaliser) over `state` and `value`.
+    @inline(__always)
+    private static func mix(_ state: UInt64, _ value: UInt64) -> UInt64 {
+        var z = (state ^ value) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

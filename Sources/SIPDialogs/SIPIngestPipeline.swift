@@ -52,14 +52,17 @@ package struct SIPIngestPipeline {
         frame: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Timestamp, into events: inout [CallEvent]
     ) {
         frameNumber &+= 1
-        payloadScratch.removeAll(keepingCapacity: true)
+        payloadScratch.clearKeepingCapacity()
         decoder.decode(frame: frame, linkType: linkType, timestamp: timestamp, frameNumber: frameNumber, into: &payloadScratch)
         noteTime(timestamp)
         if payloadScratch.isEmpty { return }
-        for index in payloadScratch.indices {
-            process(payloadScratch[index], into: &events)
-        }
-        payloadScratch.removeAll(keepingCapacity: true)
+        // Moved out of a local array in order (reversed once, then taken from the end): no copy of
+        // a payload and no generic `removeAll`; the array comes back empty with its capacity.
+        var payloads: [SIPPayload] = []
+        swap(&payloads, &payloadScratch)
+        payloads.reverse()
+        while let payload = payloads.popLast() { process(payload, into: &events) }
+        swap(&payloads, &payloadScratch)
     }
 
     /// Decodes one owned frame (see ``ingest(frame:linkType:timestamp:into:)``).
@@ -91,7 +94,7 @@ package struct SIPIngestPipeline {
     package mutating func finish(into events: inout [CallEvent]) {
         guard let latest = latestCaptureTime else { return }
         decoder.sweep(now: latest)
-        dialogScratch.removeAll(keepingCapacity: true)
+        dialogScratch.clearKeepingCapacity()
         tracker.expireAll(at: latest, into: &dialogScratch)
         emit(into: &events)
     }
@@ -102,7 +105,7 @@ package struct SIPIngestPipeline {
         ownCounters.payloads &+= 1
         noteTime(payload.timestamp)
         let now = latestCaptureTime ?? payload.timestamp
-        dialogScratch.removeAll(keepingCapacity: true)
+        dialogScratch.clearKeepingCapacity()
         tracker.tick(now: now, into: &dialogScratch)
         do {
             // A passive observer keeps a message whose body a snaplen or a truncated capture cut:
@@ -120,20 +123,30 @@ package struct SIPIngestPipeline {
     }
 
     private mutating func tick(_ now: Timestamp, into events: inout [CallEvent]) {
-        dialogScratch.removeAll(keepingCapacity: true)
+        dialogScratch.clearKeepingCapacity()
         tracker.tick(now: now, into: &dialogScratch)
         emit(into: &events)
     }
 
     private mutating func emit(into events: inout [CallEvent]) {
         guard !dialogScratch.isEmpty else { return }
-        for dialogEvent in dialogScratch { events.append(dialogEvent.event) }
         ownCounters.events &+= UInt64(dialogScratch.count)
-        dialogScratch.removeAll(keepingCapacity: true)
+        // Moved out (popLast, in order after a reverse), so no event's strings are retained again.
+        dialogScratch.reverse()
+        while let dialogEvent = dialogScratch.popLast() { events.append(dialogEvent.event) }
     }
 
     private mutating func noteTime(_ timestamp: Timestamp) {
         if let latest = latestCaptureTime, timestamp <= latest { return }
         latestCaptureTime = timestamp
+    }
+}
+
+extension Array {
+    /// Empties the array and keeps its storage; does nothing when it is already empty (the
+    /// common case per frame, where `removeAll(keepingCapacity:)` would still run its generic path).
+    @inline(__always)
+    mutating func clearKeepingCapacity() {
+        if !isEmpty { removeAll(keepingCapacity: true) }
     }
 }

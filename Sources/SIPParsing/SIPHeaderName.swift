@@ -18,8 +18,11 @@ package enum SIPHeaderName: UInt8, Hashable, Sendable, CaseIterable {
             self = Self.compactForm(ASCII.lowercased(bytes[range.lowerBound]))
             return
         }
-        // Full names by length, then compared; the compact form's letter decides alone.
-        func name(_ literal: StaticString) -> Bool { bytes.equalsIgnoringCase(range, literal) }
+        // Full names by length and first letter, then compared; the compact form's letter decides alone.
+        let first = ASCII.lowercased(bytes[range.lowerBound])
+        func name(_ literal: StaticString) -> Bool {
+            literal.utf8Start[0] == first && bytes.equalsIgnoringCase(range, literal)
+        }
         switch range.count {
         case 2: if name("to") { self = .to }
         case 3: if name("via") { self = .via }

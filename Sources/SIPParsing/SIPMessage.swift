@@ -122,6 +122,18 @@ package struct SIPMessage: Sendable {
     /// The To header as a name-addr, nil when absent or malformed.
     package var to: SIPNameAddress? { first(.to).flatMap { SIPNameAddress(bytes.span, $0.value) } }
 
+    /// The header parameters (`;tag=…`) of the first `name` row when it parses as a name-addr
+    /// (exactly when ``from``/``to`` would not be nil), without taking its URI apart.
+    package func nameAddressParameters(_ name: SIPHeaderName) -> Range<Int>? {
+        first(name).flatMap { SIPNameAddress.parameters(bytes.span, $0.value) }
+    }
+
+    /// The `tag` value among the header `parameters`; nil when absent or empty.
+    package func tag(inParameters parameters: Range<Int>) -> Range<Int>? {
+        guard let value = SIPParameterList.find(bytes.span, parameters, "tag")?.value, !value.isEmpty else { return nil }
+        return value
+    }
+
     /// The name-addr in `range` (one element of ``values(_:)``, a header's value), nil when it
     /// does not parse.
     package func nameAddress(_ range: Range<Int>) -> SIPNameAddress? { SIPNameAddress(bytes.span, range) }

@@ -16,50 +16,69 @@ package struct SIPNameAddress: Hashable, Sendable {
     /// Parses the value in `range`; nil when it holds no URI, a quote or bracket is not closed,
     /// or the URI does not parse.
     init?(_ bytes: Span<UInt8>, _ range: Range<Int>) {
-        let value = bytes.trimmingWhitespace(range)
-        guard !value.isEmpty else { return nil }
-        displayName = nil
-        displayNameIsQuoted = false
-        var index = value.lowerBound
-        var uriRange: Range<Int>
-        if bytes[index] == ASCII.quote {
-            let open = index
-            index += 1
-            while index < value.upperBound, bytes[index] != ASCII.quote {
-                index += bytes[index] == ASCII.backslash ? 2 : 1
-            }
-            guard index < value.upperBound else { return nil }
-            displayName = (open + 1)..<index
-            displayNameIsQuoted = true
-            index += 1
-            while index < value.upperBound, ASCII.isWhitespace(bytes[index]) { index += 1 }
-            guard index < value.upperBound, bytes[index] == ASCII.lessThan else { return nil }
-        } else {
-            while index < value.upperBound {
-                let byte = bytes[index]
-                if byte == ASCII.lessThan || byte == ASCII.semicolon || byte == ASCII.comma || byte == ASCII.quote {
-                    break
-                }
-                index += 1
-            }
-            if index < value.upperBound, bytes[index] == ASCII.lessThan {
-                let tokens = bytes.trimmingWhitespace(value.lowerBound..<index)
-                if !tokens.isEmpty { displayName = tokens }
-            } else {
-                // addr-spec: the URI runs to the first ';', everything after is header parameters.
-                let semicolon = bytes.firstIndex(of: ASCII.semicolon, from: value.lowerBound, to: value.upperBound)
-                guard let uri = SIPURI(bytes, value.lowerBound..<semicolon) else { return nil }
-                self.uri = uri
-                self.parameters = semicolon..<value.upperBound
-                return
-            }
-        }
-        let close = bytes.firstIndex(of: ASCII.greaterThan, from: index + 1, to: value.upperBound)
-        guard close < value.upperBound else { return nil }
-        uriRange = (index + 1)..<close
-        guard let uri = SIPURI(bytes, uriRange) else { return nil }
+        guard let outline = Outline(bytes, range), let uri = SIPURI(bytes, outline.uri) else { return nil }
+        self.displayName = outline.displayName
+        self.displayNameIsQuoted = outline.displayNameIsQuoted
         self.uri = uri
-        self.parameters = (close + 1)..<value.upperBound
+        self.parameters = outline.parameters
+    }
+
+    /// The header parameters of the value in `range` when it parses as a name-addr (exactly when
+    /// ``init(_:_:)`` would succeed), nil otherwise; builds nothing else. For the readers that only
+    /// want a tag.
+    static func parameters(_ bytes: Span<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        guard let outline = Outline(bytes, range), SIPURI(bytes, outline.uri) != nil else { return nil }
+        return outline.parameters
+    }
+
+    /// Where the parts of a name-addr or addr-spec are, before the URI is taken apart.
+    private struct Outline {
+        var displayName: Range<Int>?
+        var displayNameIsQuoted = false
+        var uri: Range<Int>
+        var parameters: Range<Int>
+
+        init?(_ bytes: Span<UInt8>, _ range: Range<Int>) {
+            let value = bytes.trimmingWhitespace(range)
+            guard !value.isEmpty else { return nil }
+            displayName = nil
+            var index = value.lowerBound
+            if bytes[index] == ASCII.quote {
+                let open = index
+                index += 1
+                while index < value.upperBound, bytes[index] != ASCII.quote {
+                    index += bytes[index] == ASCII.backslash ? 2 : 1
+                }
+                guard index < value.upperBound else { return nil }
+                displayName = (open + 1)..<index
+                displayNameIsQuoted = true
+                index += 1
+                while index < value.upperBound, ASCII.isWhitespace(bytes[index]) { index += 1 }
+                guard index < value.upperBound, bytes[index] == ASCII.lessThan else { return nil }
+            } else {
+                while index < value.upperBound {
+                    let byte = bytes[index]
+                    if byte == ASCII.lessThan || byte == ASCII.semicolon || byte == ASCII.comma || byte == ASCII.quote {
+                        break
+                    }
+                    index += 1
+                }
+                if index < value.upperBound, bytes[index] == ASCII.lessThan {
+                    let tokens = bytes.trimmingWhitespace(value.lowerBound..<index)
+                    if !tokens.isEmpty { displayName = tokens }
+                } else {
+                    // addr-spec: the URI runs to the first ';', everything after is header parameters.
+                    let semicolon = bytes.firstIndex(of: ASCII.semicolon, from: value.lowerBound, to: value.upperBound)
+                    uri = value.lowerBound..<semicolon
+                    parameters = semicolon..<value.upperBound
+                    return
+                }
+            }
+            let close = bytes.firstIndex(of: ASCII.greaterThan, from: index + 1, to: value.upperBound)
+            guard close < value.upperBound else { return nil }
+            uri = (index + 1)..<close
+            parameters = (close + 1)..<value.upperBound
+        }
     }
 
     /// The first header parameter called `name` (lower case).
@@ -68,10 +87,7 @@ package struct SIPNameAddress: Hashable, Sendable {
     }
 
     /// The `tag` parameter's value; nil when absent or empty.
-    package func tag(in message: SIPMessage) -> Range<Int>? {
-        guard let value = parameter(message.bytes.span, "tag")?.value, !value.isEmpty else { return nil }
-        return value
-    }
+    package func tag(in message: SIPMessage) -> Range<Int>? { message.tag(inParameters: parameters) }
 
     /// The display name as text (quoted-pair escapes decoded); nil when absent or empty.
     func displayNameText(_ bytes: Span<UInt8>) -> String? {

@@ -38,15 +38,13 @@ extension Span where Element == UInt8 {
         let length = literal.utf8CodeUnitCount
         guard range.lowerBound >= 0, range.upperBound <= count, range.count == length else { return false }
         let expected = literal.utf8Start
-        // The range is inside the span (checked above), so the buffer is read without further checks.
-        return withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < length {
-                if ASCII.lowercased(buffer[range.lowerBound &+ offset]) != expected[offset] { return false }
-                offset &+= 1
-            }
-            return true
+        // The range is inside the span (checked above), so its bytes are read without further checks.
+        var offset = 0
+        while offset < length {
+            if ASCII.lowercased(self[unchecked: range.lowerBound &+ offset]) != expected[offset] { return false }
+            offset &+= 1
         }
+        return true
     }
 
     /// Whether the bytes in `range` start with `literal` (lower case), case-insensitively.

@@ -13,7 +13,7 @@ extension SQLiteStore {
 
     private static let noticeColumns = """
         o.id, o.idempotency_key, o.incident_id, o.event, o.kind, o.severity, o.status, o.identity, o.target, \
-        o.detail, o.starts_at, o.ends_at, o.created_at
+        o.detail, o.starts_at, o.ends_at, o.created_at, o.withheld
         """
 
     /// Alerts `sink` has not delivered, oldest first, each with its attempts and when it is due.
@@ -35,8 +35,8 @@ extension SQLiteStore {
                 arguments: [sink, (now - Self.outboxHorizon).microsecondsSinceEpoch, max(limit, 0)])
             return try rows.map { row in
                 PendingAlert(
-                    notice: try Self.notice(from: row), attempts: try row.decode(atIndex: 13),
-                    nextAttemptAt: StoredValue.timestamp(try row.decode(atIndex: 14)))
+                    notice: try Self.notice(from: row), attempts: try row.decode(atIndex: 14),
+                    nextAttemptAt: StoredValue.timestamp(try row.decode(atIndex: 15)))
             }
         }
     }
@@ -128,18 +128,18 @@ extension SQLiteStore {
     /// `created_at` is the processing time now, whatever time the change itself carries. Once that
     /// transaction commits, ``onAlertCommitted`` is called (not when it rolls back).
     func enqueueAlert(_ alert: AlertDraft, incidentID: Int64, _ db: Database) throws -> String {
-        let now = Self.processingTime()
+        let now = clock.now()
         let key = "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try db.cachedStatement(
             sql: """
                 INSERT INTO alert_outbox (idempotency_key, incident_id, event, kind, severity, status, identity, target,
-                                          detail, starts_at, ends_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          detail, starts_at, ends_at, created_at, withheld)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT withheld FROM incidents WHERE id = ?))
                 """
         ).execute(arguments: [
             key, incidentID, alert.event.rawValue, alert.kind.rawValue, alert.severity.rawValue, alert.status.rawValue,
             alert.identity, alert.target, alert.detail, alert.startsAt.microsecondsSinceEpoch,
-            alert.endsAt?.microsecondsSinceEpoch, now.microsecondsSinceEpoch,
+            alert.endsAt?.microsecondsSinceEpoch, now.microsecondsSinceEpoch, incidentID,
         ])
         // Once per transaction, however many alerts it writes: every registered callback is a
         // transaction observer that GRDB consults on each later statement, so one per alert made a
@@ -170,7 +170,8 @@ extension SQLiteStore {
             detail: try row.decode(atIndex: 9),
             startsAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 10)),
             endsAt: StoredValue.timestamp(try row.decode(atIndex: 11)),
-            createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 12)))
+            createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 12)),
+            withheld: try row.decode(Int64.self, atIndex: 13) == 1)
     }
 }
 

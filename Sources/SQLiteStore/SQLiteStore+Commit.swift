@@ -27,7 +27,7 @@ extension SQLiteStore {
     private func commit(_ batch: IngestBatch, skippingRepeatedPushedEvents: Bool) throws {
         guard !batch.isEmpty else { return }
         try write { db in
-            let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, db) : batch.events
+            let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, storedAt: clock.now(), db) : batch.events
             try insertEvents(events, db)
             // A file's history import: episodes that ended before its first start are historical.
             let historyCutoff = batch.checkpoints.compactMap(\.historyCutoff).max()
@@ -58,11 +58,12 @@ extension SQLiteStore {
     private static let eventColumns = """
         time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us, \
         caller_raw, caller_e164, caller_extension, caller_name, asserted_identity, \
-        presentation_restricted, callee_raw, callee_key, counted_time, counted_identity
+        presentation_restricted, callee_raw, callee_key, counted_time, counted_identity, \
+        decision_action, decision_target, decision_rule, decision_reason
         """
     /// Columns per event row.
-    private static let eventColumnCount: CInt = 18
-    /// Rows per multi-row `INSERT`: 32 × 18 = 576 parameters, below SQLite's historical limit of 999.
+    private static let eventColumnCount: CInt = 22
+    /// Rows per multi-row `INSERT`: 32 × 22 = 704 parameters, below SQLite's historical limit of 999.
     private static let eventRowsPerStatement = 32
 
     /// `INSERT INTO call_events (...) VALUES (?, ...), (?, ...)` for `rows` rows.
@@ -110,35 +111,43 @@ extension SQLiteStore {
         statement.setUncheckedArguments(StatementArguments())
         let sqliteStatement = statement.sqliteStatement
         var offset: CInt = 0
-        for event in events {
-            try bindColumns(of: event, to: sqliteStatement, offset: offset)
+        // By index, so that each event is bound where it lies (borrowed), not copied out first.
+        var index = events.startIndex
+        while index != events.endIndex {
+            try bindColumns(of: events[index], to: sqliteStatement, offset: offset)
             offset += eventColumnCount
+            events.formIndex(after: &index)
         }
         try statement.execute()
     }
 
-    /// Binds the eighteen columns of one event in `insertEventSQL` order.
+    /// Binds the twenty-two columns of one event in `insertEventSQL` order.
     @inline(__always)
     private static func bindColumns(of event: CallEvent, to statement: SQLiteStatement, offset: CInt) throws {
         let caller = event.caller
         try bind(event.time.microsecondsSinceEpoch, offset + 1, statement)
-        try bind(event.callID, offset + 2, statement)
+        try bind(FullLengthText(event.callID), offset + 2, statement)
         try bind(event.source.rawValue, offset + 3, statement)
         try bind(event.phase.rawValue, offset + 4, statement)
         try bind(event.disposition?.rawValue, offset + 5, statement)
         try bind(event.callStart?.microsecondsSinceEpoch, offset + 6, statement)
         try bind(event.duration?.microseconds, offset + 7, statement)
         try bind(event.talkTime?.microseconds, offset + 8, statement)
-        try bind(caller.raw, offset + 9, statement)
+        try bind(FullLengthText(caller.raw), offset + 9, statement)
         try bind(caller.number?.description, offset + 10, statement)
-        try bind(caller.internalExtension, offset + 11, statement)
-        try bind(caller.displayName, offset + 12, statement)
+        try bind(caller.internalExtension.map(FullLengthText.init), offset + 11, statement)
+        try bind(caller.displayName.map(FullLengthText.init), offset + 12, statement)
         try bind(caller.assertedIdentity?.description, offset + 13, statement)
         try bind(Int64(caller.presentationRestricted ? 1 : 0), offset + 14, statement)
-        try bind(event.callee.raw, offset + 15, statement)
-        try bind(event.callee.key, offset + 16, statement)
+        try bind(FullLengthText(event.callee.raw), offset + 15, statement)
+        try bind(FullLengthText(event.callee.key), offset + 16, statement)
         try bind(event.countedTime.microsecondsSinceEpoch, offset + 17, statement)
         try bind(caller.countedNumber?.description, offset + 18, statement)
+        let decision = event.decision
+        try bind(decision?.action.name, offset + 19, statement)
+        try bind(decision?.action.redirectTarget, offset + 20, statement)
+        try bind(decision?.ruleID, offset + 21, statement)
+        try bind(decision?.reason, offset + 22, statement)
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 package import CallModel
 package import CallwardenPorts
+import Foundation
 import GRDB
 
 // MARK: - Reads: events, checkpoints, statistics
@@ -42,9 +43,7 @@ extension SQLiteStore {
             let cursor = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us,
-                           caller_raw, caller_e164, caller_extension, caller_name, asserted_identity,
-                           presentation_restricted, callee_raw, callee_key
+                    SELECT \(Self.eventReadColumns)
                     FROM (SELECT * FROM call_events WHERE counted_time >= ?
                           ORDER BY counted_time DESC, id DESC LIMIT ?) AS newest
                     ORDER BY counted_time, id
@@ -59,7 +58,7 @@ extension SQLiteStore {
         }
     }
 
-    /// Totals: events, distinct calls by (source, call id), detections, rules (expired included)
+    /// Totals: events, distinct calls by call id (one call however many sources witnessed it), detections, rules (expired included)
     /// and malformed records counted by ingestion.
     ///
     /// - Throws: ``SQLiteStoreError``.
@@ -68,7 +67,7 @@ extension SQLiteStore {
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             return StoreStatistics(
                 events: try count("SELECT COUNT(*) FROM call_events"),
-                calls: try count("SELECT COUNT(*) FROM (SELECT DISTINCT source, call_id FROM call_events) AS calls"),
+                calls: try count("SELECT COUNT(*) FROM (SELECT DISTINCT call_id FROM call_events) AS calls"),
                 detections: try count("SELECT COUNT(*) FROM detections"),
                 rules: try count("SELECT COUNT(*) FROM rules"),
                 malformed: try Int.fetchOne(
@@ -78,10 +77,13 @@ extension SQLiteStore {
     }
 
     /// The columns ``event(from:)`` reads, in order.
+    /// Text from callers and PBXs is read as a blob, with its length, so that an embedded NUL and
+    /// what follows it come back (``FullLengthText``); decoded as UTF-8.
     static let eventReadColumns = """
-        time, call_id, source, phase, disposition, call_start, duration_us, talk_time_us, \
-        caller_raw, caller_e164, caller_extension, caller_name, asserted_identity, \
-        presentation_restricted, callee_raw, callee_key
+        time, CAST(call_id AS BLOB), source, phase, disposition, call_start, duration_us, talk_time_us, \
+        CAST(caller_raw AS BLOB), caller_e164, CAST(caller_extension AS BLOB), CAST(caller_name AS BLOB), \
+        asserted_identity, presentation_restricted, CAST(callee_raw AS BLOB), CAST(callee_key AS BLOB), \
+        decision_action, decision_target, decision_rule, decision_reason
         """
 
     /// A call event from a row with ``eventColumns`` in order.
@@ -89,7 +91,7 @@ extension SQLiteStore {
         let disposition: String? = try row.decode(atIndex: 4)
         return CallEvent(
             time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)),
-            callID: try row.decode(atIndex: 1),
+            callID: try fullText(row, 1) ?? "",
             source: try StoredValue.decode(row.decode(atIndex: 2), as: EventSource.self, column: "call_events.source"),
             phase: try StoredValue.decode(row.decode(atIndex: 3), as: CallPhase.self, column: "call_events.phase"),
             disposition: try disposition.map {
@@ -99,12 +101,36 @@ extension SQLiteStore {
             duration: (try row.decode(Int64?.self, atIndex: 6)).map(TimeSpan.init(microseconds:)),
             talkTime: (try row.decode(Int64?.self, atIndex: 7)).map(TimeSpan.init(microseconds:)),
             caller: CallerIdentity(
-                raw: try row.decode(atIndex: 8),
+                raw: try fullText(row, 8) ?? "",
                 number: try StoredValue.number(row.decode(atIndex: 9), column: "call_events.caller_e164"),
-                internalExtension: try row.decode(atIndex: 10),
-                displayName: try row.decode(atIndex: 11),
+                internalExtension: try fullText(row, 10),
+                displayName: try fullText(row, 11),
                 assertedIdentity: try StoredValue.number(row.decode(atIndex: 12), column: "call_events.asserted_identity"),
                 presentationRestricted: try row.decode(atIndex: 13)),
-            callee: CalledParty(raw: try row.decode(atIndex: 14), key: try row.decode(atIndex: 15)))
+            callee: CalledParty(raw: try fullText(row, 14) ?? "", key: try fullText(row, 15) ?? ""),
+            decision: try decision(from: row, at: 16))
+    }
+
+    /// The decision columns (action, target, rule, reason) from `index` on; nil when none was stored.
+    private static func decision(from row: Row, at index: Int) throws -> CallDecision? {
+        guard let name: String = try row.decode(atIndex: index) else { return nil }
+        let target: String? = try row.decode(atIndex: index + 1)
+        let action: RuleAction
+        switch (name, target) {
+        case ("allow", nil): action = .allow
+        case ("block", nil): action = .block
+        case ("flag", nil): action = .flag
+        case ("redirect", let target?): action = .redirect(to: target)
+        default:
+            throw SQLiteStoreError(
+                code: .invalidData, message: "call_events.decision_action and call_events.decision_target disagree")
+        }
+        return CallDecision(
+            action: action, ruleID: try row.decode(atIndex: index + 2), reason: try row.decode(atIndex: index + 3) ?? "")
+    }
+
+    /// A text column selected as a blob (``eventReadColumns``), with every byte, NUL included.
+    private static func fullText(_ row: Row, _ index: Int) throws -> String? {
+        try row.decode(Data?.self, atIndex: index).map { String(decoding: $0, as: UTF8.self) }
     }
 }

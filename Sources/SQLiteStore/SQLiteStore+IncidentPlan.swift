@@ -86,6 +86,7 @@ extension SQLiteStore {
         for callID in plan.links {
             try linkCall(callID, toIncident: incidentID, at: plan.linkedAt, db)
         }
+        try markWithheld(incidentID, calls: plan.links, db)
         if plan.suppressesAlert {
             try db.cachedStatement(sql: "UPDATE incidents SET suppressed_alerts = suppressed_alerts + 1 WHERE id = ?")
                 .execute(arguments: [incidentID])
@@ -103,6 +104,27 @@ extension SQLiteStore {
         let alertKey = try plan.alert.map { try enqueueAlert($0, incidentID: incidentID, db) }
         return ExecutedIncidentPlan(incidentID: incidentID, alertKey: alertKey, ruleID: ruleID)
     }
+
+    /// Marks the incident `withheld` once one of `calls` (stored already) had its number withheld
+    /// (presentation restricted): from then on readers who are not security see `withheld` only.
+    /// A call stored after its link does not mark it (its detection or flag comes with or after
+    /// the call in practice).
+    func markWithheld(_ incidentID: Int64, calls: [String], _ db: Database) throws {
+        guard !calls.isEmpty else { return }
+        let restricted = try db.cachedStatement(
+            sql: """
+                SELECT 1 FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = ?
+                  AND presentation_restricted = 1 LIMIT 1
+                """)
+        for callID in calls where try Bool.fetchOne(restricted, arguments: [callID]) == true {
+            try db.cachedStatement(sql: "UPDATE incidents SET withheld = 1 WHERE id = ? AND withheld = 0")
+                .execute(arguments: [incidentID])
+            return
+        }
+    }
+
+    /// Every event source, so that a look-up by call id alone can use the `(source, call_id)` index.
+    static let allSourcesList = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// Links a call to an incident (idempotent).
     private func linkCall(_ callID: String, toIncident incidentID: Int64, at time: Timestamp, _ db: Database) throws {

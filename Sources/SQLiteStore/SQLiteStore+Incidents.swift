@@ -8,7 +8,7 @@ package import Incidents
 
 extension SQLiteStore {
     /// The columns ``incident(from:transitions:)`` reads, in order.
-    static let incidentColumns = "id, kind, identity, target, severity, status, opened_at, updated_at, detection_count"
+    static let incidentColumns = "id, kind, identity, target, severity, status, opened_at, updated_at, detection_count, withheld"
 
     /// Incidents, the most recently updated first; only those in `status` when given.
     ///
@@ -92,9 +92,11 @@ extension SQLiteStore {
 
     static func incident(from row: Row, transitions: [IncidentTransition]) throws -> Incident {
         let head = try IncidentHead(row)
-        return Incident(
+        var incident = Incident(
             id: head.id, key: head.key, severity: head.severity, status: head.status, openedAt: head.openedAt,
             updatedAt: head.updatedAt, detectionCount: try row.decode(atIndex: 8), transitions: transitions)
+        incident.withheld = try row.decode(Int64.self, atIndex: 9) == 1
+        return incident
     }
 
     /// The first eight columns every incident read starts with — `id, kind, identity, target,

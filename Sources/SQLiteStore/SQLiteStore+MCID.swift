@@ -7,7 +7,9 @@ package import Incidents
 // MARK: - MCID: a person flags a call as malicious
 
 extension SQLiteStore {
-    /// Every event source, so that a look-up by call id alone can use the `(source, call_id)` index.
+    /// Every event source (the table's CHECK allows no other), so the filter keeps every event of
+    /// the call; the look-up itself uses `call_events_by_call_id` (call id alone, migration
+    /// witness-call-identity), which replaced the `(source, call_id)` index.
     private static let allSourcesSQL = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     /// Flags a call as malicious in one transaction: finds the call, executes what the
@@ -25,7 +27,8 @@ extension SQLiteStore {
     package func flagMaliciousCall(_ request: MCIDRequest, crisisLine: String?) throws -> MCIDOutcome {
         try IncidentLedger.check(request, crisisLine: crisisLine)
         return try write { db in
-            let call = FlaggedCall(request, event: try Self.flaggedCall(request.call, at: request.time, db))
+            let call = FlaggedCall(
+                request, event: try Self.flaggedCall(request.call, at: request.time, latestOfSeveral: request.latestOfSeveral, db))
             let plan = try ledger.plan(
                 request, call: call, crisisLine: crisisLine, openIncident: try openIncidentState(call.key, db))
             let executed = try execute(plan, db)
@@ -43,24 +46,18 @@ extension SQLiteStore {
     }
 
     /// The flagged call's latest stored event, or nil.
-    private static func flaggedCall(_ selector: MCIDCallSelector, at time: Timestamp, _ db: Database) throws -> CallEvent? {
+    private static func flaggedCall(
+        _ selector: MCIDCallSelector, at time: Timestamp, latestOfSeveral: Bool, _ db: Database
+    ) throws -> CallEvent? {
         let callID: String
         switch selector {
         case .callID(let id):
             callID = id
         case .lastCall(let callee, let within):
-            // A little slack after `time` for a PBX clock slightly ahead of ours.
-            guard let id = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT call_id FROM call_events WHERE counted_time >= ? AND counted_time <= ? AND callee_key = ?
-                    ORDER BY counted_time DESC, id DESC LIMIT 1
-                    """,
-                arguments: [
-                    (time - within).microsecondsSinceEpoch, (time + .minutes(1)).microsecondsSinceEpoch, callee,
-                ])
-            else { return nil }
-            callID = id
+            let candidates = try callsThatReached(callee, from: time - within, to: time, db)
+            guard let latest = candidates.first else { return nil }
+            if candidates.count > 1 && !latestOfSeveral { throw MCIDAmbiguousCall(candidates: candidates) }
+            callID = latest.callID
         }
         guard let row = try Row.fetchOne(
             db,
@@ -71,6 +68,65 @@ extension SQLiteStore {
             arguments: [callID])
         else { return nil }
         return try event(from: row)
+    }
+
+    /// The calls to `callee` that started in the window (with a minute's slack after `to`, for a
+    /// PBX clock slightly ahead of ours) and reached it: some event of the call to that extension
+    /// rang or was answered (phase `ringing`/`answered`, or a CDR disposition `answered`/`no-answer`).
+    /// A rejected or failed attempt, or a call known only from its decision question, is not one.
+    /// Newest first, at most 20.
+    static func callsThatReached(_ callee: String, from: Timestamp, to: Timestamp, _ db: Database) throws -> [MCIDCandidate] {
+        let ids = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT call_id, max(id) FROM call_events
+                WHERE counted_time >= ? AND counted_time <= ? AND callee_key = ?
+                GROUP BY call_id
+                HAVING max(phase = 'ringing' OR phase = 'answered' OR disposition = 'answered' OR disposition = 'no-answer') = 1
+                ORDER BY min(counted_time) DESC, max(id) DESC LIMIT 20
+                """,
+            arguments: [from.microsecondsSinceEpoch, (to + .minutes(1)).microsecondsSinceEpoch, callee])
+        return try ids.compactMap { row in
+            let eventID: Int64 = try row.decode(atIndex: 1)
+            guard let eventRow = try Row.fetchOne(
+                db, sql: "SELECT \(eventReadColumns) FROM call_events WHERE id = ?", arguments: [eventID])
+            else { return nil }
+            let event = try event(from: eventRow)
+            return MCIDCandidate(
+                callID: event.callID, start: event.countedTime, caller: event.caller, disposition: event.disposition)
+        }
+    }
+
+    /// Withdraws a flag (see ``Incidents/IncidentStore/withdrawFlag(_:)``), in one transaction.
+    package func withdrawFlag(_ withdrawal: MCIDWithdrawal) throws -> MCIDFlag {
+        let reason = withdrawal.reason.trimmingSpaces
+        let actor = withdrawal.actor.trimmingSpaces
+        guard !reason.isEmpty else { throw IncidentChangeError.invalidField("reason", reason: "must not be empty") }
+        guard !actor.isEmpty else { throw IncidentChangeError.invalidField("by", reason: "must not be empty") }
+        return try write { db in
+            guard let incidentID = try Int64.fetchOne(
+                db, sql: "SELECT incident_id FROM mcid_flags WHERE id = ?", arguments: [withdrawal.flagID])
+            else { throw IncidentChangeError.invalidField("flag", reason: "no MCID flag with id \(withdrawal.flagID)") }
+            let already = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM mcid_withdrawals WHERE flag_id = ?)", arguments: [withdrawal.flagID]) ?? false
+            if already { throw IncidentChangeError.invalidField("flag", reason: "MCID flag \(withdrawal.flagID) was withdrawn already") }
+            try db.execute(
+                sql: "INSERT INTO mcid_withdrawals (flag_id, withdrawn_at, withdrawn_by, reason) VALUES (?, ?, ?, ?)",
+                arguments: [withdrawal.flagID, withdrawal.time.microsecondsSinceEpoch, actor, reason])
+            let note = try IncidentNote(
+                incidentID: incidentID, actor: actor, note: "MCID flag \(withdrawal.flagID) withdrawn (wrong call): \(reason)",
+                at: withdrawal.time)
+            _ = try execute(try ledger.plan(note, incident: try incidentState(id: incidentID, db)), db)
+            try appendAudit(
+                AuditEntry(
+                    time: withdrawal.time, actor: actor, action: "mcid.withdraw", subject: "mcid flag \(withdrawal.flagID)",
+                    detail: reason),
+                db)
+            guard let flag = try Self.flags(incidentID: incidentID, db).first(where: { $0.id == withdrawal.flagID }) else {
+                throw SQLiteStoreError(code: .database, message: "the flag just withdrawn cannot be read back")
+            }
+            return flag
+        }
     }
 
     private func insertFlag(
@@ -104,7 +160,10 @@ extension SQLiteStore {
             sql: """
                 SELECT id, incident_id, kind, call_id, flagged_at, flagged_by, note, source_address, sip_headers,
                        call_source, call_start, disposition, duration_us, talk_time_us, caller_raw, caller_e164,
-                       caller_extension, caller_name, asserted_identity, presentation_restricted, callee_raw, callee_key
+                       caller_extension, caller_name, asserted_identity, presentation_restricted, callee_raw, callee_key,
+                       (SELECT withdrawn_at FROM mcid_withdrawals WHERE flag_id = mcid_flags.id),
+                       (SELECT withdrawn_by FROM mcid_withdrawals WHERE flag_id = mcid_flags.id),
+                       (SELECT reason FROM mcid_withdrawals WHERE flag_id = mcid_flags.id)
                 FROM mcid_flags WHERE incident_id = ? ORDER BY id
                 """,
             arguments: [incidentID])
@@ -141,7 +200,16 @@ extension SQLiteStore {
                 kind: try StoredValue.decode(row.decode(atIndex: 2), as: IncidentKind.self, column: "mcid_flags.kind"),
                 callID: callID, call: call, flaggedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 4)),
                 flaggedBy: try row.decode(atIndex: 5), note: try row.decode(atIndex: 6),
-                sourceAddress: try row.decode(atIndex: 7), sipHeaders: headers)
+                sourceAddress: try row.decode(atIndex: 7), sipHeaders: headers,
+                withdrawal: try Self.withdrawal(flagID: try row.decode(atIndex: 0), row))
         }
+    }
+
+    /// The withdrawal in columns 22–24 of a flag row, or nil.
+    private static func withdrawal(flagID: Int64, _ row: Row) throws -> MCIDWithdrawal? {
+        guard let time: Int64 = try row.decode(atIndex: 22) else { return nil }
+        return MCIDWithdrawal(
+            flagID: flagID, actor: try row.decode(String?.self, atIndex: 23) ?? "", reason: try row.decode(String?.self, atIndex: 24) ?? "",
+            time: Timestamp(microsecondsSinceEpoch: time))
     }
 }

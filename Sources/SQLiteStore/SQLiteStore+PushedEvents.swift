@@ -6,17 +6,17 @@ import GRDB
 
 extension SQLiteStore {
     /// The events of `events` whose `PushedEventKey` is not in `pushed_event_keys` yet (nor earlier
-    /// in `events`), in order; their keys are inserted on the way, stamped with the processing time
-    /// now (`stored_at`, what retention counts from). Runs inside the commit's write transaction,
+    /// in `events`), in order; their keys are inserted on the way, stamped with `time` (the store's
+    /// clock now: `stored_at`, what retention counts from). Runs inside the commit's write transaction,
     /// so an event and its key are stored together or not at all.
-    static func firstDeliveries(of events: [CallEvent], _ db: Database) throws -> [CallEvent] {
+    static func firstDeliveries(of events: [CallEvent], storedAt time: Timestamp, _ db: Database) throws -> [CallEvent] {
         guard !events.isEmpty else { return events }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO pushed_event_keys (source, call_id, phase, time, stored_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """)
-        let storedAt = processingTime().microsecondsSinceEpoch
+        let storedAt = time.microsecondsSinceEpoch
         var fresh: [CallEvent] = []
         fresh.reserveCapacity(events.count)
         for event in events {

@@ -46,34 +46,22 @@ extension SQLiteStore {
         try write { db in try insertRule(rule, actor: actor, auditAction: "rule.add", db) }
     }
 
-    /// Removes a rule and writes a `rule.remove` audit entry in one transaction.
+    /// Removes a rule into the history (`rule_history`: who, when, why) and writes a `rule.remove`
+    /// audit entry in one transaction; its id is never handed out again.
     ///
     /// - Parameters:
     ///   - id: The rule's store id.
     ///   - actor: Who removes it.
-    ///   - reason: Why, kept in the audit entry's detail.
+    ///   - reason: Why, kept in the history and the audit entry's detail.
     ///   - time: When, the audit entry's time.
     /// - Returns: false, and no audit entry, when no rule had that id.
-    /// - Throws: ``SQLiteStoreError``.
+    /// - Throws: ``SQLiteStoreError``; ``CallwardenPorts/RuleCorrectionError/missing(_:)`` for an empty actor or reason.
     package func removeRule(id: Int64, actor: String, reason: String, at time: Timestamp) throws -> Bool {
-        try write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by,
-                           created_at, expires_at, origin, schedule
-                    FROM rules WHERE id = ?
-                    """,
-                arguments: [id])
-            guard let row = rows.first else { return false }
-            let rule = try Self.rule(from: row)
-            try db.execute(sql: "DELETE FROM rules WHERE id = ?", arguments: [id])
-            try appendAudit(
-                AuditEntry(
-                    time: time, actor: actor, action: "rule.remove", subject: "rule \(id)",
-                    detail: Self.summary(of: rule) + ": " + reason),
-                db)
+        do {
+            _ = try removeRules(RuleRemoval(selector: .id(id), actor: actor, reason: reason, falsePositive: false, time: time))
             return true
+        } catch RuleCorrectionError.notFound {
+            return false
         }
     }
 
@@ -106,17 +94,26 @@ extension SQLiteStore {
             case .prefix(let digits): ("prefix", digits)
             case .unidentified: ("unidentified", nil)
             }
+        // Ids come from the `rule_ids` sequence, never from the rowid (which SQLite reuses after the
+        // highest row is deleted): a removed rule's id is never handed out again.
+        guard let nextID = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    UPDATE rule_ids SET last_id = max(last_id, (SELECT coalesce(max(id), 0) FROM rules)) + 1
+                    WHERE id = 1 RETURNING last_id
+                    """))
+        else { throw SQLiteStoreError(code: .database, message: "the rule id sequence is missing") }
         let ids = try Int64.fetchAll(
             db.cachedStatement(
                 sql: """
                     INSERT INTO rules (
-                        match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
+                        id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
                         expires_at, origin, schedule)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING id
                     """),
             arguments: [
-                matchKind, matchValue, rule.scope, rule.action.name, rule.action.redirectTarget, rule.reason,
+                nextID, matchKind, matchValue, rule.scope, rule.action.name, rule.action.redirectTarget, rule.reason,
                 rule.createdBy, rule.createdAt.microsecondsSinceEpoch, rule.expiresAt?.microsecondsSinceEpoch,
                 rule.origin.rawValue, rule.schedule?.description,
             ])

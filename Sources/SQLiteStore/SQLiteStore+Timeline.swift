@@ -6,8 +6,8 @@ package import Incidents
 // MARK: - The timeline of one incident
 
 extension SQLiteStore {
-    /// Everything about one incident, read on one snapshot: its calls (the latest stored event of
-    /// each linked call id), detections, the block/redirect rules on its callers, MCID flags,
+    /// Everything about one incident, read on one snapshot: its calls (each merged from every
+    /// stored witness of its call id), detections, the block/redirect rules on its callers, MCID flags,
     /// recordings of its calls and its log of status changes and notes.
     ///
     /// Deliberately not included: rules that were removed (their removal is in the audit log) and
@@ -61,21 +61,31 @@ extension SQLiteStore {
         }
     }
 
-    private static let allSourcesSQL = EventSource.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-
-    /// The latest stored event of every call linked to the incident, in call order.
+    /// Every call linked to the incident, each merged from all its stored events (every witness,
+    /// whatever its source, found by call id), in call order.
     private static func calls(incidentID: Int64, _ db: Database) throws -> [TimelineCall] {
-        try Row.fetchAll(
+        let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT \(eventReadColumns) FROM call_events WHERE id IN (
-                    SELECT max(e.id) FROM incident_calls AS c
-                    JOIN call_events AS e ON e.source IN (\(allSourcesSQL)) AND e.call_id = c.call_id
-                    WHERE c.incident_id = ? GROUP BY e.source, e.call_id)
-                ORDER BY counted_time, id
+                SELECT \(eventReadColumns) FROM call_events AS e
+                WHERE e.call_id IN (SELECT call_id FROM incident_calls WHERE incident_id = ?)
+                ORDER BY e.call_id, e.id
                 """,
-            arguments: [incidentID]
-        ).map { TimelineCall(event: try event(from: $0)) }
+            arguments: [incidentID])
+        var calls: [(call: TimelineCall, order: Int)] = []
+        var witnesses: [CallEvent] = []
+        func finish() {
+            if let call = TimelineCall(merging: witnesses) { calls.append((call, calls.count)) }
+            witnesses.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            let event = try event(from: row)
+            if let last = witnesses.last, last.callID != event.callID { finish() }
+            witnesses.append(event)
+        }
+        finish()
+        return calls.sorted { $0.call.start == $1.call.start ? $0.order < $1.order : $0.call.start < $1.call.start }
+            .map(\.call)
     }
 
     /// Rules on these numbers, plus unidentified-caller rules for `target` (and organisation-wide).

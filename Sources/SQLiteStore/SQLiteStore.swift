@@ -5,13 +5,15 @@
 /// life of the process, a private append-only migrator, and write methods that are each one
 /// transaction.
 ///
-/// Allowed imports: CallModel, CallwardenPorts, GRDB, Foundation (temporary directories and the JSON
-/// text lists only), Glibc (the store files' modes, ``StoreFileModes``).
+/// Allowed imports: CallModel, CallwardenPorts, GRDB (with its GRDBSQLite for ``FullLengthText``),
+/// Crypto (the evidence chain's SHA-256), Foundation (temporary directories, the JSON text lists
+/// and the privacy export), Glibc (the store files' modes, ``StoreFileModes``).
 package import CallModel
 import CallwardenPorts
 import Foundation
 import GRDB
 package import Incidents
+package import SystemClock
 
 /// Callwarden's durable store: call events, detections and their incidents, rules, the audit log,
 /// tail checkpoints and ingestion counters in one SQLite file.
@@ -30,11 +32,12 @@ package import Incidents
 /// recordings linked to calls (``RecordingStore``): a detection's incident change and its alert are
 /// written in the transaction of the batch that produced the detection.
 ///
-/// Housekeeping removes only what has served its purpose: alerts no sink needs any more and old
-/// idempotency keys of pushed events (`SQLiteStore+Retention.swift`).
+/// Housekeeping removes what has served its purpose: alerts no sink needs any more and old
+/// idempotency keys of pushed events (`SQLiteStore+Retention.swift`), ordinary calls and closed
+/// incidents past their retention (`SQLiteStore+PersonalData.swift`). Everything an incident rests
+/// on is covered by the evidence chain (`StoreSchema+EvidenceChain.swift`).
 ///
-/// Deliberately not handled: retention and purge of call events and other evidence, and sharing
-/// one file between several processes that write heavily (the daemon writes; the CLI's few writes
+/// Deliberately not handled: sharing one file between several processes that write heavily (the daemon writes; the CLI's few writes
 /// wait for the lock up to ``busyTimeout``).
 package final class SQLiteStore: EventStore, RuleStore, DetectionStore, IncidentStore, AlertOutbox, RecordingStore,
     Sendable
@@ -53,6 +56,10 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     /// alert leaves at once instead of at the next poll. Nil: nobody is told.
     let onAlertCommitted: (@Sendable () -> Void)?
 
+    /// Processing time for what the store stamps itself (outbox rows' `created_at`, pushed-event
+    /// keys' `stored_at`): the daemon's injected clock; the system clock by default.
+    package let clock: WallClock
+
     let pool: DatabasePool
     /// The directory ``temporary()`` created, removed on ``close()`` or deinit; nil for a store the
     /// caller owns.
@@ -68,20 +75,24 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     ///   - alertPolicy: When detections raise alerts (see ``AlertPolicy``).
     ///   - onAlertCommitted: Called after each committed transaction that wrote an alert (see
     ///     ``onAlertCommitted``).
+    ///   - clock: Processing time (see ``clock``).
     /// - Throws: ``SQLiteStoreError`` when the file cannot be opened, is not a database, is
     ///   corrupt, is read-only, or (with `readOnly`) has not been migrated.
     package convenience init(
         path: String, readOnly: Bool = false, alertPolicy: AlertPolicy = AlertPolicy(),
-        onAlertCommitted: (@Sendable () -> Void)? = nil
+        onAlertCommitted: (@Sendable () -> Void)? = nil, clock: WallClock = .system
     ) throws {
         try self.init(
-            path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
+            path: path, readOnly: readOnly, ownedDirectory: nil, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted,
+            clock: clock)
     }
 
     private init(
-        path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy, onAlertCommitted: (@Sendable () -> Void)?
+        path: String, readOnly: Bool, ownedDirectory: URL?, alertPolicy: AlertPolicy, onAlertCommitted: (@Sendable () -> Void)?,
+        clock: WallClock = .system
     ) throws {
         self.path = path
+        self.clock = clock
         self.ownedDirectory = ownedDirectory
         self.alertPolicy = alertPolicy
         self.onAlertCommitted = onAlertCommitted
@@ -118,6 +129,9 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
                 let opened = try DatabasePool(path: path, configuration: configuration(readOnly: false))
                 pool = opened
                 try migrator.migrate(opened)
+                try opened.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA cache_size = \(writerCacheKiB)")
+                }
                 return opened
             } catch {
                 attempt += 1
@@ -128,6 +142,14 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
             }
         }
     }
+
+    /// The writer's page cache, in SQLite's `cache_size` form (negative: KiB), 32 MiB instead of
+    /// SQLite's 2 MiB. Measured with a DoS hour (Benchmarks/run-dos.sh): each batch updates ~2,000
+    /// episodes, each reading its detection, its incident and the evidence chain's last entry, and
+    /// with 2 MiB those pages were read back from the file (or WAL) again and again; a quarter of
+    /// the replay was `pread`. Readers keep SQLite's default: their reads are few and short. The
+    /// cache fills only as pages are used, so a small store stays small.
+    static let writerCacheKiB = -32_768
 
     /// True for the errors a concurrent opener causes (a lock, or a migration it already applied),
     /// false for those that another try cannot mend (not a database, no such directory, ...).
@@ -152,7 +174,9 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         }
     }
 
-    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests.
+    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests. Its writer
+    /// runs with `synchronous = OFF` and without automatic WAL checkpoints: the file is removed at
+    /// close, so nothing in it needs to survive a crash.
     ///
     /// The directory and everything in it are removed by ``close()`` or when the store is released.
     /// - Throws: ``SQLiteStoreError`` when the directory or the database cannot be created.
@@ -167,9 +191,16 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
             throw SQLiteStoreError(code: .cannotOpen, message: "cannot create a temporary directory: \(error)")
         }
         do {
-            return try SQLiteStore(
+            let store = try SQLiteStore(
                 path: directory.appendingPathComponent("callwarden.sqlite").path, readOnly: false,
                 ownedDirectory: directory, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
+            // A throwaway file needs no durability: no syncs, and no checkpoints copying the WAL into
+            // the file while a replay writes (the WAL is read like the file and removed with it).
+            try store.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            }
+            return store
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error
@@ -209,27 +240,28 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         configuration.prepareDatabase { db in
             // GRDB already picks NORMAL for a pool's writer; say it here so that nobody has to know.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            EvidenceChainFunctions.register(db)
         }
         return configuration
     }
 
     // MARK: - Transaction helpers
 
-    /// One write transaction; any error is wrapped, except an ``IncidentChangeError`` (a refused
-    /// change, thrown inside the transaction to roll it back), which passes through.
+    /// One write transaction; any error is wrapped, except an ``IncidentChangeError`` or a
+    /// ``RuleCorrectionError`` (a refused change, thrown inside the transaction to roll it back),
+    /// which passes through.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(body)
         } catch let error as IncidentChangeError {
             throw error
+        } catch let error as RuleCorrectionError {
+            throw error
+        } catch let error as MCIDAmbiguousCall {
+            throw error
         } catch {
             throw SQLiteStoreError(wrapping: error)
         }
-    }
-
-    /// Processing time from the system clock: outbox rows, links and audit entries of batches.
-    static func processingTime() -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
     }
 
     /// One read on a snapshot; any error is wrapped.

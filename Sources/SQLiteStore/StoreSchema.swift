@@ -35,6 +35,11 @@ enum StoreSchema {
         migrator.registerMigration("v3-pushed-event-keys", migrate: v3PushedEventKeys)
         migrator.registerMigration(incidentLifecycleMigration, migrate: incidentLifecycle)
         migrator.registerMigration("v5-pushed-event-key-stored-at", migrate: v5PushedEventKeyStoredAt)
+        migrator.registerMigration(witnessCallIdentityMigration, migrate: witnessCallIdentity)
+        migrator.registerMigration(evidenceChainMigration, migrate: evidenceChain)
+        migrator.registerMigration(withheldMigration, migrate: withheld)
+        migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
+        migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
         migrator.registerMigration(opsHistoryMigration, migrate: opsHistory)
         return migrator
     }

@@ -13,7 +13,7 @@ struct Callwarden: AsyncParsableCommand {
         version: BuildInfo.description,
         subcommands: [
             Serve.self, Replay.self, Blocks.self, Redirects.self, Detections.self, IncidentsCommand.self,
-            MCIDCommand.self, EvidenceCommand.self, CheckConfig.self,
+            MCIDCommand.self, EvidenceCommand.self, PrivacyCommand.self, TokensCommand.self, AuditCommand.self, CheckConfig.self,
         ]
     )
 }

@@ -42,8 +42,8 @@ struct CheckConfig: AsyncParsableCommand {
             for directory in incidents.recordingDirectories {
                 print("  recordings: \(directory.path) (\(directory.patterns.map(\.name).joined(separator: ", ")))")
             }
-            if let listen = incidents.apiListen {
-                print("  incident API: \(listen.host):\(listen.port), \(incidents.apiTokens.isEmpty ? "no tokens (keep it on loopback)" : "\(incidents.apiTokens.count) token(s)")")
+            if let listen = configuration.api.listen {
+                print("  people's API and console: \(listen.host):\(listen.port) (every request needs a token: callwarden tokens create NAME --role ROLE)")
             }
             for finding in findings { print("  " + finding.description) }
             if !problems.isEmpty { throw ExitCode(1) }

@@ -12,11 +12,13 @@ struct Detections: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The most recent detection episodes.")
         @OptionGroup var options: ConfigOption
         @Option(name: .long, help: "How many.") var limit = 50
+        @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             let configuration = try options.load()
             let detections = try configuration.openStore().detections(limit: limit)
             let plan = configuration.plan
+            if json { return try JSONOutput.print(detections.map(JSONOutput.DetectionJSON.init)) }
             guard !detections.isEmpty else {
                 print("no detections")
                 return

@@ -1,9 +1,11 @@
 import ArgumentParser
 import CallModel
+import CallwardenPorts
 import Ingest
 import CallwardenApp
 import CDRIngest
 import Evidence
+import SystemClock
 import Foundation
 import Incidents
 
@@ -18,6 +20,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
         @Option(name: .long, help: "Only this status: open, acknowledged, reported, closed.") var status: String?
         @Option(name: .long, help: "At most this many.") var limit = 50
+        @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             var wanted: IncidentStatus?
@@ -29,6 +32,7 @@ struct IncidentsCommand: AsyncParsableCommand {
             }
             let configuration = try options.load()
             let incidents = try configuration.openIncidentStore().incidents(status: wanted, limit: max(1, limit))
+            if json { return try JSONOutput.print(incidents.map(JSONOutput.IncidentJSON.init)) }
             guard !incidents.isEmpty else { return print("no incidents") }
             var rows = [["ID", "KIND", "SEVERITY", "STATUS", "CALLER", "TARGET", "OPENED", "LAST ACTIVITY"]]
             for incident in incidents {
@@ -45,11 +49,13 @@ struct IncidentsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An incident's timeline: calls, detections, decisions, flags, recordings, notes.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "Incident id.") var id: Int64
+        @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             guard let timeline = try options.load().openIncidentStore().timeline(incidentID: id) else {
                 throw ValidationError("no incident with id \(id)")
             }
+            if json { return try JSONOutput.print(JSONOutput.IncidentTimelineJSON(timeline)) }
             let incident = timeline.incident
             print("incident \(incident.id): \(incident.kind.title) — \(incident.severity.rawValue), \(incident.status.label)")
             print("caller \(incident.identity), target \(incident.target), opened \(incident.openedAt.rfc3339)")
@@ -60,11 +66,15 @@ struct IncidentsCommand: AsyncParsableCommand {
             switch entry {
             case .call(let call):
                 let asserted = call.caller.assertedIdentity.map { " (asserted \($0.description))" } ?? ""
-                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(call.disposition?.rawValue ?? "in progress")"
+                let outcome = call.wasBlocked ? "blocked by rule \(call.decision?.ruleID.map(String.init) ?? "-")" : call.disposition?.rawValue ?? "in progress"
+                let witnesses = call.witnesses.map { "\($0.source.rawValue) \($0.phase.rawValue)" }.joined(separator: ", ")
+                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(outcome) (witnesses: \(witnesses))"
             case .detection(let detection):
                 return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
-            case .decision(let decision): return "rule \(decision.ruleID): \(decision.summary) by \(decision.createdBy)"
-            case .flag(let flag): return "MCID \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)"
+            case .decision(let decision): return "rule \(RuleSelector.text(decision.ruleID)): \(decision.summary) by \(decision.createdBy)"
+            case .flag(let flag):
+                let withdrawn = flag.withdrawal.map { " (WITHDRAWN by \($0.actor) at \($0.time.rfc3339): \($0.reason))" } ?? ""
+                return "MCID flag \(flag.id) \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)\(withdrawn)"
             case .recording(let recording): return "recording of call \(recording.callID): \(recording.location) sha256 \(recording.sha256 ?? "-")"
             case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": \(log.note)")
             }
@@ -116,14 +126,17 @@ struct IncidentsCommand: AsyncParsableCommand {
             let configuration = try options.load()
             let store = try configuration.openIncidentStore()
             guard let timeline = try store.timeline(incidentID: id) else { throw ValidationError("no incident with id \(id)") }
-            let bundle = try configuration.evidenceExporter().export(timeline, to: out)
+            let key = try configuration.evidenceSigningKey()
+            let bundle = try configuration.evidenceExporter(signingKey: key).export(
+                timeline, to: out, chain: try configuration.evidenceChainHead())
             try store.addNote(
                 incidentID: id, actor: Actor.resolve(by),
-                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256)", at: WallClock.system.now())
+                note: "evidence exported to \(out) (\(bundle.files.count) files, MANIFEST.sha256 signed by key \(key.fingerprint.prefix(16)))",
+                at: WallClock.system.now())
             for recording in bundle.recordings where recording.status == .altered || recording.status == .missing {
                 print("warning: recording \(recording.recording.location) is \(recording.status.rawValue)")
             }
-            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: (cd \(out) && sha256sum -c MANIFEST.sha256)")
+            print("exported incident \(id) to \(out): \(bundle.files.count) files; check with: callwarden evidence verify-bundle \(out)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallModel
 import Ingest
+import SystemClock
 import CDRIngest
 import CallPipeline
 import CallwardenPorts
@@ -14,12 +15,12 @@ struct Redirects: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List redirect rules in force.")
         @OptionGroup var options: ConfigOption
-        @Flag(name: .long, help: "Include expired rules.") var all = false
+        @Flag(name: .long, help: "Include expired rules and removed ones.") var all = false
+        @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             let configuration = try options.load()
-            let rules = try configuration.openStore().rules(activeAt: WallClock.system.now(), includeExpired: all)
-            printLines(RuleTable.render(rules.filter { $0.action.redirectTarget != nil }, plan: configuration.plan))
+            try RuleListing.show(configuration: configuration, all: all, json: json) { $0.action.redirectTarget != nil }
         }
     }
 
@@ -40,7 +41,7 @@ struct Redirects: AsyncParsableCommand {
                 throw ValidationError("--to \"\(target)\" is not a phone number")
             }
             let stored = try rule.add(action: .redirect(to: number.description), configuration: configuration)
-            print("added rule \(stored.id ?? 0): \(RuleOptions.summary(of: stored))")
+            print("added rule \(RuleSelector.text(stored.id ?? 0)): \(RuleOptions.summary(of: stored))")
         }
     }
 }

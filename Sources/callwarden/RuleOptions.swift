@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallModel
 import Ingest
+import SystemClock
 import CDRIngest
 import CallPipeline
 import CallwardenPorts

@@ -21,9 +21,9 @@ struct AlertWakeTests {
         let wake = AlertWakeSignal()
         let store = try SQLiteStore.temporary(onAlertCommitted: { wake.ring() })
         defer { try? store.close() }
-        let port = try FreePort.pick()
-        let receiver = try WebhookReceiver(port: port, secret: Self.secret)
+        let receiver = try WebhookReceiver(secret: Self.secret)
         try await receiver.start()
+        let port = receiver.port
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))
         let counters = AlertDeliveryCounters()
         let dispatcher = AlertDispatcher(

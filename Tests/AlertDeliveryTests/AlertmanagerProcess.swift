@@ -1,9 +1,13 @@
 import Foundation
 
-/// A real Prometheus Alertmanager (Debian `prometheus-alertmanager`) on a free loopback port with
-/// its own temporary storage and no clustering. `stop()` ends it and removes its directory.
+/// A real Prometheus Alertmanager (Debian `prometheus-alertmanager`) on loopback port 0 with its own
+/// temporary storage and no clustering: it logs the address it bound (`msg="Listening on"
+/// address=127.0.0.1:45309`), which ``waitUntilReady()`` reads instead of guessing a free port.
+/// `stop()` ends it and removes its directory.
 final class AlertmanagerProcess {
-    let port: Int
+    /// The port it bound; 0 until ``waitUntilReady()`` read it.
+    private(set) var port = 0
+    private let logPath: String
     let directory: URL
     private let process = Process()
 
@@ -16,7 +20,6 @@ final class AlertmanagerProcess {
     static var shouldRun: Bool { isInstalled || ProcessInfo.processInfo.environment["CI"] != nil }
 
     init() throws {
-        port = try FreePort.pick()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("callwarden-am-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = directory.appendingPathComponent("alertmanager.yml")
@@ -31,19 +34,33 @@ final class AlertmanagerProcess {
         process.arguments = [
             "--config.file=" + configuration.path,
             "--storage.path=" + directory.appendingPathComponent("data").path,
-            "--web.listen-address=127.0.0.1:\(port)",
+            "--web.listen-address=127.0.0.1:0",
             "--cluster.listen-address=",
-            "--log.level=warn",
+            "--log.level=info",
         ]
+        logPath = directory.appendingPathComponent("alertmanager.log").path
+        FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Waits until `/-/ready` answers 200.
+    /// The port in the log's `msg="Listening on" address=127.0.0.1:PORT` line, or nil.
+    private func loggedPort() -> Int? {
+        guard let log = try? String(contentsOfFile: logPath, encoding: .utf8),
+            let line = log.split(separator: "\n").first(where: { $0.contains("Listening on") }),
+            let range = line.range(of: "address=127.0.0.1:")
+        else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Waits until it has logged its port and `/-/ready` answers 200.
     func waitUntilReady() async throws {
+        let bound = await eventually(seconds: 60) { self.loggedPort() != nil }
+        guard bound, let logged = loggedPort() else { throw TestFailure("alertmanager did not report the port it bound") }
+        port = logged
         let ready = await eventually(seconds: 60) { await httpGet(baseURL + "/-/ready")?.status == 200 }
         guard ready else { throw TestFailure("alertmanager did not become ready on port \(port)") }
     }

@@ -1,9 +1,7 @@
 import CallModel
-import Foundation
+import SystemClock
 
 extension WallClock {
-    /// The system's clock for these tests (the daemon injects `Ingest`'s `WallClock.system`).
-    static let testSystem = WallClock {
-        Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
-    }
+    /// The system's clock for these tests (the one the daemon injects).
+    static let testSystem = WallClock.system
 }

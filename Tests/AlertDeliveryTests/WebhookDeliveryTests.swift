@@ -27,7 +27,9 @@ struct WebhookDeliveryTests {
         let directory = try AlertFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("callwarden.sqlite").path
-        let port = try FreePort.pick()
+        // Held (bound, not listening: refused) until the receiver takes it in phase 2.
+        let held = try HeldPort()
+        let port = held.port
 
         // Phase 1: three incidents alert while nothing listens on the webhook's port.
         var store = try SQLiteStore(path: path)
@@ -61,8 +63,11 @@ struct WebhookDeliveryTests {
 
         let secondCounters = AlertDeliveryCounters()
         let second = Task { [store] in try await dispatcher(store: store, port: port, counters: secondCounters).run() }
+        defer { second.cancel() }
         let receiver = try WebhookReceiver(port: port, secret: Self.secret)
-        try await receiver.start()
+        held.release()
+        try await receiver.startRetrying()
+        defer { Task { await receiver.stop() } }
         let allArrived = await eventually { receiver.deliveries.count == 4 }
         #expect(allArrived)
         // Let the dispatcher run on: nothing more may arrive.
@@ -90,11 +95,11 @@ struct WebhookDeliveryTests {
         let store = try SQLiteStore.temporary()
         defer { try? store.close() }
         try AlertFixture.raiseAlerts(in: store, targets: ["2001", "2002"])
-        let port = try FreePort.pick()
         // A receiver with another secret answers 401 (retryable); one that answers 400 is what
         // "rejected" means: use a receiver whose signature check fails for the first id only.
-        let receiver = try WebhookReceiver(port: port, secret: Self.secret)
+        let receiver = try WebhookReceiver(secret: Self.secret)
         try await receiver.start()
+        let port = receiver.port
         defer { Task { await receiver.stop() } }
         let counters = AlertDeliveryCounters()
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))

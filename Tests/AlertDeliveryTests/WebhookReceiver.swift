@@ -9,7 +9,10 @@ import Synchronization
 /// A webhook receiver on a loopback port: verifies every Standard Webhooks signature (a bad one
 /// is answered 401 and counted) and counts deliveries per `webhook-id`.
 final class WebhookReceiver: Sendable {
-    let port: Int
+    private let requestedPort: Int
+    private let boundPort = Mutex<Int?>(nil)
+    /// The port it listens on (once started: the one it bound, when it was asked for port 0).
+    var port: Int { boundPort.withLock { $0 } ?? requestedPort }
     private let verifier: StandardWebhookSignature
     private let state = Mutex(State())
     private let task = Mutex<Task<Void, any Error>?>(nil)
@@ -20,8 +23,9 @@ final class WebhookReceiver: Sendable {
         var badSignatures = 0
     }
 
-    init(port: Int, secret: String) throws {
-        self.port = port
+    /// `port` 0 (the default) binds a free port; ``port`` then tells which.
+    init(port: Int = 0, secret: String) throws {
+        self.requestedPort = port
         guard let verifier = StandardWebhookSignature(secret: secret) else { throw TestFailure("bad secret") }
         self.verifier = verifier
     }
@@ -54,14 +58,48 @@ final class WebhookReceiver: Sendable {
             }
             return Response(status: .noContent)
         }
-        let ready = AsyncStream<Void>.makeStream()
+        // Yields once the port is bound, or finishes with the error when the server stops before
+        // that (a port that cannot be bound): `start` never waits for a server that is not coming.
+        let ready = AsyncThrowingStream<Void, any Error>.makeStream()
         let app = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in ready.continuation.yield() },
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: requestedPort)),
+            onServerRunning: { [self] channel in
+                boundPort.withLock { $0 = channel.localAddress?.port }
+                ready.continuation.yield()
+            },
             logger: Logger(label: "test.webhook"))
-        task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
-        for await _ in ready.stream { break }
+        task.withLock {
+            $0 = Task {
+                do {
+                    try await app.runService(gracefulShutdownSignals: [])
+                    ready.continuation.finish(throwing: TestFailure("the receiver stopped before it listened"))
+                } catch {
+                    ready.continuation.finish(throwing: error)
+                    throw error
+                }
+            }
+        }
+        for try await _ in ready.stream { return }
+        throw TestFailure("the receiver stopped before it listened")
+    }
+
+    /// ``start()``, retried every 100 ms (at most 100 times) while the port cannot be bound: in a
+    /// full parallel run another test's listener may hold the port for a moment after the test
+    /// that held it let it go. A bound on waiting, not a timing check.
+    func startRetrying() async throws {
+        var lastError: (any Error)?
+        for _ in 0..<100 {
+            do {
+                try await start()
+                return
+            } catch {
+                lastError = error
+                await stop()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw lastError ?? TestFailure("the receiver never listened on port \(requestedPort)")
     }
 
     func stop() async {

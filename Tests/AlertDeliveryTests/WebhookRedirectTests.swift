@@ -24,17 +24,19 @@ struct WebhookRedirectTests {
     final class Redirector: Sendable {
         private let task = Mutex<Task<Void, any Error>?>(nil)
 
-        func start(port: Int, status: HTTPResponse.Status, location: String) async throws {
+        /// Listens on a free port; returns it.
+        func start(status: HTTPResponse.Status, location: String) async throws -> Int {
             let router = Router(context: BasicRequestContext.self)
             router.post("hook") { _, _ -> Response in
                 Response(status: status, headers: [.location: location])
             }
-            let ready = AsyncStream<Void>.makeStream()
+            let ready = AsyncStream<Int>.makeStream()
             let app = Application(
-                router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
-                onServerRunning: { _ in ready.continuation.yield() }, logger: Logger(label: "test.redirector"))
+                router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { ready.continuation.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "test.redirector"))
             task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
-            for await _ in ready.stream { break }
+            for await port in ready.stream { return port }
+            return 0
         }
 
         func stop() async {
@@ -49,13 +51,12 @@ struct WebhookRedirectTests {
 
     @Test("a 302 or 307 to another port is a failed delivery; the second receiver never gets the body", arguments: [302, 307])
     func redirectIsNotFollowed(status: Int) async throws {
-        let redirectPort = try FreePort.pick()
-        let receiverPort = try FreePort.pick()
-        let receiver = try WebhookReceiver(port: receiverPort, secret: Self.secret)
+        let receiver = try WebhookReceiver(secret: Self.secret)
         try await receiver.start()
+        let receiverPort = receiver.port
         let redirector = Redirector()
-        try await redirector.start(
-            port: redirectPort, status: HTTPResponse.Status(code: status), location: "http://127.0.0.1:\(receiverPort)/hook")
+        let redirectPort = try await redirector.start(
+            status: HTTPResponse.Status(code: status), location: "http://127.0.0.1:\(receiverPort)/hook")
         let signer = try #require(StandardWebhookSignature(secret: Self.secret))
         let sink = WebhookSink(name: "webhook:security", url: "http://127.0.0.1:\(redirectPort)/hook", signer: signer, timeout: .seconds(5), clock: .testSystem)
         var failure: AlertDeliveryError?

@@ -1,6 +1,7 @@
 import CDRParsing
 import CallModel
 import Testing
+import SyntheticRandom
 
 @Suite("Buffer slicing and mutations")
 struct RobustnessTests {

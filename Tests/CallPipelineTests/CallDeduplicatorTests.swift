@@ -5,30 +5,75 @@ import PortsTestSupport
 import Testing
 
 struct CallDeduplicatorTests {
-    @Test func aCallIsNewOncePerSource() {
+    @Test func aCallIsNewOnceWhicheverSourceReportsIt() {
         var deduplicator = CallDeduplicator()
-        let first = Fixtures.event("07700900123", at: 0, id: "1768208400.1")
-        let answers = [first, first].map { deduplicator.isFirstEvent(of: $0) }
-        #expect(answers == [true, false])
-        var otherSource = first
-        otherSource.source = .jsonLines
-        let other = deduplicator.isFirstEvent(of: otherSource)
+        let cdr = Fixtures.event("07700900123", at: 0, id: "1768208400.1")
+        var question = cdr
+        question.source = .decisionRequest
+        question.phase = .started
+        var dialog = cdr
+        dialog.source = .sip
+        let answers = [question, dialog, cdr].map { deduplicator.witness($0) }
+        #expect(answers.map(\.isNewCall) == [true, false, false])
+        // The SIP dialog's end is the first terminal report; the CDR's is a second one.
+        #expect(answers.map(\.isFirstTerminal) == [false, true, false])
+        let other = deduplicator.isFirstEvent(of: Fixtures.event("07700900123", at: 0, id: "1768208400.2"))
         #expect(other)
     }
 
-    @Test func memoryIsBoundedByTwoGenerations() {
-        var deduplicator = CallDeduplicator(generationCapacity: 10)
+    @Test func memoryIsAFixedTableThatForgetsTheOldestCallFirst() {
+        var deduplicator = CallDeduplicator(capacity: 10)
         let early = Fixtures.event("07700900123", at: 0, id: "early")
         let firstSeen = deduplicator.isFirstEvent(of: early)
         #expect(firstSeen)
-        for index in 0..<15 { _ = deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c\(index)")) }
-        // Still remembered: it is in the previous generation.
+        for index in 0..<9 { _ = deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c\(index)")) }
         let remembered = !deduplicator.isFirstEvent(of: early)
         #expect(remembered)
-        for index in 15..<40 { _ = deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c\(index)")) }
-        // Forgotten after two generations: the documented bound.
+        #expect(deduplicator.evictions == 0)
+        // The eleventh call evicts the first one seen, and counts the eviction.
+        _ = deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c9"))
+        #expect(deduplicator.evictions == 1)
+        #expect(deduplicator.rememberedCalls == 10)
         let forgotten = deduplicator.isFirstEvent(of: early)
         #expect(forgotten)
+        // c0 was the oldest then; c9 is still remembered.
+        let stillRemembered = !deduplicator.isFirstEvent(of: Fixtures.event("07700900124", at: 1, id: "c9"))
+        #expect(stillRemembered)
+        #expect(deduplicator.evictions == 2)
+    }
+
+    /// Against a reference (a set and a FIFO queue), over random ids drawn from a small pool so
+    /// that probe runs, repeats, and evictions in the middle of runs all happen.
+    @Test func agreesWithAReferenceOverRandomWitnesses() {
+        // A fixed linear congruential sequence (Knuth's MMIX constants): the same on every run.
+        var state: UInt64 = 0x5EED
+        func nextRandom() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for capacity in [1, 3, 16, 100] {
+            var deduplicator = CallDeduplicator(capacity: capacity)
+            var remembered = Set<String>()
+            var order: [String] = []
+            var evictions = 0
+            for _ in 0..<20_000 {
+                let id = "call-\(nextRandom() % UInt64(capacity * 3))"
+                let expectedNew = !remembered.contains(id)
+                if expectedNew {
+                    if order.count == capacity {
+                        remembered.remove(order.removeFirst())
+                        evictions += 1
+                    }
+                    remembered.insert(id)
+                    order.append(id)
+                }
+                let answer = deduplicator.isFirstEvent(of: Fixtures.event("07700900123", at: 0, id: id))
+                #expect(answer == expectedNew)
+                if answer != expectedNew { return }
+            }
+            #expect(deduplicator.evictions == evictions)
+            #expect(deduplicator.rememberedCalls == remembered.count)
+        }
     }
 }
 

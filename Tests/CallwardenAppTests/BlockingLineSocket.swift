@@ -53,19 +53,30 @@ final class BlockingLineSocket {
         }
     }
 
-    /// A TCP port nobody listens on now (bound to 0 and released).
-    static func freePort() -> Int {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(probe) }
+}
+
+/// A TCP port on 127.0.0.1 held bound but not listening for as long as this lives: connections to
+/// it are refused, and no other process can take it meanwhile (a client's target that must stay
+/// dead, e.g. an AMI server that is not there). Not for a listener of the daemon: those bind
+/// port 0 and report what they got (``NotifySocket``).
+final class RefusingPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(probe, pointer, length) == 0 ? getsockname(probe, pointer, &length) : -1
+                bind(descriptor, pointer, length) == 0 ? getsockname(descriptor, pointer, &length) : -1
             }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
+
+    deinit { close(descriptor) }
 }

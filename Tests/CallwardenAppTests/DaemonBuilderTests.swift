@@ -13,9 +13,8 @@ struct DaemonBuilderTests {
           agi: 127.0.0.1:0
         metrics:
           http: 127.0.0.1:0
-        incidents:
-          api:
-            listen: 127.0.0.1:0
+        api:
+          listen: 127.0.0.1:0
         push:
           listeners:
             - tcp: 127.0.0.1:0
@@ -31,7 +30,7 @@ struct DaemonBuilderTests {
         let config = try TestSupport.writeConfiguration(in: directory, sections: Self.everyListener)
         try await TestSupport.withDaemon(config: config) { daemon, addresses in
             let push = try #require(addresses.keys.first { $0.hasPrefix("push:tcp:") })
-            for key in ["decision.http", "decision.agi", "metrics.http", "incidents.api.listen", push] {
+            for key in ["decision.http", "decision.agi", "metrics.http", "api.listen", push] {
                 let port = TestSupport.port(addresses, key)
                 #expect(port > 0, "\(key) bound to \(String(describing: addresses[key]))")
                 // Bound means accepting: a plain connection succeeds at once.

@@ -60,7 +60,7 @@ struct DaemonDecisionTests {
             }
             #expect(blocked?.action == "block")
             let ruleID = try #require(blocked?.rule)
-            #expect(try await TestSupport.run(["blocks", "remove", "\(ruleID)", "--reason", "resolved", "--by", "test", "--config", config]) == 0)
+            #expect(try await TestSupport.run(["blocks", "remove", "r\(ruleID)", "--reason", "resolved", "--by", "test", "--config", config]) == 0)
             var allowedAgain: Answer?
             for _ in 0..<600 {
                 allowedAgain = try await Self.ask(port: port, caller: "07700900123")

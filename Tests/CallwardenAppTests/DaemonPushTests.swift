@@ -17,7 +17,6 @@ struct DaemonPushTests {
     @Test func pushedEventsAreAcknowledgedAfterCommitAndSIGTERMLosesNothingAcknowledged() async throws {
         let directory = try TestSupport.temporaryDirectory("daemon-push")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = BlockingLineSocket.freePort()
         try TestSupport.writeSecret("daemon-test-secret", named: "push.secret", in: directory)
         let config = try TestSupport.writeConfiguration(
             in: directory,
@@ -26,19 +25,18 @@ struct DaemonPushTests {
                   http: off
                 push:
                   listeners:
-                    - tcp: 127.0.0.1:\(port)
+                    - tcp: 127.0.0.1:0
                       format: jsonl
                       secret_file: push.secret
                 """)
-        let daemon = try TestSupport.startDaemon(config: config)
+        // Port 0: the daemon reports the port it bound with READY=1 (systemd's STATUS= text).
+        let notify = try NotifySocket(directory: directory)
+        let daemon = try TestSupport.startDaemon(config: config, notify: notify)
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
 
-        var connection: BlockingLineSocket?
-        _ = await TestSupport.wait(upTo: 60) {
-            connection = BlockingLineSocket(port: port)
-            return connection != nil
-        }
-        let socket = try #require(connection)
+        let listeners = try #require(await notify.readyListeners(upTo: 60), "READY=1: \(TestSupport.daemonLog(config: config))")
+        let port = try #require(NotifySocket.port(listeners, "push:tcp:127.0.0.1:0"), "\(listeners)")
+        let socket = try #require(BlockingLineSocket(port: port))
         socket.send("AUTH daemon-test-secret\n" + (1...100).map(Self.line).joined())
         var last = 0
         while last < 101, let answer = socket.readLine() {

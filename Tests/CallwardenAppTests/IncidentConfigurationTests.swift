@@ -2,6 +2,7 @@ import CallModel
 import CallwardenApp
 import AlertDelivery
 import Evidence
+import SystemClock
 import Foundation
 import Incidents
 import Ingest
@@ -30,9 +31,9 @@ struct IncidentConfigurationTests {
               alert_from: block
               update_interval: 5m
               mcid_window: 3m
-              api:
-                listen: 127.0.0.1:8751
-                token_file: api.tokens
+            api:
+              listen: 127.0.0.1:8751
+              tls_proxy: true
             alerts:
               journal: false
               retry_max: 2m
@@ -54,8 +55,8 @@ struct IncidentConfigurationTests {
         #expect(incidents.alertPolicy.minimumAction == .block)
         #expect(incidents.alertPolicy.minimumUpdateInterval == .minutes(5))
         #expect(incidents.mcidWindow == .minutes(3))
-        #expect(incidents.apiListen?.host == "127.0.0.1" && incidents.apiListen?.port == 8751)
-        #expect(incidents.apiTokens == ["a-token-of-sixteen-chars"])
+        #expect(configuration.api.listen?.host == "127.0.0.1" && configuration.api.listen?.port == 8751)
+        #expect(configuration.api.tlsProxy)
         #expect(!incidents.journal)
         #expect(incidents.retry.maximum == .minutes(2))
         #expect(incidents.webhooks.map(\.name) == ["webhook:security"])
@@ -71,7 +72,24 @@ struct IncidentConfigurationTests {
         let configuration = try CallwardenConfiguration.parse(yaml: "", baseDirectory: "/")
         #expect(configuration.incidents.alertPolicy.minimumAction == .alert)
         #expect(configuration.makeAlertSinks(logger: .init(label: "test"), clock: .system).map(\.name) == ["journal"])
-        #expect(configuration.incidents.apiListen == nil)
+        #expect(configuration.api.listen == nil)
+    }
+
+    @Test("the old incidents.api section is refused, naming api.listen and how tokens are made now")
+    func theOldAPISectionNamesTheNewKey() {
+        let yaml = """
+            incidents:
+              api:
+                listen: 127.0.0.1:8751
+                token_file: api.tokens
+            """
+        #expect {
+            try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: "/etc/callwarden")
+        } throws: { error in
+            let errors = (error as? ConfigurationErrors)?.errors ?? []
+            return errors.map(\.key) == ["incidents.api"] && errors[0].reason.contains("api.listen")
+                && errors[0].reason.contains("callwarden tokens create")
+        }
     }
 
     @Test func everyProblemNamesItsKey() throws {
@@ -102,7 +120,7 @@ struct IncidentConfigurationTests {
         } throws: { error in
             let keys = Set((error as? ConfigurationErrors)?.errors.map(\.key) ?? [])
             return keys == [
-                "incidents.alert_from", "incidents.update_intervall", "incidents.api.listen",
+                "incidents.alert_from", "incidents.update_intervall", "incidents.api",
                 "alerts.webhooks[0].url", "alerts.webhooks[0].secret_file", "alerts.webhooks[1].name",
                 "alerts.webhooks[1].secret_file", "alerts.alertmanager[0].resend_interval",
                 "recordings.directories[0].path", "recordings.directories[0].patterns",

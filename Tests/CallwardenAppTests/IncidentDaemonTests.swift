@@ -5,6 +5,10 @@ import HTTPTypes
 import Hummingbird
 import Incidents
 import Logging
+import CallModel
+import PeopleAPI
+import CallwardenPorts
+import SystemClock
 import NIOCore
 import Synchronization
 import Testing
@@ -86,9 +90,8 @@ struct IncidentDaemonTests {
               country: GB
             decision:
               http: off
-            incidents:
-              api:
-                listen: 127.0.0.1:0
+            api:
+              listen: 127.0.0.1:0
             alerts:
               journal: false
               poll_interval: 60s
@@ -98,14 +101,18 @@ struct IncidentDaemonTests {
                   secret_file: hook.secret
             """
         try yaml.write(toFile: directory + "/callwarden.yaml", atomically: true, encoding: .utf8)
+        // The PBX's token, made as `callwarden tokens create` makes it, before the daemon starts.
+        let token = try AccessTokenIssuer.issue(
+            name: "pbx-mcid", role: .security, actor: "test", at: WallClock.system.now(),
+            store: try CallwardenConfiguration.load(path: directory + "/callwarden.yaml").openTokenStore())
         // Two flags, each after the one before arrived: by the second the dispatcher has long done
         // its first round, so only the store's ring can bring it before the 60 s poll.
         let (statuses, arrived) = try await TestSupport.withDaemon(config: directory + "/callwarden.yaml") { _, addresses in
-            let apiPort = TestSupport.port(addresses, "incidents.api.listen")
+            let apiPort = TestSupport.port(addresses, "api.listen")
             var statuses: [String] = []
             var arrived: [Bool] = []
             for (index, kind) in ["threat", "bomb-threat"].enumerated() {
-                statuses.append(Self.post("kind=\(kind)&extension=1001&by=reception", path: "/v1/mcid", port: apiPort) ?? "")
+                statuses.append(Self.post("kind=\(kind)&extension=1001", path: "/v1/mcid", port: apiPort, token: token.text) ?? "")
                 arrived.append(await Self.eventually(seconds: 20) { received.all.count > index })
             }
             return (statuses, arrived)
@@ -153,10 +160,11 @@ struct IncidentDaemonTests {
     }
 
     /// POSTs a form body over a plain connection; the response's status line, or nil.
-    static func post(_ form: String, path: String, port: Int) -> String? {
+    static func post(_ form: String, path: String, port: Int, token: String) -> String? {
         guard let socket = BlockingLineSocket(port: port) else { return nil }
         socket.send(
             "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Authorization: Bearer \(token)\r\n"
                 + "Content-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n" + form)
         return socket.readLine()?.trimmingCharacters(in: .whitespacesAndNewlines)
     }

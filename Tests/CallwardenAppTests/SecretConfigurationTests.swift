@@ -43,10 +43,6 @@ struct SecretConfigurationTests {
           address: 127.0.0.1
           port: \(hepPort)
           auth_key_file: hep.secret
-        incidents:
-          api:
-            listen: 127.0.0.1:0
-            token_file: token.secret
         alerts:
           webhooks:
             - name: security
@@ -68,7 +64,6 @@ struct SecretConfigurationTests {
         #expect(configuration.streams.ami?.secret == Secret(Self.secrets["ami"]!))
         #expect(configuration.streams.esl?.password == Secret(Self.secrets["esl"]!))
         #expect(configuration.hep?.authKey == Secret(Self.secrets["hep"]!))
-        #expect(configuration.incidents.apiTokens == [Secret(Self.secrets["token"]!)])
         #expect(configuration.incidents.webhooks.count == 1)
         let printed = String(describing: configuration) + String(reflecting: configuration) + "\(configuration.incidents.webhooks)"
         for secret in Self.forbidden { #expect(!printed.contains(secret), "\(secret) printed") }
@@ -89,7 +84,7 @@ struct SecretConfigurationTests {
             let text = "\(error)"
             return keys == [
                 "push.listeners[0].secret_file", "ami.secret_file", "esl.password_file", "hep.auth_key_file",
-                "incidents.api.token_file", "alerts.webhooks[0].secret_file",
+                "alerts.webhooks[0].secret_file",
             ] && errors.allSatisfy { $0.reason.contains(directory) && $0.reason.contains("chmod 600") }
                 && !Self.forbidden.contains(where: text.contains)
         }
@@ -170,25 +165,22 @@ struct SecretConfigurationTests {
             let directory = try TestSupport.temporaryDirectory("secrets-\(level)")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try Self.writeSecrets(in: directory)
-            let pushPort = BlockingLineSocket.freePort()
+            // Listeners on port 0 (reported with READY=1); the AMI/ESL/webhook target a port held
+            // closed for the test's life.
+            let deadPort = RefusingPort()
             let config = try TestSupport.writeConfiguration(
-                in: directory,
-                sections: Self.sections(
-                    pushPort: pushPort, hepPort: BlockingLineSocket.freePort(), amiPort: BlockingLineSocket.freePort(),
-                    level: level))
+                in: directory, sections: Self.sections(pushPort: 0, hepPort: 0, amiPort: deadPort.port, level: level))
             let logPath = directory + "/output.log"
             let check = try TestSupport.launch(["check-config", config], logPath: logPath)
             await TestSupport.exit(of: check)
             #expect(check.terminationStatus == 0)
 
-            let daemon = try TestSupport.launch(["serve", "--config", config], logPath: logPath)
+            let notify = try NotifySocket(directory: directory)
+            let daemon = try TestSupport.launch(["serve", "--config", config], logPath: logPath, environment: notify.environment)
             defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
-            var connection: BlockingLineSocket?
-            _ = await TestSupport.wait(upTo: 60) {
-                connection = BlockingLineSocket(port: pushPort)
-                return connection != nil
-            }
-            let socket = try #require(connection)
+            let listeners = try #require(await notify.readyListeners(upTo: 60))
+            let pushPort = try #require(NotifySocket.port(listeners, "push:tcp:127.0.0.1:0"), "\(listeners)")
+            let socket = try #require(BlockingLineSocket(port: pushPort))
             socket.send("AUTH not-the-secret\n")
             #expect(socket.readLine()?.hasPrefix("ERR 1 auth-failed") == true)
             try? await Task.sleep(for: .milliseconds(300))

@@ -69,9 +69,6 @@ struct ServeSIPTests {
         let directory = try TestSupport.temporaryDirectory("serve-sip")
         let sink = Self.openUDP()
         defer { close(sink.descriptor) }
-        let probe = Self.openUDP()  // a free port for the HEP listener, released before serve binds it
-        let hepPort = probe.port
-        close(probe.descriptor)
         try TestSupport.writeSecret("s3cret", named: "hep.key", in: directory)
         let config = directory + "/callwarden.yaml"
         try """
@@ -87,28 +84,27 @@ struct ServeSIPTests {
               filter: "udp port \(sink.port)"
             hep:
               address: 127.0.0.1
-              port: \(hepPort)
+              port: 0
               transport: both
               auth_key_file: hep.key
             logging:
               level: warning
             """.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: TestSupport.executable)
-        daemon.arguments = ["serve", "--config", config]
-        daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        // The HEP listener on port 0: the daemon reports the port it bound with READY=1.
+        let notify = try NotifySocket(directory: directory)
+        let daemon = try TestSupport.launch(["serve", "--config", config], environment: notify.environment)
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        let listeners = try #require(await notify.readyListeners(upTo: 60))
+        let hepPort = UInt16(try #require(NotifySocket.port(listeners, "hep.udp"), "\(listeners)"))
 
         let sender = Self.openUDP()
         defer { close(sender.descriptor) }
         let captured = Self.call("serve-capture@127.0.0.1", caller: "07700900123")
         let mirrored = Self.call("serve-hep@127.0.0.1", caller: "07700900555")
         let storePath = directory + "/callwarden.sqlite"
-        // Until the daemon is listening, sends are lost: send the calls again every round (the
-        // tracker counts repeats as retransmissions), bounded at 60 s for a loaded machine.
+        // The daemon is ready, but a capture thread may still be opening: send the calls again
+        // every round (the tracker counts repeats as retransmissions), bounded at 60 s.
         var stored = false
         for _ in 0..<200 where !stored {
             for message in captured { Self.send(message, from: sender.descriptor, to: sink.port) }

@@ -73,13 +73,16 @@ enum TestSupport {
                 """)
     }
 
-    /// Writes `directory/callwarden.yaml` and returns its path: the store in `directory`, GB
-    /// numbering in UTC, then `sections` (top-level YAML keys, unindented).
+    /// Writes `directory/callwarden.yaml` and returns its path: the store in `directory` (ordinary
+    /// calls kept a century), GB numbering in UTC, then `sections` (top-level YAML keys, unindented).
     static func writeConfiguration(in directory: String, sections: String) throws -> String {
         let path = directory + "/callwarden.yaml"
         let text = """
             store:
               path: \(directory)/callwarden.sqlite
+              # The tests' calls are synthetic and years old: housekeeping must not purge them.
+              retention:
+                calls: 36500d
             numbering:
               country: GB
               time_zone: UTC
@@ -91,10 +94,13 @@ enum TestSupport {
 
     /// Starts `callwarden` with `arguments` as a child process, its output discarded unless
     /// `logPath` names a file to append it to. The caller waits for it or signals it.
-    static func launch(_ arguments: [String], logPath: String? = nil) throws -> Process {
+    static func launch(_ arguments: [String], logPath: String? = nil, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let logPath {
             if !FileManager.default.fileExists(atPath: logPath) {
                 FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -113,8 +119,9 @@ enum TestSupport {
 
     /// Starts the daemon, `callwarden serve --config config`, as a child process; what it prints
     /// goes to ``daemonLog(config:)`` so that a test can show why a daemon stopped.
-    static func startDaemon(config: String) throws -> Process {
-        try launch(["serve", "--config", config], logPath: daemonLogPath(config: config))
+    /// `notify`: the systemd notification socket the daemon reports `READY=1` and its listeners to.
+    static func startDaemon(config: String, notify: NotifySocket? = nil) throws -> Process {
+        try launch(["serve", "--config", config], logPath: daemonLogPath(config: config), environment: notify?.environment ?? [:])
     }
 
     /// The file beside `config` that ``startDaemon(config:)`` appends the daemon's output to.
@@ -135,6 +142,29 @@ enum TestSupport {
         guard let store = try? SQLiteStore(path: storePath, readOnly: true) else { return 0 }
         defer { try? store.close() }
         return (try? store.statistics().events) ?? 0
+    }
+
+    /// Runs one `callwarden` command to its end; its exit status, what it printed on standard
+    /// output (`text`) and on standard error (`errors`).
+    static func output(_ arguments: [String]) async throws -> (status: Int32, text: String, errors: String) {
+        let path = NSTemporaryDirectory() + "callwarden-output-" + UUID().uuidString
+        FileManager.default.createFile(atPath: path, contents: nil)
+        FileManager.default.createFile(atPath: path + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: path + ".err")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".err"))
+        try process.run()
+        await exit(of: process)
+        return (
+            process.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: path + ".err", encoding: .utf8)) ?? ""
+        )
     }
 
     /// Runs one `callwarden` command (e.g. `blocks add ...`) to its end; its exit status.
@@ -181,10 +211,11 @@ extension TestSupport {
     /// ports), runs it while `body` runs with the bound addresses, then shuts it down gracefully
     /// and waits for every service to stop and the store to close. No signals, no child process.
     static func withDaemon<Result: Sendable>(
-        config: String, _ body: (BuiltDaemon, [String: SocketAddress]) async throws -> Result
+        config: String, options: DaemonBuildOptions = DaemonBuildOptions(),
+        _ body: (BuiltDaemon, [String: SocketAddress]) async throws -> Result
     ) async throws -> Result {
         let configuration = try CallwardenConfiguration.load(path: config)
-        let daemon = try await buildDaemon(configuration: configuration, logger: daemonLogger)
+        let daemon = try await buildDaemon(configuration: configuration, logger: daemonLogger, options: options)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await daemon.run() }
             let outcome: Swift.Result<Result, any Error>

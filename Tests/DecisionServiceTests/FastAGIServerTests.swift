@@ -5,6 +5,7 @@ import CallModel
 import DecisionService
 import Logging
 import NIOCore
+import ListenerTestSupport
 import Testing
 
 @Suite("FastAGI server (real TCP on loopback)")
@@ -12,7 +13,9 @@ struct FastAGIServerTests {
     /// Runs a FastAGI server on a free loopback port for the duration of `body`.
     private func withServer<Value: Sendable>(
         _ fixture: ScreeningFixture,
-        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0),
+        // A generous idle timeout unless a test is about it: on a loaded CI machine the test's
+        // client may answer a command seconds later, and the default 5 s would end the session.
+        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(120)),
         _ body: @Sendable (AGITestClient) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "fastagi-test")
@@ -80,6 +83,16 @@ struct FastAGIServerTests {
         let events = fixture.queue.drain(maxCount: 4)
         #expect(events.last?.caller.presentationRestricted == true)
         #expect(events.last?.caller.assertedIdentity?.description == "+442079460123")
+    }
+
+    @Test("the dialplan's callid= argument (the linkedid) names the call; without it, agi_uniqueid")
+    func callIDArgument() async throws {
+        let fixture = ScreeningFixture()
+        // The block without its closing empty line, then the dialplan's argument and the end.
+        let opening = Array(AGITestClient.environment(callerID: "02079460777", uniqueID: "1705321822.43").dropLast())
+            + Array("agi_arg_2: callid=1705321822.40\n\n".utf8)
+        _ = try await withServer(fixture) { client in try await client.session(opening: opening) }
+        #expect(fixture.queue.drain(maxCount: 4).map(\.callID) == ["1705321822.40"])
     }
 
     @Test("the catch-all extension s falls back to the dialled number")
@@ -169,9 +182,9 @@ struct FastAGIServerTests {
     func connectionLimit() async throws {
         let fixture = ScreeningFixture()
         // The held session must outlive the second connection even on a loaded machine; its idle
-        // timeout is what finally closes it.
+        // timeout is what finally closes it (the request deadline is longer here).
         let configuration = FastAGIConfiguration(
-            host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), maximumSessions: 1)
+            host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), maximumSessions: 1, requestTimeout: .seconds(60))
         let (held, refused) = try await withServer(fixture, configuration: configuration) { client in
             async let held = client.session(opening: Array("agi_network: yes\n".utf8))
             var rounds = 0
@@ -188,5 +201,38 @@ struct FastAGIServerTests {
         #expect(fixture.metrics.agiSessionCount(.overConnectionLimit) == 1)
         #expect(fixture.metrics.agiSessionCount(.idleTimeout) == 1)
         #expect(fixture.queue.drain(maxCount: 4).isEmpty)
+    }
+
+    @Test("one host cannot take every session; a session trickled without end is closed at the request deadline")
+    func hostileHost() async throws {
+        let fixture = ScreeningFixture()
+        let configuration = FastAGIConfiguration(
+            host: "127.0.0.1", port: 0, idleTimeout: .seconds(30), maximumSessions: 8, maximumSessionsPerSource: 2,
+            requestTimeout: .milliseconds(500))
+        let closedByServer = SharedCount()
+        let transcript = try await withServer(fixture, configuration: configuration) { client in
+            async let slow: Void = HostileThreads.run(3) { _ in
+                guard let socket = try? HostileSocket(port: client.port, from: "127.0.0.2") else { return }
+                for byte in Array("agi_network: yes\nagi_request: agi://pbx/screen\n".utf8) {
+                    guard socket.write([byte]) else { break }
+                    if socket.isClosedByPeer(waitingMilliseconds: 150) {
+                        closedByServer.add()
+                        return
+                    }
+                }
+            }
+            var rounds = 0
+            while fixture.metrics.agiSessionCount(.overConnectionLimit) < 1, rounds < 60_000 {
+                rounds += 1
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let served = try await client.session(opening: AGITestClient.environment(callerID: "02079460123"))
+            await slow
+            return served
+        }
+        #expect(transcript.commands.count == 3)
+        #expect(fixture.metrics.agiSessionCount(.overConnectionLimit) == 1)
+        #expect(closedByServer.current == 3)
+        #expect(fixture.queue.drain(maxCount: 4).count == 1)
     }
 }

@@ -1,6 +1,7 @@
 import CallModel
 import EventStreams
 import Ingest
+import SystemClock
 import Foundation
 import NIOCore
 import Testing
@@ -31,7 +32,7 @@ struct AMIClientTests {
 
     @Test func followsCallsAcrossAManagerRestartAndLogsOff() async throws {
         let harness = try StreamHarness("ami")
-        let first = try await ScriptedServer.listen()
+        let first = try await ScriptedServer.listenBelowEphemeralRange()
         let port = first.port
         let client = AMIClient(
             configuration: ClientConfiguration(
@@ -72,7 +73,7 @@ struct AMIClientTests {
             _ = try await harness.waitForEvents(5)
 
             // The manager restarts on the same port; the client reconnects and logs in again.
-            let second = try await ScriptedServer.listen(port: port)
+            let second = try await ScriptedServer.listenAgain(port: port)
             let session = Task {
                 try await second.serveOne { input, output -> [String] in
                     try await output.write(ByteBuffer(string: "Asterisk Call Manager/9.0.0\r\n"))

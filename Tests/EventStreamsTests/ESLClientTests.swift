@@ -1,6 +1,7 @@
 import CallModel
 import EventStreams
 import Ingest
+import SystemClock
 import Foundation
 import NIOCore
 import Testing
@@ -41,7 +42,7 @@ struct ESLClientTests {
 
     @Test func followsChannelsAcrossARestartAndSaysGoodbye() async throws {
         let harness = try StreamHarness("esl")
-        let first = try await ScriptedServer.listen()
+        let first = try await ScriptedServer.listenBelowEphemeralRange()
         let port = first.port
         let client = ESLClient(
             configuration: ClientConfiguration(
@@ -65,7 +66,7 @@ struct ESLClientTests {
             #expect(commands == ["auth ClueCon", "event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE"])
             _ = try await harness.waitForEvents(3)
 
-            let second = try await ScriptedServer.listen(port: port)
+            let second = try await ScriptedServer.listenAgain(port: port)
             let session = Task {
                 try await second.serveOne { input, output -> String in
                     _ = try await Self.handshake(&input, output)

@@ -74,3 +74,39 @@ struct CheckpointedSourceTests {
         #expect(collector.family("callwarden_ingest_commit_failures_total")?.value() == 0)
     }
 }
+
+extension CheckpointedSourceTests {
+    static func evictions(_ metrics: IngestLoopMetrics) -> Double? {
+        var collector = MetricsCollector()
+        metrics.collectMetrics(into: &collector)
+        return collector.family("callwarden_call_correlation_evictions_total")?.value()
+    }
+
+    /// The witness correlation's evictions reach `/metrics` through the loop's counters.
+    @Test func correlationEvictionsAreExported() async throws {
+        let path = try makeFile((0..<10).map { CDRSourceTestLines.line($0) })
+        let store = InMemoryStore()
+        let source = CDRSource(path: path, format: .asteriskCSV, decoderConfiguration: Self.configuration)
+        let processor = CallEventProcessor(
+            detector: HarassmentDetector(configuration: DetectionConfiguration()), policy: ResponsePolicy(),
+            deduplicator: CallDeduplicator(capacity: 4))
+        let service = IngestLoop(
+            sources: [source], store: store, processor: processor, pollInterval: .milliseconds(20), maximumPerStep: 3,
+            logger: Logger(label: "test"))
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await service.run() }
+                var evictions = Self.evictions(service.metrics)
+                for _ in 0..<3_000 where evictions != 6 {  // a bound on waiting, not a timing assertion
+                    try await Task.sleep(for: .milliseconds(10))
+                    evictions = Self.evictions(service.metrics)
+                }
+                #expect(evictions == 6)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        // Ten calls through a table of four: the six seen first were forgotten, each counted.
+        #expect(try store.statistics().calls == 10)
+    }
+}

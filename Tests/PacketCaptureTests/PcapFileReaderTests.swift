@@ -58,4 +58,71 @@ struct PcapFileReaderTests {
         let payloads = try decoder.decode(path: path)
         #expect(payloads.compactMap { SIPText.callID($0.bytes) } == ["w1@x"])
     }
+
+    /// A classic pcap file in either byte order and either time resolution, with three frames of
+    /// different lengths (one empty); `cut` bytes removed from its end.
+    static func classicFile(bigEndian: Bool, nanoseconds: Bool, cut: Int = 0) -> [UInt8] {
+        func u32(_ value: UInt32) -> [UInt8] {
+            let bytes = [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
+            return bigEndian ? bytes.reversed() : bytes
+        }
+        func u16(_ value: UInt16) -> [UInt8] {
+            let bytes = [UInt8(value & 0xFF), UInt8(value >> 8)]
+            return bigEndian ? bytes.reversed() : bytes
+        }
+        var file = u32(nanoseconds ? 0xA1B2_3C4D : 0xA1B2_C3D4) + u16(2) + u16(4) + u32(0) + u32(0) + u32(65_535) + u32(1)
+        for (index, length) in [60, 0, 1_500].enumerated() {
+            let fraction = UInt32(123_456 + index) * (nanoseconds ? 1_000 : 1) + (nanoseconds ? 789 : 0)
+            file += u32(1_700_000_000 + UInt32(index)) + u32(fraction) + u32(UInt32(length)) + u32(UInt32(length + 4))
+            file += (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
+        }
+        return Array(file.dropLast(cut))
+    }
+
+    /// Every frame of `path` as (bytes, microseconds, original length), and the error that ended
+    /// the read, if any.
+    static func readAll(_ path: String, filter: String?) throws -> ([([UInt8], Int64, Int)], CaptureError?) {
+        let reader = try PcapFileReader(path: path, filter: filter)
+        var frames: [([UInt8], Int64, Int)] = []
+        do {
+            try reader.forEachFrame { bytes, timestamp, original in
+                frames.append(([UInt8](bytes), timestamp.microsecondsSinceEpoch, original))
+                return true
+            }
+        } catch {
+            return (frames, error)
+        }
+        return (frames, nil)
+    }
+
+    @Test(
+        "classic pcap files read in blocks give libpcap's frames, times and errors (both byte orders, µs and ns)",
+        arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func blockReaderMatchesLibpcap(bigEndian: Bool, nanoseconds: Bool) throws {
+        let path = "/tmp/callwarden-block-test-\(bigEndian)-\(nanoseconds)-\(getpid()).pcap"
+        defer { unlink(path) }
+        for cut in [0, 5, 20, 1_510] {
+            let bytes = Self.classicFile(bigEndian: bigEndian, nanoseconds: nanoseconds, cut: cut)
+            let file = fopen(path, "wb")
+            #expect(file != nil)
+            _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            fclose(file)
+            // No filter: the block reader; an accept-all filter: libpcap's own reading.
+            let (blocks, blockError) = try Self.readAll(path, filter: nil)
+            let (libpcap, libpcapError) = try Self.readAll(path, filter: "")
+            #expect(blocks.map(\.0) == libpcap.map(\.0), "cut \(cut)")
+            #expect(blocks.map(\.1) == libpcap.map(\.1), "cut \(cut)")
+            #expect(blocks.map(\.2) == libpcap.map(\.2), "cut \(cut)")
+            #expect(blockError == libpcapError, "cut \(cut)")
+            #expect(blocks.count == (cut == 0 ? 3 : 2), "cut \(cut)")
+            #expect(blocks.first?.1 == 1_700_000_000_123_456)
+            if cut == 0 {
+                // Stopping after each frame and going on from there (nextFrame) gives the same frames.
+                let reader = try PcapFileReader(path: path)
+                var stepped: [[UInt8]] = []
+                while let frame = try reader.nextFrame() { stepped.append(frame.bytes) }
+                #expect(stepped == blocks.map(\.0))
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import CallModel
 import PacketDecoding
 import PacketTestSupport
+import SyntheticRandom
 import Testing
 
 /// Arbitrary bytes never trap the decoder: random frames for every link type, and random

@@ -50,7 +50,7 @@ package final class InMemoryStore: EventStore, RuleStore, DetectionStore, Sendab
 
     package func statistics() throws -> StoreStatistics {
         state.withLock { state in
-            let calls = Set(state.events.map { $0.source.rawValue + "\u{1F}" + $0.callID }).count
+            let calls = Set(state.events.map(\.callID)).count
             return StoreStatistics(
                 events: state.events.count, calls: calls, detections: state.detections.count,
                 rules: state.rules.count, malformed: state.malformed)

@@ -1,5 +1,6 @@
 import CallModel
 import RuleMatching
+import SyntheticRandom
 import Testing
 
 /// The compiled snapshot against ``ReferenceMatcher`` on random rule sets and random questions.

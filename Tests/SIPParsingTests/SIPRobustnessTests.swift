@@ -1,6 +1,7 @@
 import CallModel
 import SIPParsing
 import Testing
+import SyntheticRandom
 
 /// Truncations and mutations of valid messages through the parser, the framer and the identity
 /// readers: nothing traps, and both outcomes occur so the error paths are really exercised.

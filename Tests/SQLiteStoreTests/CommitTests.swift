@@ -56,7 +56,7 @@ struct CommitTests {
         #expect(try store.checkpoint(forPath: "/nowhere") == nil)
     }
 
-    @Test("statistics count events, distinct calls by source and call id, detections, rules and malformed records")
+    @Test("statistics count events, distinct calls by call id (one call whichever sources saw it), detections, rules and malformed records")
     func statisticsCount() throws {
         let store = try SQLiteStore.temporary()
         defer { try? store.close() }
@@ -79,7 +79,7 @@ struct CommitTests {
         second.rules = [Fixture.blockRule(origin: .detection)]
         try store.commit(second)
 
-        #expect(try store.statistics() == StoreStatistics(events: 4, calls: 3, detections: 1, rules: 1, malformed: 7))
+        #expect(try store.statistics() == StoreStatistics(events: 4, calls: 2, detections: 1, rules: 1, malformed: 7))
     }
 
     @Test("an empty batch changes nothing")

@@ -32,6 +32,47 @@ struct DetectionStoreTests {
         #expect(try store.statistics().detections == 1)
     }
 
+    @Test("call ids round-trip whatever they hold: plain, empty, slashes, quotes, backslashes, NUL, combining marks")
+    func callIDsRoundTrip() throws {
+        let store = try SQLiteStore.temporary()
+        defer { try? store.close() }
+        let ids = [
+            "1700000000.1", "", "sip-2@host", "a/b", "\u{301}starts-combining", "ends\u{301}", "back\\slash",
+            "\"quoted\"", "nul\u{0}x", "é", "\",\"", "[\"", "\"]",
+        ]
+        for list in [ids, ["only-plain", "ids@host"], [""], ["\u{301}"]] {
+            var detection = Fixture.detection(calls: list.count, target: "t\(list.count)")
+            detection.callIDs = list
+            var batch = IngestBatch()
+            batch.detections = [detection]
+            try store.commit(batch)
+            #expect(try store.detections(limit: 1).first?.callIDs == list)
+        }
+    }
+
+    @Test("an updated episode links its new calls to its incident and keeps the ones it no longer lists")
+    func updatedEpisodeLinksNewCalls() throws {
+        let store = try SQLiteStore.temporary()
+        defer { try? store.close() }
+        let callIDs = (0..<7).map { "dos-\($0)@host" }
+        var batch = IngestBatch()
+        batch.events = callIDs.enumerated().map { Fixture.minimalEvent(callID: $1, at: Int64($0) * 60) }
+        var first = Fixture.detection(calls: 5, last: 240)
+        first.callIDs = Array(callIDs[0..<5])
+        batch.detections = [first]
+        try store.commit(batch)
+        var later = Fixture.detection(calls: 7, last: 360)
+        later.callIDs = Array(callIDs[2..<7])  // the episode lists its latest five calls only
+        batch = IngestBatch()
+        batch.detections = [later]
+        try store.commit(batch)
+
+        let incident = try #require(try store.incidents(limit: 10).first)
+        let linked = try #require(try store.timeline(incidentID: incident.id)).calls.map(\.callID)
+        #expect(Set(linked) == Set(callIDs))
+        #expect(linked.count == callIDs.count)
+    }
+
     @Test("a new episode of the same kind, identity and target joins the open incident")
     func newEpisodeJoinsIncident() throws {
         let store = try SQLiteStore.temporary()

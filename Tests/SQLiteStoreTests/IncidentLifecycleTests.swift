@@ -26,10 +26,35 @@ struct IncidentLifecycleTests {
         #expect(alert.kind == .harassment)
         #expect(alert.severity == .low)
         #expect(alert.identity == Fixture.caller.description)
-        #expect(alert.maskedIdentity == "+447*******23")
+        // The fixture's caller withheld their number (presentation restricted): "withheld" only.
+        #expect(alert.withheld)
+        #expect(alert.maskedIdentity == "withheld")
         #expect(!alert.detail.contains("7700900123"))
         #expect(alert.key.hasPrefix("msg_") && alert.key.count == 36)
         #expect(try store.pendingAlerts(forSink: "webhook", dueAt: alert.createdAt, limit: 10).map(\.notice) == alerts)
+    }
+
+    @Test("a presented number is masked for readers who are not security, a withheld one shows as withheld only")
+    func withheldMaskedInFull() throws {
+        let store = try SQLiteStore.temporary()
+        defer { try? store.close() }
+        var presented = Fixture.fullEvent(callID: "call,0\n\"x\"")
+        presented.caller.presentationRestricted = false
+        var batch = IngestBatch()
+        batch.events = [presented]
+        batch.detections = [Fixture.detection(calls: 1, last: 0, action: .alert)]
+        try store.commit(batch)
+        let incident = try #require(try store.incidents(limit: 1).first)
+        #expect(!incident.withheld && incident.maskedIdentity == "+447*******23")
+        #expect(try store.alerts(incidentID: incident.id).map(\.maskedIdentity) == ["+447*******23"])
+
+        // A later withheld call of the same incident marks it, and every alert after it.
+        batch.events = [Fixture.fullEvent(callID: "call,1\n\"x\"", at: 60)]
+        batch.detections = [Fixture.detection(calls: 2, last: 60, action: .block)]
+        try store.commit(batch)
+        let marked = try #require(try store.incident(id: incident.id))
+        #expect(marked.withheld && marked.maskedIdentity == "withheld")
+        #expect(try store.alerts(incidentID: incident.id).map(\.maskedIdentity) == ["+447*******23", "withheld"])
     }
 
     @Test("a watch detection opens an incident without an alert; a failed batch stores neither")

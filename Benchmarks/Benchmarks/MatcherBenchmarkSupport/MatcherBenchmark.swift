@@ -1,5 +1,6 @@
 import CallModel
 import RuleMatching
+import SyntheticRandom
 
 /// The matcher fixture that MatcherProbe and MatcherBenchmarks measure (benchmark code: built
 /// only with `CALLWARDEN_BENCHMARKS=1`, never part of the daemon).

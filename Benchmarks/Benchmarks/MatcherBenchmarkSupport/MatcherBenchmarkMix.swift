@@ -1,5 +1,6 @@
 import CallModel
 import RuleMatching
+import SyntheticRandom
 
 /// The kinds of rule sets ``MatcherBenchmark`` builds.
 package enum MatcherBenchmarkMix: Sendable {

@@ -20,6 +20,38 @@ struct ScriptedServer: Sendable {
         return ScriptedServer(port: server.channel.localAddress?.port ?? 0, server: server)
     }
 
+    /// Listens on a port below the kernel's ephemeral range (32768-60999 by default), for a
+    /// server that restarts on the same port: a port from that range can be taken between the
+    /// two binds by any outgoing connection of the machine, or by the reconnecting client itself
+    /// (a TCP self-connect to its own source port). Tries random ports until one is free.
+    static func listenBelowEphemeralRange() async throws -> ScriptedServer {
+        var lastError: (any Error)?
+        for _ in 0..<64 {
+            do {
+                return try await listen(port: Int.random(in: 20_000..<32_000))
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? CancellationError()
+    }
+
+    /// Listens again on `port`, the port an earlier server of the test closed: the close of that
+    /// listening socket completes on its event loop, so a bind made at once may still find it
+    /// open (EADDRINUSE). Retries every 50 ms, at most 200 times (a bound, not a timing check).
+    static func listenAgain(port: Int) async throws -> ScriptedServer {
+        var lastError: (any Error)?
+        for _ in 0..<200 {
+            do {
+                return try await listen(port: port)
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        throw lastError ?? CancellationError()
+    }
+
     /// Accepts one connection, runs `script` on it, closes it and the listening socket.
     func serveOne<Result: Sendable>(
         _ script: @Sendable (inout ByteStream, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result

@@ -1,0 +1,30 @@
+package import CallModel
+package import CallwardenPorts
+import Console
+package import Logging
+package import PeopleAPI
+package import SQLiteStore
+
+extension CallwardenConfiguration {
+    /// Opens (and migrates) the store for `callwarden tokens` and `callwarden audit`.
+    package func openTokenStore() throws -> any AccessTokenStore {
+        try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy)
+    }
+
+    /// The people's listener over `store`: the JSON API and the console's pages; every store call
+    /// (each request's token lookup included) runs on `storeExecutor`.
+    package func peopleListener(
+        store: SQLiteStore, clock: WallClock, logger: Logger, storeExecutor: (any TaskExecutor)?
+    ) -> (server: PeopleHTTPServer, console: [PeopleEndpoint]) {
+        let authenticator = Authenticator(
+            store: store, sessions: ConsoleSessions(lifetimeSeconds: api.sessionLifetime.microseconds / 1_000_000),
+            limiter: FailedAuthenticationLimiter(limit: api.failedAuthenticationLimit))
+        let server = PeopleHTTPServer(
+            store: store, plan: plan, incidentRoutes: incidentRoutes(store: store, logger: logger, storeExecutor: storeExecutor, clock: clock),
+            authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger)
+        let console = ConsolePages(
+            store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
+            work: server.work)
+        return (server, console.endpoints)
+    }
+}

@@ -1,0 +1,156 @@
+package import Incidents
+import GRDB
+
+// MARK: - Tamper evidence: checking the evidence chain
+
+extension SQLiteStore {
+    /// Checks the evidence chain on one read snapshot and returns at most `limit` findings:
+    ///
+    /// 1. every entry's hash is recomputed from the entry before it and its own fields (an entry
+    ///    edited, removed or inserted breaks the entry after it), and the entries are numbered
+    ///    without gaps;
+    /// 2. each chained table is walked beside the latest entry of each of its rows (both in key
+    ///    order, one pass each): a row whose content no longer hashes to its entry (naming the
+    ///    columns whose digests differ), a chained row that is gone without a `delete` entry, a row
+    ///    the chain never saw, a row back after its `delete` entry;
+    /// 3. every chaining trigger is in place, unchanged.
+    ///
+    /// Rows removed by the store (retention, erasure) went through the delete triggers, so their
+    /// `delete` entry is their latest and their absence is expected: a purge never makes this fail.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func verifyEvidenceChain(limit: Int = 100) throws -> EvidenceChainReport {
+        try read { db in
+            var findings: [EvidenceChainFinding] = []
+            let (entries, head) = try Self.checkChainEntries(db, into: &findings, limit: limit)
+            for table in StoreSchema.chainedTables where findings.count < limit {
+                try Self.checkRows(of: table, db, into: &findings, limit: limit)
+            }
+            if findings.count < limit { try Self.checkTriggers(db, into: &findings, limit: limit) }
+            return EvidenceChainReport(entries: entries, head: head, findings: findings)
+        }
+    }
+
+    /// The number of entries and the head hash, without checking anything (for a bundle's manifest).
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func evidenceChainHead() throws -> (entries: Int64, head: String?) {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT seq, entry_sha256 FROM evidence_chain ORDER BY seq DESC LIMIT 1")
+            else { return (0, nil) }
+            return (row[0], row[1])
+        }
+    }
+
+    private static func checkChainEntries(
+        _ db: Database, into findings: inout [EvidenceChainFinding], limit: Int
+    ) throws -> (Int64, String?) {
+        var previous = ""
+        var expectedSeq: Int64 = 1
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT seq, kind, row_key, operation, content_sha256, column_digests, entry_sha256
+                FROM evidence_chain ORDER BY seq
+                """)
+        var head: String?
+        var count: Int64 = 0
+        while let row = try rows.next() {
+            let seq: Int64 = row[0]
+            let kind: String = row[1]
+            let key: String = row[2]
+            let operation: String = row[3]
+            let content: String = row[4]
+            let digests: String = row[5]
+            let stored: String = row[6]
+            let text = "\(previous)\n\(seq)\n\(kind)\n\(key)\n\(operation)\n\(content)\n\(digests)"
+            if (seq != expectedSeq || EvidenceChainFunctions.sha256Hex(text) != stored), findings.count < limit {
+                findings.append(EvidenceChainFinding(table: "evidence_chain", row: String(seq), entry: seq, problem: .entryBroken))
+            }
+            previous = stored
+            expectedSeq = seq + 1
+            head = stored
+            count += 1
+        }
+        return (count, head)
+    }
+
+    /// One table beside its latest entries: a merge of two cursors ordered by the row key (text).
+    private static func checkRows(
+        of table: ChainedTable, _ db: Database, into findings: inout [EvidenceChainFinding], limit: Int
+    ) throws {
+        let latest = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.row_key, c.seq, c.operation, c.content_sha256, c.column_digests FROM evidence_chain AS c
+                WHERE c.kind = ? AND NOT EXISTS (
+                    SELECT 1 FROM evidence_chain AS d WHERE d.kind = c.kind AND d.row_key = c.row_key AND d.seq > c.seq)
+                ORDER BY c.row_key
+                """,
+            arguments: [table.name])
+        // Rows covered now, and rows the chain holds even if no longer covered (a call whose link
+        // was removed behind the store's back is then reported by its rows, not only by the link).
+        let name = table.name
+        let chained = "EXISTS (SELECT 1 FROM evidence_chain WHERE kind = '\(name)' AND row_key = CAST(\(table.key(name)) AS TEXT))"
+        let covered = table.covered(name).map { " WHERE (\($0)) OR \(chained)" } ?? ""
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT CAST(\(table.key(name)) AS TEXT) AS k, \(table.rowHashes(name)) FROM \(name)\(covered) ORDER BY k")
+        var entry = try latest.next()
+        var row = try rows.next()
+        while findings.count < limit, entry != nil || row != nil {
+            let entryKey: String? = entry?[0]
+            let rowKey: String? = row?[0]
+            if let entryRow = entry, let entryKey, rowKey == nil || entryKey < rowKey! {
+                // The chain holds a row the table does not.
+                let operation: String = entryRow[2]
+                if operation != "delete" {
+                    findings.append(EvidenceChainFinding(table: table.name, row: entryKey, entry: entryRow[1], problem: .deleted))
+                }
+                entry = try latest.next()
+            } else if let tableRow = row, let rowKey, entryKey == nil || rowKey < entryKey! {
+                _ = tableRow
+                findings.append(EvidenceChainFinding(table: table.name, row: rowKey, entry: nil, problem: .notChained))
+                row = try rows.next()
+            } else if let entryRow = entry, let tableRow = row, let rowKey {
+                let operation: String = entryRow[2]
+                let seq: Int64 = entryRow[1]
+                let hashes = EvidenceChainFunctions.split(rowHashes: tableRow[1])
+                if operation == "delete" {
+                    findings.append(EvidenceChainFinding(table: table.name, row: rowKey, entry: seq, problem: .reappeared))
+                } else if hashes.content != entryRow[3] as String {
+                    let was = (entryRow[4] as String).split(separator: " ").map(String.init)
+                    let now = hashes.digests.split(separator: " ").map(String.init)
+                    let columns = table.columns.indices.filter { index in
+                        index >= was.count || index >= now.count || was[index] != now[index]
+                    }.map { table.columns[$0] }
+                    findings.append(EvidenceChainFinding(
+                        table: table.name, row: rowKey, entry: seq, problem: .contentDiffers(columns: columns)))
+                }
+                entry = try latest.next()
+                row = try rows.next()
+            }
+        }
+    }
+
+    private static func checkTriggers(_ db: Database, into findings: inout [EvidenceChainFinding], limit: Int) throws {
+        var expected = [(StoreSchema.chainAppendTrigger.table, StoreSchema.chainAppendTrigger.name, StoreSchema.chainAppendTrigger.sql)]
+        for table in StoreSchema.chainedTables {
+            expected += StoreSchema.chainTriggers(table).map { (table.name, $0.name, $0.sql) }
+        }
+        for (table, name, sql) in expected where findings.count < limit {
+            let stored = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name])
+            if stored.map(Self.normalisedSQL) != Self.normalisedSQL(sql) {
+                findings.append(EvidenceChainFinding(table: table, row: name, entry: nil, problem: .triggerMissing(name)))
+            }
+        }
+    }
+
+    /// SQL with runs of white space as one space and no trailing `;`, for comparing trigger texts.
+    private static func normalisedSQL(_ sql: String) -> String {
+        var text = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+        while text.hasSuffix(";") { text.removeLast() }
+        return text
+    }
+}

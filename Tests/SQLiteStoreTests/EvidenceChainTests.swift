@@ -1,0 +1,175 @@
+import CallModel
+import CallwardenPorts
+import Foundation
+import Incidents
+import SQLiteStore
+import Testing
+
+/// Edits made to the database file behind the store's back, with the real `sqlite3` shell (the
+/// tool someone with the file would use), must show in `verifyEvidenceChain()`, naming the row.
+@Suite("The evidence chain shows every edit of what an incident rests on")
+struct EvidenceChainTests {
+    static let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// A store on disk with an incident: two linked calls and an unlinked one, a detection, a note,
+    /// an MCID flag, a recording and a manual rule.
+    private func storeWithEvidence() throws -> (TemporaryDirectory, SQLiteStore, Int64) {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.databasePath)
+        var batch = IngestBatch()
+        batch.events = [
+            Fixture.fullEvent(callID: "call,0\n\"x\""), Fixture.fullEvent(callID: "call,1\n\"x\"", at: 60),
+            Fixture.minimalEvent(callID: "ordinary-call", at: 90),
+        ]
+        batch.detections = [Fixture.detection(calls: 2, last: 60, action: .alert)]
+        try store.commit(batch)
+        // A later event of a linked call is chained when it is stored.
+        batch = IngestBatch()
+        batch.events = [Fixture.minimalEvent(callID: "call,1\n\"x\"", at: 61)]
+        try store.commit(batch)
+        let id = try #require(try store.incidents(limit: 1).first?.id)
+        _ = try store.addNote(incidentID: id, actor: "alice", note: "caller threatened reception", at: Fixture.time(200))
+        _ = try store.linkRecording(NewRecording(
+            callID: "call,0\n\"x\"", location: "/var/spool/asterisk/monitor/call-0.wav", origin: .file, size: 1_024,
+            sha256: String(repeating: "ab", count: 32), recordedAt: Fixture.time(0), linkedAt: Fixture.time(300),
+            actor: "watcher"))
+        _ = try store.addRule(Fixture.blockRule(), actor: "cli:alice")
+        return (directory, store, id)
+    }
+
+    private func shell(_ database: String, _ statements: String...) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.sqlite3))
+        process.arguments = [database] + statements
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test("an untouched store verifies, linked calls are chained and ordinary calls are not")
+    func intact() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let report = try store.verifyEvidenceChain()
+        #expect(report.findings == [])
+        #expect(report.head?.count == 64)
+        // 3 linked call events, 2 links, 1 detection, 2 log entries (opened, note), 1 recording, 1 rule
+        // and the audit entries of those changes, at least.
+        #expect(report.entries >= 10)
+        let head = try store.evidenceChainHead()
+        #expect(head.entries == report.entries && head.head == report.head)
+    }
+
+    @Test(
+        "UPDATE recordings SET sha256 from the sqlite3 shell fails with the triggers, and names the row without them",
+        .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func recordingHashEdited() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let forged = String(repeating: "cd", count: 32)
+        #expect(try shell(directory.databasePath, "UPDATE recordings SET sha256 = '\(forged)'") != 0)
+        #expect(try store.verifyEvidenceChain().findings == [])
+
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "UPDATE recordings SET sha256 = '\(forged)'") == 0)
+        let first = try #require(try store.verifyEvidenceChain().findings.first)
+        #expect(first.table == "recordings" && first.row == "1")
+        #expect(first.problem == .contentDiffers(columns: ["sha256"]))
+        #expect(first.description.contains("recordings 1: sha256 differs"))
+    }
+
+    @Test("an edited incident log row is named with the column that changed",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func incidentLogEdited() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        #expect(try shell(
+            directory.databasePath, "DROP TRIGGER evidence_incident_log_update",
+            "UPDATE incident_log SET note = 'nothing happened' WHERE action = 'note'") == 0)
+        let findings = try store.verifyEvidenceChain().findings
+        let first = try #require(findings.first)
+        #expect(first.table == "incident_log" && first.row == "2" && first.problem == .contentDiffers(columns: ["note"]))
+        #expect(findings.contains { $0.problem == .triggerMissing("evidence_incident_log_update") })
+    }
+
+    @Test("text appended after a NUL, and a number stored as a blob of its digits, are named (rows hashed whole, types kept)",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func callEventEditedAfterNULAndRetyped() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        #expect(try shell(
+            directory.databasePath, ".dbconfig enable_trigger off",
+            "UPDATE call_events SET caller_name = coalesce(caller_name, '') || char(0) || 'forged' WHERE id = 1",
+            // The column's INTEGER affinity turns text digits back into a number; a blob stays a blob.
+            "UPDATE call_events SET call_start = CAST(CAST(call_start AS TEXT) AS BLOB) WHERE id = 2") == 0)
+        let findings = try store.verifyEvidenceChain().findings
+        #expect(findings.count == 2)
+        #expect(findings.first?.table == "call_events" && findings.first?.row == "1")
+        #expect(findings.first?.problem == .contentDiffers(columns: ["caller_name"]))
+        #expect(findings.last?.row == "2" && findings.last?.problem == .contentDiffers(columns: ["call_start"]))
+    }
+
+    @Test("a deleted call event of a linked call is named; a deleted ordinary call is none of its business",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func callEventDeleted() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        #expect(try shell(directory.databasePath, "DELETE FROM call_events WHERE call_id = 'ordinary-call'") != 0)
+        #expect(try shell(
+            directory.databasePath, ".dbconfig enable_trigger off", "DELETE FROM call_events WHERE call_id = 'ordinary-call'") == 0)
+        #expect(try store.verifyEvidenceChain().findings == [])
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "DELETE FROM call_events WHERE id = 2") == 0)
+        let first = try #require(try store.verifyEvidenceChain().findings.first)
+        #expect(first.table == "call_events" && first.row == "2" && first.problem == .deleted)
+        #expect(first.description.hasPrefix("call_events 2: deleted outside the store"))
+    }
+
+    @Test("a row added behind the chain, and an edited chain entry, are found",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func insertedRowAndEditedEntry() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        #expect(try shell(directory.databasePath, "UPDATE evidence_chain SET row_key = '9' WHERE seq = 1") != 0)
+        #expect(try shell(
+            directory.databasePath, ".dbconfig enable_trigger off",
+            "INSERT INTO audit_log (time, actor, action, subject, detail) VALUES (0, 'x', 'rule.remove', 'rule 1', '')") == 0)
+        var findings = try store.verifyEvidenceChain().findings
+        #expect(findings.first?.table == "audit_log" && findings.first?.problem == .notChained)
+
+        #expect(try shell(
+            directory.databasePath, ".dbconfig enable_trigger off",
+            "UPDATE evidence_chain SET content_sha256 = '\(String(repeating: "0", count: 64))' WHERE seq = 3") == 0)
+        findings = try store.verifyEvidenceChain().findings
+        #expect(findings.first == EvidenceChainFinding(table: "evidence_chain", row: "3", entry: 3, problem: .entryBroken))
+    }
+
+    @Test("what the store itself removes (a rule) leaves the chain intact, with a delete entry")
+    func storeDeletionsVerify() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let before = try store.verifyEvidenceChain().entries
+        let rule = try #require(try store.rules(activeAt: Fixture.time(0), includeExpired: true).first)
+        #expect(try store.removeRule(id: try #require(rule.id), actor: "cli:alice", reason: "mistake", at: Fixture.time(400)))
+        let report = try store.verifyEvidenceChain()
+        #expect(report.findings == [])
+        #expect(report.entries == before + 2)  // the rule's delete entry and the audit entry
+    }
+
+    @Test("a store from before the chain is chained whole when migrated")
+    func migrationChainsExistingRows() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SQLiteStore.migrate(
+            path: directory.databasePath, upTo: "v5-pushed-event-key-stored-at",
+            thenExecute: """
+                INSERT INTO audit_log (time, actor, action, subject, detail) VALUES (1, 'cli:bob', 'rule.add', 'rule 1', 'x');
+                INSERT INTO audit_log (time, actor, action, subject, detail) VALUES (2, 'cli:bob', 'rule.add', 'rule 2', 'y');
+                """)
+        let store = try SQLiteStore(path: directory.databasePath)
+        defer { try? store.close() }
+        let report = try store.verifyEvidenceChain()
+        #expect(report.findings == [])
+        #expect(report.entries == 2)
+    }
+}
