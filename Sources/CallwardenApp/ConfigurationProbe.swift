@@ -110,8 +110,8 @@ package enum ConfigurationProbe {
         if let http = configuration.decision.http { all.append(Listener(key: "decision.http", host: http.host, port: http.port)) }
         if let agi = configuration.decision.agi { all.append(Listener(key: "decision.agi", host: agi.host, port: agi.port)) }
         if let metrics = configuration.metrics.http { all.append(Listener(key: "metrics.http", host: metrics.host, port: metrics.port)) }
-        if let api = configuration.incidents.apiListen {
-            all.append(Listener(key: "incidents.api.listen", host: api.host, port: api.port))
+        if let api = configuration.api.listen {
+            all.append(Listener(key: "api.listen", host: api.host, port: api.port))
         }
         for (index, listener) in configuration.streams.listeners.enumerated() {
             if case .tcp(let host, let port) = listener.endpoint {

@@ -1,6 +1,7 @@
 package import Logging
 import CallModel
 import Ingest
+import SystemClock
 import UnixSignals
 
 /// `callwarden serve`: the long-running daemon.
