@@ -172,7 +172,7 @@ let package = Package(
         // The web console at /ui/: server-rendered pages on the people's listener.
         .target(
             name: "Console",
-            dependencies: ["CallModel", "CallwardenPorts", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -41,6 +41,7 @@ enum StoreSchema {
         migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
         migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
         migrator.registerMigration(opsHistoryMigration, migrate: opsHistory)
+        migrator.registerMigration(consoleSessionsMigration, migrate: consoleSessions)
         return migrator
     }
 

@@ -103,7 +103,7 @@ struct IncidentDaemonTests {
         try yaml.write(toFile: directory + "/callwarden.yaml", atomically: true, encoding: .utf8)
         // The PBX's token, made as `callwarden tokens create` makes it, before the daemon starts.
         let token = try AccessTokenIssuer.issue(
-            name: "pbx-mcid", role: .security, actor: "test", at: WallClock.system.now(),
+            name: "pbx-mcid", role: .pbx, actor: "test", at: WallClock.system.now(),
             store: try CallwardenConfiguration.load(path: directory + "/callwarden.yaml").openTokenStore())
         // Two flags, each after the one before arrived: by the second the dispatcher has long done
         // its first round, so only the store's ring can bring it before the 60 s poll.

@@ -141,7 +141,7 @@ struct QuestionTrustTests {
             async let slow: Void = HostileThreads.run(1) { _ in
                 guard let socket = try? HostileSocket(port: port, from: "127.0.0.2") else { return }
                 for byte in Array("GET /v1/decision?caller=02079460123&callee=1001&callid=slow HTTP/1.1\r\nHost: pbx\r\n".utf8) {
-                    guard socket.write([byte]) else { break }
+                    guard socket.write([byte]) else { closed.add(); return }  // a failed write: the listener closed it
                     if socket.isClosedByPeer(waitingMilliseconds: 200) {
                         closed.add()
                         return

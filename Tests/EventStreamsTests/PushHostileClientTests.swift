@@ -110,7 +110,7 @@ struct PushHostileClientTests {
                 guard let socket = try? HostileSocket(port: port) else { return }
                 socket.write(Fixtures.jsonLine(1) + "\n")
                 for byte in Array(#"{"time":1768208402,"call_id":"never-ends-and-never-ends-and-never-ends""#.utf8) {
-                    guard socket.write([byte]) else { break }
+                    guard socket.write([byte]) else { closed.add(); break }  // a failed write: the listener closed it
                     if socket.isClosedByPeer(waitingMilliseconds: 400) {
                         closed.add()
                         break

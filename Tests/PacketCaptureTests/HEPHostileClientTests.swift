@@ -47,7 +47,7 @@ struct HEPHostileClientTests {
         let socket = try HostileSocket(port: Int(listener.port), from: "127.0.0.2")
         var closed = false
         for byte in packet where !closed {
-            guard socket.write([byte]) else { break }
+            guard socket.write([byte]) else { closed = true; break }  // a failed write: the listener closed it
             closed = socket.isClosedByPeer(waitingMilliseconds: 200)
         }
         #expect(closed)
