@@ -13,7 +13,9 @@ package import PeopleAPI
 /// - `GET /ui/blocks`: block and redirect rules in force: what, where, why, who, until when; numbers
 ///   masked for a role without ``Permission/seeNumbers``; for ops an unblock and a false-positive
 ///   button per rule. `POST /ui/blocks/{id}/remove` (`csrf`, `reason`, `false_positive`).
-/// - `GET /ui/review` (ops): the blocks detections made, with their "why" and hits (``ReviewQueuePage``).
+/// - `GET /ui/review?all=1` (ops): the blocks detections made and nobody approved yet, with their
+///   "why" and hits (``ReviewQueuePage``); `POST /ui/review/{id}/approve` (`csrf`, `reason`),
+///   `POST /ui/review/{id}/expiry` (`csrf`, `expires`: `7d` or `never`, `reason`); rejecting is the remove form.
 /// - `GET /ui/incidents` (every reader, callers masked except for security), `GET /ui/incidents/{id}`
 ///   (security; audited), `POST /ui/incidents/{id}/status` (`status`, `note`) and `/notes` (`note`).
 /// - `GET /ui/mcid`, `POST /ui/mcid` (security): flag a malicious call (``MCIDPage``).

@@ -7,6 +7,7 @@ enum Phrase: CaseIterable {
     case rulesInForce, numbersMasked, number, action, toExtension, reason, by, since, until, never, everyone
     case unblock, falsePositive, why, change, hits, lastHit
     case reviewIntro, nothingToReview, madeByDetection, keepOrCorrect
+    case approve, reject, newExpiry, changeExpiry, approvedBy
     case noIncidents, incident, kind, severity, status, caller, extensionColumn, opened, updated, detections
     case statusOpen, statusAcknowledged, statusReported, statusClosed
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
@@ -122,6 +123,11 @@ enum Phrase: CaseIterable {
         case .total: ("Total", "Yhteensä", "Totalt")
         case .csv: ("Download as CSV", "Lataa CSV-tiedostona", "Ladda ner som CSV")
         case .preventionScope: ("From the {1} most recently updated incidents.", "{1} viimeksi päivitetyn tapauksen perusteella.", "Från de {1} senast uppdaterade incidenterna.")
+        case .approve: ("Approve", "Hyväksy", "Godkänn")
+        case .reject: ("Reject", "Hylkää", "Avvisa")
+        case .newExpiry: ("New expiry: 7d, 12h or never", "Uusi päättymisaika: 7d, 12h tai never", "Nytt slut: 7d, 12h eller never")
+        case .changeExpiry: ("Change expiry", "Muuta päättymisaikaa", "Ändra slut")
+        case .approvedBy: ("Approved by {1}, {2}", "Hyväksynyt {1}, {2}", "Godkänd av {1}, {2}")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }
     }

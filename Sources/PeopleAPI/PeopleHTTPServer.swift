@@ -7,7 +7,7 @@ package import Logging
 package import NIOCore
 
 /// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents.
-package typealias PeopleStore = RuleCorrectionStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
+package typealias PeopleStore = RuleReviewStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
 
 /// The `api` listener: the people's JSON API (and, mounted beside it, the console's pages).
 ///
@@ -30,6 +30,7 @@ package struct PeopleHTTPServer: Sendable {
         self.router = PeopleRouter(authenticator: authenticator, storeExecutor: storeExecutor)
         self.endpoints =
             RuleEndpoints(store: store, plan: plan, crisisLine: incidentRoutes.crisisLine, clock: clock, work: work).endpoints
+            + ReviewEndpoints(store: store, clock: clock, work: work).endpoints
             + IncidentEndpointRoles.endpoints(incidentRoutes, audit: store, clock: clock, work: work)
             + ReadEndpoints(store: store, clock: clock, work: work).endpoints
             + TokenEndpoints(store: store, clock: clock, work: work).endpoints
