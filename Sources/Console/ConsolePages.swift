@@ -21,13 +21,15 @@ package import PeopleAPI
 /// - `GET /ui/mcid`, `POST /ui/mcid` (security): flag a malicious call (``MCIDPage``).
 /// - `GET /ui/prevention`, `GET /ui/prevention.csv?table=` (every reader; counts only): `PreventionPage`.
 /// - `GET /ui/audit?since=24h` (admin): the audit log (`AuditPage`).
+/// - `GET /ui/calls?number=&extension=&since=&until=` (every reader): call search as `GET /v1/calls`
+///   (`CallSearchPage`: whole numbers for security only, that search audited).
 ///
 /// Every page in Finnish, Swedish or English (``ConsoleLanguage``; `?lang=` switches and is kept in
 /// a cookie) with times in the deployment's zone and their offset (``ConsoleTime``). Every change
 /// is audited by the store with the token's name (`token:<name>`) as the actor.
 ///
 /// Without a session the pages send the browser to the login (303); a request with a session but
-/// the wrong role is answered 403. Deliberately not handled: call search, and
+/// the wrong role is answered 403. Deliberately not handled:
 /// downloading evidence bundles (on the host: `callwarden evidence export`).
 package struct ConsolePages: Sendable {
     package var store: any PeopleStore
@@ -66,7 +68,7 @@ package struct ConsolePages: Sendable {
                     return ConsoleHTML.redirect("/ui/login", headers: [.setCookie: cookie(value: "", maxAge: 0)])
                 }
             },
-        ] + ruleEndpoints + incidentEndpoints
+        ] + ruleEndpoints + incidentEndpoints + callSearchEndpoints
     }
 
     // MARK: - Login

@@ -8,6 +8,7 @@ enum Phrase: CaseIterable {
     case unblock, falsePositive, why, change, hits, lastHit
     case reviewIntro, nothingToReview, madeByDetection, keepOrCorrect
     case approve, reject, newExpiry, changeExpiry, approvedBy
+    case callSearch, search, searchHelp, noCalls, more
     case noIncidents, incident, kind, severity, status, caller, extensionColumn, opened, updated, detections
     case statusOpen, statusAcknowledged, statusReported, statusClosed
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
@@ -128,6 +129,15 @@ enum Phrase: CaseIterable {
         case .newExpiry: ("New expiry: 7d, 12h or never", "Uusi päättymisaika: 7d, 12h tai never", "Nytt slut: 7d, 12h eller never")
         case .changeExpiry: ("Change expiry", "Muuta päättymisaikaa", "Ändra slut")
         case .approvedBy: ("Approved by {1}, {2}", "Hyväksynyt {1}, {2}", "Godkänd av {1}, {2}")
+        case .callSearch: ("Calls", "Puhelut", "Samtal")
+        case .search: ("Search", "Hae", "Sök")
+        case .searchHelp: (
+            "By number, extension and start time (since, until: 2026-12-01T08:00:00Z or 24h back); the last 7 days unless since is given.",
+            "Numeron, alanumeron ja alkamisajan mukaan (since, until: 2026-12-01T08:00:00Z tai 24h taaksepäin); viimeiset 7 päivää, ellei since ole annettu.",
+            "Efter nummer, anknytning och starttid (since, until: 2026-12-01T08:00:00Z eller 24h bakåt); de senaste 7 dagarna om inte since anges."
+        )
+        case .noCalls: ("No calls found.", "Puheluita ei löytynyt.", "Inga samtal hittades.")
+        case .more: ("More", "Lisää", "Fler")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }
     }

@@ -6,8 +6,9 @@ package import Incidents
 package import Logging
 package import NIOCore
 
-/// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents.
+/// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents, call search.
 package typealias PeopleStore = RuleReviewStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
+    & CallSearchStore
 
 /// The `api` listener: the people's JSON API (and, mounted beside it, the console's pages).
 ///
@@ -33,6 +34,7 @@ package struct PeopleHTTPServer: Sendable {
             + ReviewEndpoints(store: store, clock: clock, work: work).endpoints
             + IncidentEndpointRoles.endpoints(incidentRoutes, audit: store, clock: clock, work: work)
             + ReadEndpoints(store: store, clock: clock, work: work).endpoints
+            + CallSearchEndpoints(store: store, plan: plan, clock: clock, work: work).endpoints
             + TokenEndpoints(store: store, clock: clock, work: work).endpoints
     }
 
