@@ -11,8 +11,13 @@ extension ConsolePages {
             PeopleEndpoint(.get, "/ui/blocks", .open) { request, context, _, _ in
                 await withCaller(request, context, needs: .readRules, form: false) { view, _ in
                     let now = clock.now()
-                    let rules = try work.perform { try store.rules(activeAt: now, includeExpired: false) }
-                    return ConsoleHTML.response(.ok, BlockListPage.render(rules.filter { $0.action != .allow }, view: view))
+                    let rules = try work.perform { try store.rules(activeAt: now, includeExpired: false) }.filter { $0.action != .allow }
+                    var details: [Int64: RuleDetail] = [:]
+                    for rule in rules.prefix(ReviewQueuePage.maximumRows) {
+                        guard let id = rule.id else { continue }
+                        details[id] = try work.perform { try store.ruleDetails(.id(id)).first }
+                    }
+                    return ConsoleHTML.response(.ok, BlockListPage.render(rules, details: details, view: view))
                 }
             },
             PeopleEndpoint(.post, "/ui/blocks/{id}/remove", .open) { request, context, id, _ in

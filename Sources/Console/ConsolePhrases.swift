@@ -8,7 +8,7 @@ enum Phrase: CaseIterable {
     case unblock, falsePositive, why, change, hits, lastHit
     case reviewIntro, nothingToReview, madeByDetection, keepOrCorrect
     case approve, reject, newExpiry, changeExpiry, approvedBy
-    case callSearch, search, searchHelp, noCalls, more
+    case callSearch, search, searchHelp, noCalls, more, incidentOfRule
     case noIncidents, incident, kind, severity, status, caller, extensionColumn, opened, updated, detections
     case statusOpen, statusAcknowledged, statusReported, statusClosed
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
@@ -138,6 +138,7 @@ enum Phrase: CaseIterable {
         )
         case .noCalls: ("No calls found.", "Puheluita ei löytynyt.", "Inga samtal hittades.")
         case .more: ("More", "Lisää", "Fler")
+        case .incidentOfRule: ("incident {1}: {2}, {3}", "tapaus {1}: {2}, {3}", "incident {1}: {2}, {3}")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }
     }

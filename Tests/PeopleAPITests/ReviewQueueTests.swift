@@ -113,3 +113,32 @@ struct ReviewQueueTests {
         }
     }
 }
+
+@Suite("The blocked numbers page: each rule's why, hits and last hit", .serialized)
+struct BlockListWhyTests {
+    @Test("a rule's hits (calls its decision named) and who made it on /ui/blocks and GET /v1/rules/{id}")
+    func hitsAndWhy() async throws {
+        try await PeopleServer.with { server in
+            let rule = try #require(try server.store.rules(activeAt: PeopleServer.now, includeExpired: false).first { $0.action == .block })
+            let id = try #require(rule.id)
+            var batch = IngestBatch()
+            batch.events = [
+                CallEvent(
+                    time: Timestamp(secondsSinceEpoch: 1_700_000_800), callID: "hit-1", source: .decisionRequest, phase: .started,
+                    caller: CallerIdentity(raw: "07700900123", number: PeopleServer.blocked), callee: CalledParty(raw: "1001", key: "1001"),
+                    decision: CallDecision(action: .block, ruleID: id, reason: "threatened reception"))
+            ]
+            try server.store.commit(batch)
+            let (cookie, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.viewer]))
+            let page = try await HTTP.send(.GET, server.base + "/ui/blocks", cookie: cookie)
+            let row = try #require(ConsoleTests.first(#"<tr id="rule-\#(id)">(.*?)</tr>"#, in: page.text))
+            #expect(row.contains("<td class=\"hits\">1</td>"))
+            #expect(row.contains("<td class=\"why\">cli:alice</td>"))
+            #expect(row.contains("2023-11-15 00:26:40 +02:00"))  // the last hit, in the deployment's zone
+            let json = try await HTTP.send(.GET, server.base + "/v1/rules/\(id)", token: server.tokens[.viewer])
+            let why = try #require(json.json["why"] as? [String: Any])
+            #expect(why["hits"] as? Int == 1 && why["last_hit"] as? String == Timestamp(secondsSinceEpoch: 1_700_000_800).rfc3339)
+            #expect(why["made_by"] as? String == "cli:alice" && why["origin"] as? String == "manual")
+        }
+    }
+}
