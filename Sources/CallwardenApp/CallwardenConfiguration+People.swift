@@ -24,7 +24,7 @@ extension CallwardenConfiguration {
             authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger)
         let console = ConsolePages(
             store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
-            work: server.work, time: ConsoleTime(identifier: timeZone.name))
+            work: server.work, time: ConsoleTime(identifier: timeZone.name), evidenceDownload: evidenceDownload(store: store, clock: clock))
         return (server, console.endpoints)
     }
 }

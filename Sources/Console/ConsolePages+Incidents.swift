@@ -30,7 +30,32 @@ extension ConsolePages {
                     // Audited before it is shown; no audit entry, no page.
                     let entry = AuditEntry(time: clock.now(), actor: view.caller.actor, action: "incident.view", subject: "incident \(id)", detail: "console")
                     try work.perform { try store.recordAudit(entry) }
-                    return ConsoleHTML.response(.ok, IncidentPages.detail(timeline, view: view))
+                    return ConsoleHTML.response(.ok, IncidentPages.detail(timeline, view: view, evidence: evidenceDownload != nil))
+                }
+            },
+            PeopleEndpoint(.get, "/ui/incidents/{id}/evidence", .open) { request, context, id, _ in
+                await withCaller(request, context, needs: .handleIncidents, form: false) { view, _ in
+                    let id = try Self.incidentID(id)
+                    guard let evidenceDownload else {
+                        throw APIProblem(status: 404, field: "evidence", message: "This listener does not export evidence; on the host: callwarden incidents export.")
+                    }
+                    let bundle: EvidenceDownloadFile?
+                    do {
+                        bundle = try evidenceDownload(id, view.caller.actor)
+                    } catch let problem as APIProblem {
+                        throw problem
+                    } catch {
+                        throw work.failure(error)
+                    }
+                    guard let bundle else { throw APIProblem(status: 404, field: "id", message: "no incident with id \(id)") }
+                    return Response(
+                        status: .ok,
+                        headers: [
+                            .contentType: "application/x-tar", .cacheControl: "no-store",
+                            .contentDisposition: "attachment; filename=\"\(bundle.fileName)\"",
+                            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                        ],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bundle.bytes)))
                 }
             },
             PeopleEndpoint(.post, "/ui/incidents/{id}/status", .open) { request, context, id, _ in

@@ -29,8 +29,9 @@ package import PeopleAPI
 /// is audited by the store with the token's name (`token:<name>`) as the actor.
 ///
 /// Without a session the pages send the browser to the login (303); a request with a session but
-/// the wrong role is answered 403. Deliberately not handled:
-/// downloading evidence bundles (on the host: `callwarden evidence export`).
+/// the wrong role is answered 403.
+/// - `GET /ui/incidents/{id}/evidence` (security): the incident's evidence bundle as a tar, made by
+///   ``evidenceDownload`` (the daemon: the exporter `callwarden incidents export` uses; audited).
 package struct ConsolePages: Sendable {
     package var store: any PeopleStore
     package var plan: NumberPlan
@@ -41,11 +42,14 @@ package struct ConsolePages: Sendable {
     package var work: EndpointWork
     /// How times are shown: the deployment's zone (`numbering.time_zone`).
     package var time: ConsoleTime
+    /// Makes an incident's evidence bundle for a download (nil: the incident page offers none).
+    package var evidenceDownload: EvidenceDownload?
 
     package init(
         store: any PeopleStore, plan: NumberPlan, authenticator: Authenticator, secureCookies: Bool,
-        clock: WallClock, work: EndpointWork, time: ConsoleTime = ConsoleTime(identifier: "UTC")
+        clock: WallClock, work: EndpointWork, time: ConsoleTime = ConsoleTime(identifier: "UTC"), evidenceDownload: EvidenceDownload? = nil
     ) {
+        self.evidenceDownload = evidenceDownload
         self.store = store
         self.plan = plan
         self.authenticator = authenticator

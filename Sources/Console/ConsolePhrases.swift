@@ -8,7 +8,7 @@ enum Phrase: CaseIterable {
     case unblock, falsePositive, why, change, hits, lastHit
     case reviewIntro, nothingToReview, madeByDetection, keepOrCorrect
     case approve, reject, newExpiry, changeExpiry, approvedBy
-    case callSearch, search, searchHelp, noCalls, more, incidentOfRule
+    case callSearch, search, searchHelp, noCalls, more, incidentOfRule, downloadEvidence
     case noIncidents, incident, kind, severity, status, caller, extensionColumn, opened, updated, detections
     case statusOpen, statusAcknowledged, statusReported, statusClosed
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
@@ -138,6 +138,10 @@ enum Phrase: CaseIterable {
         )
         case .noCalls: ("No calls found.", "Puheluita ei löytynyt.", "Inga samtal hittades.")
         case .more: ("More", "Lisää", "Fler")
+        case .downloadEvidence: (
+            "Download the evidence bundle (tar; the download is audited)", "Lataa todisteaineisto (tar; lataus kirjataan lokiin)",
+            "Ladda ner bevispaketet (tar; nedladdningen loggas)"
+        )
         case .incidentOfRule: ("incident {1}: {2}, {3}", "tapaus {1}: {2}, {3}", "incident {1}: {2}, {3}")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }

@@ -78,3 +78,19 @@ struct CallSearchTests {
         }
     }
 }
+
+@Suite("The incident page's evidence download route")
+struct EvidenceRouteTests {
+    @Test("security only; a listener without an exporter offers no link and answers 404")
+    func roles() async throws {
+        try await PeopleServer.with { server in
+            let (viewer, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.viewer]))
+            #expect(try await HTTP.send(.GET, server.base + "/ui/incidents/1/evidence", cookie: viewer).status == 403)
+            let (ops, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.ops]))
+            #expect(try await HTTP.send(.GET, server.base + "/ui/incidents/1/evidence", cookie: ops).status == 403)
+            let (security, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.security]))
+            #expect(try await HTTP.send(.GET, server.base + "/ui/incidents/1/evidence", cookie: security).status == 404)
+            #expect(try await HTTP.send(.GET, server.base + "/ui/incidents/1/evidence").status == 303)
+        }
+    }
+}
