@@ -58,3 +58,22 @@ package protocol CallSearchStore: Sendable {
     /// whether there are more), from `offset`.
     func searchCalls(_ query: CallQuery) throws -> [CallSummary]
 }
+
+/// A call from a blocked identity while its block (or redirect) was in force: when it started and
+/// whether a decision stopped it (an answer of block or redirect) or it got through.
+package struct CallAfterBlock: Hashable, Sendable {
+    package var start: Timestamp
+    package var stopped: Bool
+
+    package init(start: Timestamp, stopped: Bool) {
+        self.start = start
+        self.stopped = stopped
+    }
+}
+
+/// Whether blocks stopped the calls: the prevention page's figures.
+package protocol BlockEffectStore: Sendable {
+    /// Calls since `since` whose counted identity had a number block or redirect in force (rules in
+    /// force and removed ones while they were), oldest first.
+    func callsAfterBlocks(since: Timestamp) throws -> [CallAfterBlock]
+}

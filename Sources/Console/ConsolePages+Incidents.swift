@@ -96,7 +96,7 @@ extension ConsolePages {
                 await withCaller(request, context, needs: .readSummaries, form: false) { view, _ in
                     let name = request.uri.queryParameters["table"].map(String.init) ?? "kinds"
                     guard let rows = try preventionFigures().table(name, language: view.language) else {
-                        throw APIProblem(status: 400, field: "table", message: "must be kinds, hours or targets")
+                        throw APIProblem(status: 400, field: "table", message: "must be kinds, hours, targets or blocks")
                     }
                     return Response(
                         status: .ok,
@@ -130,7 +130,9 @@ extension ConsolePages {
         for incident in incidents {
             if let timeline = try work.perform({ try store.timeline(incidentID: incident.id) }) { timelines.append(timeline) }
         }
-        return PreventionFigures(incidents: incidents, timelines: timelines, time: time)
+        let since = clock.now() - .hours(24 * 7 * Int64(PreventionFigures.blockWeeks))
+        let blockCalls = try work.perform { try store.callsAfterBlocks(since: since) }
+        return PreventionFigures(incidents: incidents, timelines: timelines, blockCalls: blockCalls, time: time)
     }
 
     private func mcidPage(

@@ -8,7 +8,7 @@ enum Phrase: CaseIterable {
     case unblock, falsePositive, why, change, hits, lastHit
     case reviewIntro, nothingToReview, madeByDetection, keepOrCorrect
     case approve, reject, newExpiry, changeExpiry, approvedBy
-    case callSearch, search, searchHelp, noCalls, more, incidentOfRule, downloadEvidence
+    case callSearch, search, searchHelp, noCalls, more, incidentOfRule, downloadEvidence, blocksStopped
     case noIncidents, incident, kind, severity, status, caller, extensionColumn, opened, updated, detections
     case statusOpen, statusAcknowledged, statusReported, statusClosed
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
@@ -138,6 +138,11 @@ enum Phrase: CaseIterable {
         )
         case .noCalls: ("No calls found.", "Puheluita ei löytynyt.", "Inga samtal hittades.")
         case .more: ("More", "Lisää", "Fler")
+        case .blocksStopped: (
+            "Did blocks stop the calls? Calls from blocked numbers while blocked, per week",
+            "Pysäyttivätkö estot puhelut? Estettyjen numeroiden puhelut eston aikana viikoittain",
+            "Stoppade blockeringarna samtalen? Samtal från blockerade nummer under blockeringen, per vecka"
+        )
         case .downloadEvidence: (
             "Download the evidence bundle (tar; the download is audited)", "Lataa todisteaineisto (tar; lataus kirjataan lokiin)",
             "Ladda ner bevispaketet (tar; nedladdningen loggas)"

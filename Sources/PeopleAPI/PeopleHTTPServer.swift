@@ -8,7 +8,7 @@ package import NIOCore
 
 /// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents, call search.
 package typealias PeopleStore = RuleReviewStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
-    & CallSearchStore
+    & CallSearchStore & BlockEffectStore
 
 /// The `api` listener: the people's JSON API (and, mounted beside it, the console's pages).
 ///

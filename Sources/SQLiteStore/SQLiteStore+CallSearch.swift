@@ -50,3 +50,35 @@ extension SQLiteStore: CallSearchStore {
         }
     }
 }
+
+extension SQLiteStore: BlockEffectStore {
+    /// One read: every call whose counted identity had a number block or redirect in force at its
+    /// start (a rule from its creation to its expiry; a removed one also until its removal),
+    /// stopped when one of its events carries a block or redirect decision.
+    package func callsAfterBlocks(since: Timestamp) throws -> [CallAfterBlock] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    WITH blocks(identity, start, stop) AS (
+                        SELECT match_value, created_at, expires_at FROM rules
+                        WHERE match_kind = 'number' AND action IN ('block', 'redirect')
+                        UNION ALL
+                        SELECT match_value, created_at, CASE WHEN expires_at IS NOT NULL AND expires_at < removed_at THEN expires_at ELSE removed_at END
+                        FROM rule_history WHERE match_kind = 'number' AND action IN ('block', 'redirect')
+                    ),
+                    calls AS (
+                        SELECT call_id, min(counted_time) AS start, max(coalesce(decision_action IN ('block', 'redirect'), 0)) AS stopped,
+                               max(counted_identity) AS identity
+                        FROM call_events WHERE counted_time >= ? GROUP BY call_id
+                    )
+                    SELECT calls.start, calls.stopped FROM calls
+                    WHERE EXISTS (SELECT 1 FROM blocks WHERE blocks.identity = calls.identity AND calls.start >= blocks.start
+                                  AND (blocks.stop IS NULL OR calls.start < blocks.stop))
+                    ORDER BY calls.start
+                    """,
+                arguments: [since.microsecondsSinceEpoch]
+            ).map { row in CallAfterBlock(start: Timestamp(microsecondsSinceEpoch: row[0]), stopped: (row[1] as Int64) != 0) }
+        }
+    }
+}

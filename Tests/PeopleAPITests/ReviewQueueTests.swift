@@ -142,3 +142,34 @@ struct BlockListWhyTests {
         }
     }
 }
+
+@Suite("The prevention page: whether blocks stopped the calls", .serialized)
+struct BlockEffectTests {
+    @Test("calls from a blocked number while blocked, per week: stopped by a decision or got through; earlier calls are not counted")
+    func stoppedOrThrough() async throws {
+        try await PeopleServer.with { server in
+            let caller = CallerIdentity(raw: "07700900123", number: PeopleServer.blocked)
+            let callee = CalledParty(raw: "1001", key: "1001")
+            let rule = try #require(try server.store.rules(activeAt: PeopleServer.now, includeExpired: false).first { $0.action == .block })
+            var batch = IngestBatch()
+            batch.events = [
+                CallEvent(  // before the block: not counted
+                    time: Timestamp(secondsSinceEpoch: 1_700_000_800), callID: "before", source: .asteriskCSV, phase: .ended,
+                    disposition: .answered, callStart: Timestamp(secondsSinceEpoch: 1_700_000_700), caller: caller, callee: callee),
+                CallEvent(
+                    time: Timestamp(secondsSinceEpoch: 1_700_001_000), callID: "stopped", source: .decisionRequest, phase: .started,
+                    caller: caller, callee: callee, decision: CallDecision(action: .block, ruleID: rule.id, reason: "blocked")),
+                CallEvent(
+                    time: Timestamp(secondsSinceEpoch: 1_700_001_200), callID: "through", source: .asteriskCSV, phase: .ended,
+                    disposition: .answered, callStart: Timestamp(secondsSinceEpoch: 1_700_001_100), caller: caller, callee: callee),
+            ]
+            try server.store.commit(batch)
+            let (cookie, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.viewer]))
+            let csv = try await HTTP.send(.GET, server.base + "/ui/prevention.csv?table=blocks", cookie: cookie)
+            #expect(csv.status == 200)
+            #expect(csv.text == "week,stopped,got through\r\n2023-11-13,1,1\r\n")  // Wednesday 15 November in Helsinki
+            let page = try await HTTP.send(.GET, server.base + "/ui/prevention", cookie: cookie)
+            #expect(page.text.contains("<table id=\"blocks\">") && page.text.contains("<td>2023-11-13</td><td>1</td><td>1</td>"))
+        }
+    }
+}
