@@ -24,7 +24,8 @@ extension CallwardenConfiguration {
             authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger)
         let console = ConsolePages(
             store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
-            work: server.work, time: ConsoleTime(identifier: timeZone.name), evidenceDownload: evidenceDownload(store: store, clock: clock))
+            work: server.work, time: ConsoleTime(identifier: timeZone.name), evidenceDownload: evidenceDownload(store: store, clock: clock),
+            teams: api.teams)
         return (server, console.endpoints)
     }
 }

@@ -132,7 +132,7 @@ extension ConsolePages {
         }
         let since = clock.now() - .hours(24 * 7 * Int64(PreventionFigures.blockWeeks))
         let blockCalls = try work.perform { try store.callsAfterBlocks(since: since) }
-        return PreventionFigures(incidents: incidents, timelines: timelines, blockCalls: blockCalls, time: time)
+        return PreventionFigures(incidents: incidents, timelines: timelines, blockCalls: blockCalls, teams: teams, time: time)
     }
 
     private func mcidPage(

@@ -44,11 +44,15 @@ package struct ConsolePages: Sendable {
     package var time: ConsoleTime
     /// Makes an incident's evidence bundle for a download (nil: the incident page offers none).
     package var evidenceDownload: EvidenceDownload?
+    /// Extension → team (`api.teams`): the prevention page counts by team where one is configured.
+    package var teams: [String: String]
 
     package init(
         store: any PeopleStore, plan: NumberPlan, authenticator: Authenticator, secureCookies: Bool,
-        clock: WallClock, work: EndpointWork, time: ConsoleTime = ConsoleTime(identifier: "UTC"), evidenceDownload: EvidenceDownload? = nil
+        clock: WallClock, work: EndpointWork, time: ConsoleTime = ConsoleTime(identifier: "UTC"), evidenceDownload: EvidenceDownload? = nil,
+        teams: [String: String] = [:]
     ) {
+        self.teams = teams
         self.evidenceDownload = evidenceDownload
         self.store = store
         self.plan = plan

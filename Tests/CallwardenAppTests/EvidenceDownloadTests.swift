@@ -55,3 +55,33 @@ struct EvidenceDownloadTests {
         #expect(left.isEmpty)
     }
 }
+
+@Suite("api.teams")
+struct PeopleAPITeamsConfigurationTests {
+    @Test("teams are read as extension → team; an extension in two teams and a team without a name are refused")
+    func teams() throws {
+        let yaml = """
+            api:
+              teams:
+                - name: Reception
+                  extensions: ["1001", "1002"]
+                - name: Sales
+                  extensions: ["2001"]
+            """
+        #expect(try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: "/").api.teams == ["1001": "Reception", "1002": "Reception", "2001": "Sales"])
+        let twice = """
+            api:
+              teams:
+                - name: Reception
+                  extensions: ["1001"]
+                - name: Sales
+                  extensions: ["1001"]
+                - extensions: ["3001"]
+            """
+        #expect {
+            try CallwardenConfiguration.parse(yaml: twice, baseDirectory: "/")
+        } throws: { error in
+            Set((error as? ConfigurationErrors)?.errors.map(\.key) ?? []) == ["api.teams[1].extensions", "api.teams[2].name"]
+        }
+    }
+}

@@ -173,3 +173,31 @@ struct BlockEffectTests {
         }
     }
 }
+
+@Suite("The prevention page groups extensions as teams where configured", .serialized)
+struct PreventionTeamsTests {
+    @Test("incidents of extensions in a team count as the team's; others stay extensions")
+    func teams() async throws {
+        try await PeopleServer.with(teams: ["1001": "Reception", "1002": "Reception"]) { server in
+            var batch = IngestBatch()
+            batch.events = ["1001", "1002", "2001"].map { key in
+                CallEvent(
+                    time: Timestamp(secondsSinceEpoch: 1_700_000_660), callID: "call-" + key, source: .asteriskCSV, phase: .ended,
+                    disposition: .answered, callStart: Timestamp(secondsSinceEpoch: 1_700_000_600),
+                    caller: CallerIdentity(raw: "07700900777", number: E164Number(e164: "+447700900777")!),
+                    callee: CalledParty(raw: key, key: key))
+            }
+            try server.store.commit(batch)
+            for key in ["1001", "1002", "2001"] {
+                let flagged = try await HTTP.send(
+                    .POST, server.base + "/v1/mcid", body: #"{"kind":"threat","call_id":"call-\#(key)"}"#, token: server.tokens[.security])
+                #expect(flagged.status == 201)
+            }
+            let (viewer, _) = try await ConsoleTests.logIn(server, try #require(server.tokens[.viewer]))
+            let targets = try await HTTP.send(.GET, server.base + "/ui/prevention.csv?table=targets", cookie: viewer)
+            #expect(targets.text.hasPrefix("team or extension,incidents\r\n"))
+            #expect(targets.text.contains("Reception,2\r\n") && targets.text.contains("2001,1\r\n"))
+            #expect(!targets.text.contains("1001,"))
+        }
+    }
+}
