@@ -11,6 +11,9 @@ struct ArenaBuilder {
     let prepared: [PreparedRule]
     let tables: CompileTables
     let clock: (start: Int64, offsets: [Int32])
+    let advice: RuleSnapshotCompiler.ArenaAdvice?
+
+    static let hugePageBytes = 2 << 20
 
     func build(compiledAt: Timestamp) -> RuleSnapshot {
         // One entry per key: its rule inline, or (several rules, or a tag too wide for the key) a
@@ -79,7 +82,13 @@ struct ArenaBuilder {
         header.labelsOffset = reserve(tables.labels.count * 2 * MemoryLayout<String>.stride)
         header.totalBytes = (size + 63) & ~63
 
-        let arena = ArenaMemory.allocate(byteCount: header.totalBytes)
+        let arena: UnsafeMutableRawPointer
+        if let advice, header.totalBytes >= Self.hugePageBytes {
+            arena = UnsafeMutableRawPointer.allocate(byteCount: header.totalBytes, alignment: Self.hugePageBytes)
+            advice(arena, header.totalBytes & ~(Self.hugePageBytes - 1))
+        } else {
+            arena = UnsafeMutableRawPointer.allocate(byteCount: header.totalBytes, alignment: 64)
+        }
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: header.totalBytes)
         arena.storeBytes(of: header, as: ArenaHeader.self)
         for (code, level) in levels.enumerated() {

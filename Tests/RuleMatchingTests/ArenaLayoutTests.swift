@@ -1,5 +1,6 @@
 import CallModel
 import RuleMatching
+import Synchronization
 import Testing
 
 /// The level tables' corner cases: scopes past the 14 tag bits a key holds (their entries are runs
@@ -53,5 +54,26 @@ struct ArenaLayoutTests {
             #expect(snapshot.decidingRule(F.caller(number(index))) == expected, "number \(number(index))")
         }
         #expect(snapshot.decidingRule(F.caller("+442079463000")) == nil)
+    }
+
+    @Test func largeArenasAreAdvisedWholeAlignedPagesBeforeUse() {
+        // 40,000 exact rules: an arena of ~2.6 MB, so the advice is asked for its first 2 MiB page.
+        final class Advised: Sendable {
+            let calls = Mutex<[(address: UInt, bytes: Int)]>([])
+        }
+        let advised = Advised()
+        let compiler = RuleSnapshotCompiler(timeZone: .utc, arenaAdvice: { start, bytes in
+            advised.calls.withLock { $0.append((UInt(bitPattern: start), bytes)) }
+        })
+        let rules = (0..<40_000).map { index in F.rule(Int64(index + 1), .number(E164Number(value: 447_700_900_000 + UInt64(index))!)) }
+        let snapshot = compiler.compile(rules, at: F.monday).snapshot
+        let calls = advised.calls.withLock { $0 }
+        #expect(calls.count == 1)
+        #expect(calls.first.map { $0.address % (2 << 20) == 0 && $0.bytes > 0 && $0.bytes % (2 << 20) == 0 } == true)
+        #expect(calls.first.map { $0.bytes <= snapshot.statistics.arenaBytes } == true)
+        #expect(snapshot.decidingRule(F.caller("+447700912345")) == 12_346)
+        // A small arena is not advised.
+        _ = compiler.compile(Array(rules.prefix(10)), at: F.monday)
+        #expect(advised.calls.withLock { $0.count } == 1)
     }
 }
