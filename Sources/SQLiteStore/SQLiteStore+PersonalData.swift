@@ -134,7 +134,7 @@ extension SQLiteStore {
             var object: [String: Any] = ["number": text]
             var count = 0
             for selection in Self.selections(text) {
-                let rows = try Row.fetchAll(
+                let rows = try FullLengthText.rows(
                     db, sql: "SELECT * FROM \(selection.table) WHERE \(selection.condition) ORDER BY 1, 2",
                     arguments: selection.arguments)
                 count += rows.count
@@ -191,13 +191,14 @@ extension SQLiteStore {
                     for (table, count) in try Self.deleteIncident(id, db) { removed[table, default: 0] += count }
                 }
                 // Calls first, while their links are there (so their deletes are chained), then the rest.
-                let callIDs = try String.fetchAll(db, sql: "SELECT DISTINCT call_id FROM (\(calls))", arguments: [text])
+                // Call ids whole, NUL included (``FullLengthText``), so that such a call is erased too.
+                let callIDs = try Data.fetchAll(db, sql: "SELECT DISTINCT CAST(call_id AS BLOB) FROM (\(calls))", arguments: [text])
                 for callID in callIDs {
                     for (table, sql) in [
-                        ("call_events", "DELETE FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = ?"),
-                        ("recordings", "DELETE FROM recordings WHERE call_id = ?"),
-                        ("incident_calls", "DELETE FROM incident_calls WHERE call_id = ?"),
-                        ("pushed_event_keys", "DELETE FROM pushed_event_keys WHERE call_id = ?"),
+                        ("call_events", "DELETE FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = \(FullLengthText.placeholder)"),
+                        ("recordings", "DELETE FROM recordings WHERE call_id = \(FullLengthText.placeholder)"),
+                        ("incident_calls", "DELETE FROM incident_calls WHERE call_id = \(FullLengthText.placeholder)"),
+                        ("pushed_event_keys", "DELETE FROM pushed_event_keys WHERE call_id = \(FullLengthText.placeholder)"),
                     ] {
                         try db.execute(sql: sql, arguments: [callID])
                         removed[table, default: 0] += db.changesCount
@@ -222,7 +223,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func jsonObject(_ row: Row) -> [String: Any] {
+    private static func jsonObject(_ row: [(String, DatabaseValue)]) -> [String: Any] {
         var object: [String: Any] = [:]
         for (column, value) in row {
             switch value.storage {
