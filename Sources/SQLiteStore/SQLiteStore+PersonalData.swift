@@ -116,6 +116,8 @@ extension SQLiteStore {
             ("detections", "caller = ? OR callers LIKE ?", [number, quoted]),
             ("mcid_flags", "caller_e164 = ? OR asserted_identity = ?", [number, number]),
             ("rules", "match_value = ?", [number]),
+            ("rule_history", "match_value = ?", [number]),
+            ("escalation_resets", "identity = ?", [number]),
             ("alert_outbox", "identity = ?", [number]),
             ("audit_log", "subject LIKE ? OR detail LIKE ?", [mentioned, mentioned]),
         ]
@@ -159,7 +161,8 @@ extension SQLiteStore {
     }
 
     /// Removes every record of `number` (its calls with their events, links and recording links;
-    /// detections naming it; its MCID flags, rules, alerts and the audit entries that name it;
+    /// detections naming it; its MCID flags, rules and their history, escalation resets, alerts and
+    /// the audit entries that name it;
     /// closed incidents about it, whole), in one transaction, and writes a `privacy.erase` audit
     /// entry naming it only by `pseudonym`, with `reason` (the number, if written in it, replaced
     /// by the pseudonym) and the counts. Every removal passes the evidence chain's delete triggers,
@@ -204,10 +207,14 @@ extension SQLiteStore {
                         removed[table, default: 0] += db.changesCount
                     }
                 }
+                // The history of rules is append-only for everyone else: its guard is lifted only
+                // inside this transaction (``StoreSchema/ruleHistoryNoDelete``).
+                try db.execute(sql: "DROP TRIGGER \(StoreSchema.ruleHistoryNoDelete.name)")
                 for selection in Self.selections(text) where !["call_events", "incident_calls", "recordings", "incidents"].contains(selection.table) {
                     try db.execute(sql: "DELETE FROM \(selection.table) WHERE \(selection.condition)", arguments: selection.arguments)
                     removed[selection.table, default: 0] += db.changesCount
                 }
+                try db.execute(sql: StoreSchema.ruleHistoryNoDelete.sql)
                 let why = reason.trimmingSpaces.split(separator: text, omittingEmptySubsequences: false).joined(separator: pseudonym)
                 try appendAudit(
                     AuditEntry(

@@ -40,6 +40,7 @@ enum StoreSchema {
         migrator.registerMigration(withheldMigration, migrate: withheld)
         migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
         migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
+        migrator.registerMigration(ruleHistoryChainMigration, migrate: chainRuleHistory)
         return migrator
     }
 
