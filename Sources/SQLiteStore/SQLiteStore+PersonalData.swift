@@ -123,6 +123,13 @@ extension SQLiteStore {
         ]
     }
 
+    /// The incidents under legal hold: every one that is not closed, by id.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func incidentsUnderLegalHold() throws -> [Int64] {
+        try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM incidents WHERE status <> 'closed' ORDER BY id") }
+    }
+
     /// Every stored record about `number` as one JSON object (table → rows, each row column →
     /// value, keys sorted), and a `privacy.export` audit entry naming the number only by
     /// `pseudonym` (a keyed hash the caller computes).
