@@ -59,7 +59,8 @@ extension StoreSchema {
 
     /// Every table the evidence chain covers, with the spec its triggers were made from.
     ///
-    /// The history of rules joined in migration `evidence-3-rule-history` (``ruleHistoryChain``).
+    /// The history of rules and escalation resets joined in migration `evidence-3-rule-history`
+    /// (``ruleCorrectionChains``).
     /// Hook for later tables (the witnesses of a call): a migration of their
     /// own that calls ``createChainTriggers(_:_:)`` for their spec and backfills with
     /// ``chainExistingRows(_:_:)``, and their spec appended here so that `evidence verify` checks
@@ -67,7 +68,7 @@ extension StoreSchema {
     /// drops the table's three triggers, creates them from the new spec and calls
     /// ``chainExistingRows(_:_:)`` again, so that every row's latest entry hashes the new column
     /// list (older entries keep the old form; only the latest is compared with the row).
-    static let chainedTables: [ChainedTable] = firstChainedTables + [ruleHistoryChain]
+    static let chainedTables: [ChainedTable] = firstChainedTables + ruleCorrectionChains
 
     /// The tables migration `evidence-1-chain` chains (its triggers were made from these specs).
     static let firstChainedTables: [ChainedTable] = [

@@ -16,10 +16,22 @@ extension StoreSchema {
         ],
         coveredWhen: nil)
 
-    /// Chains `rule_history`: its three triggers, and the rows it holds already, in id order.
+    /// `escalation_resets` (migration `house-rule-history`): a number whose offences were forgotten
+    /// because its block was a false positive — the other half of that correction.
+    static let escalationResetsChain = ChainedTable(
+        name: "escalation_resets", keyExpression: "$id", keyColumns: ["id"],
+        columns: ["id", "identity", "reset_at", "actor", "reason"], coveredWhen: nil)
+
+    /// The tables migration `evidence-3-rule-history` chains.
+    static let ruleCorrectionChains = [ruleHistoryChain, escalationResetsChain]
+
+    /// Chains `rule_history` and `escalation_resets`: their three triggers each, and the rows they
+    /// hold already, in id order.
     static func chainRuleHistory(_ db: Database) throws {
-        try createChainTriggers(ruleHistoryChain, db)
-        try chainExistingRows(ruleHistoryChain, db)
+        for table in ruleCorrectionChains {
+            try createChainTriggers(table, db)
+            try chainExistingRows(table, db)
+        }
     }
 
     /// `rule_history_no_delete` as migration `house-rule-history` made it. A data subject's erasure

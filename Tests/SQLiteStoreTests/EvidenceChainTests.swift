@@ -181,6 +181,21 @@ struct EvidenceChainTests {
         #expect(findings.first?.table == "rule_history" && findings.first?.row == "1" && findings.first?.problem == .deleted)
     }
 
+    @Test("a false positive's escalation reset is chained: an edited reset is named by its row",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func escalationResetEdited() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let outcome = try store.removeRules(
+            RuleRemoval(selector: .number(Fixture.caller), actor: "cli:alice", reason: "a nurse", falsePositive: true,
+                        time: Fixture.time(400)))
+        #expect(outcome.escalationReset)
+        #expect(try store.verifyEvidenceChain().findings == [])
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "UPDATE escalation_resets SET reason = 'routine'") == 0)
+        let first = try #require(try store.verifyEvidenceChain().findings.first)
+        #expect(first.table == "escalation_resets" && first.row == "1" && first.problem == .contentDiffers(columns: ["reason"]))
+    }
+
     @Test("erasing a number removes its rule history through the chain, keeps others' history, and the history is append-only again",
           .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
     func ruleHistoryErased() throws {
