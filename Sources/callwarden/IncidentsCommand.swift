@@ -86,7 +86,9 @@ struct IncidentsCommand: AsyncParsableCommand {
             case .flag(let flag):
                 let withdrawn = flag.withdrawal.map { " (WITHDRAWN by \($0.actor) at \($0.time.rfc3339): \($0.reason))" } ?? ""
                 return "MCID flag \(flag.id) \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)\(withdrawn)"
-            case .recording(let recording): return "recording of call \(recording.callID): \(recording.location) sha256 \(recording.sha256 ?? "-")"
+            case .recording(let recording):
+                // A recording's file name often carries the caller's number (MixMonitor's default).
+                return "recording of call \(recording.callID): \(reader.callText(recording.location)) sha256 \(recording.sha256 ?? "-")"
             case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": \(log.note)")
             }
         }

@@ -239,7 +239,7 @@ enum JSONOutput {
                     withdrawn: $0.withdrawal.map { LogEntry(at: $0.time.rfc3339, by: $0.actor, action: "withdrawn", note: $0.reason) })
             }
             recordings = timeline.recordings.map {
-                Recording(callId: $0.callID, location: $0.location, sha256: $0.sha256, linkedAt: $0.linkedAt.rfc3339)
+                Recording(callId: $0.callID, location: reader.callText($0.location), sha256: $0.sha256, linkedAt: $0.linkedAt.rfc3339)
             }
             log = timeline.log.map { LogEntry(at: $0.time.rfc3339, by: $0.actor, action: $0.action, note: $0.note) }
         }

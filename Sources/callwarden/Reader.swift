@@ -15,7 +15,7 @@ import SystemClock
 /// - numbers in rules and detections: roles that may see numbers (ops, security, admin); others
 ///   see them masked (`+447*******23`);
 /// - an incident's caller identity and what its calls carry (numbers as received, asserted
-///   identities, display names, the raw caller text, SIP headers of MCID flags): security only;
+///   identities, display names, the raw caller text, recording file names): security only;
 ///   others see the identity as the API's list shows it (`withheld` for a withheld caller, a
 ///   number masked), numbers masked, and names and raw caller text as `‹hidden›`.
 ///
@@ -112,7 +112,8 @@ struct Reader {
     /// A number carried by a call of an incident (caller, asserted identity).
     func callNumber(_ number: E164Number) -> String { seesIdentities ? number.description : number.masked }
 
-    /// Text a caller or PBX sent with a call of an incident (raw caller, display name, SIP header value).
+    /// Text a caller or PBX sent with a call of an incident (raw caller, display name), or a
+    /// recording's location (its file name often carries the number).
     func callText(_ text: String) -> String { seesIdentities ? text : Self.hidden }
 
     /// Text the store wrote about a call or rule (a rule's summary, `block +447700900123 scope

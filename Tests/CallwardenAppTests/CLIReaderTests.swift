@@ -48,6 +48,9 @@ struct CLIReaderTests {
                 calls: 5, first: start, last: start, action: .alert, callIDs: ["withheld-call"])
         ]
         try store.commit(batch)
+        _ = try store.linkRecording(NewRecording(
+            callID: "withheld-call", location: "/var/spool/asterisk/monitor/1001-447700900321.wav", origin: .file, size: 1,
+            sha256: nil, recordedAt: nil, linkedAt: start + .seconds(60), actor: "watcher"))
         _ = try store.addRule(
             Rule(match: .number(E164Number(e164: "+447700900123")!), action: .block, reason: "threats", createdBy: "cli:test", createdAt: start),
             actor: "cli:test")
@@ -117,6 +120,7 @@ struct CLIReaderTests {
         #expect(list.first?["identity"] as? String == Self.withheldCaller)
         let shown = try await Self.cli(["incidents", "show", "\(id)"], config: config, token: security)
         #expect(shown.contains(Self.withheldCaller) && shown.contains("Jane Roe") && shown.contains("sip:anonymous@anonymous.invalid"))
+        #expect(shown.contains("1001-447700900321.wav"))
 
         let audit = try Self.audit(directory)
         #expect(audit.contains { $0.action == "incident.view" && $0.subject == "incident \(id)" && $0.actor == "token:test-security" })
