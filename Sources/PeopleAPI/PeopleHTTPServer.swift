@@ -7,7 +7,7 @@ package import Logging
 package import NIOCore
 
 /// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents.
-package typealias PeopleStore = RuleStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
+package typealias PeopleStore = RuleCorrectionStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
 
 /// The `api` listener: the people's JSON API (and, mounted beside it, the console's pages).
 ///
