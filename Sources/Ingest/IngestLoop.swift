@@ -49,6 +49,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
     /// What the loop counts, for `/metrics` (labelled with the sources' names).
     package let metrics: IngestLoopMetrics
     private let control = LoopControl()
+    private let replacements = ProcessorReplacements()
 
     /// - Parameters:
     ///   - sources: each a ``CallwardenPorts/CheckpointedSource`` or an
@@ -108,13 +109,15 @@ package final class IngestLoop: Service, @unchecked Sendable {
         }
         var events: [CallEvent] = []
         events.reserveCapacity(maximumPerStep)
+        defer { replacements.close() }
         rounds: while control.current == .run {
+            applyReplacements()
             beforeRound?(&processor)
             var progressed = false
             for (index, source) in checkpointed.enumerated() {
                 events.removeAll(keepingCapacity: true)
                 let read = source.read(into: &events, maximum: maximumPerStep)
-                guard read.records > 0 else { continue }
+                guard read.records > 0 || read.positionMoved else { continue }
                 progressed = true
                 var batch = IngestBatch()
                 for event in events { processor.process(event, into: &batch) }
@@ -139,6 +142,28 @@ package final class IngestLoop: Service, @unchecked Sendable {
         logger.info(
             "ingest loop stopped",
             metadata: ["cdr.files": "\(checkpointed.count)", "pushed.sources": "\(acknowledged.count)"])
+    }
+
+    /// Replaces the processor (a configuration reload): `make` runs on the loop's thread between two
+    /// rounds (within one poll interval), so no event is processed by both processors or by
+    /// neither. Returns once the new processor is in place; throws what `make` threw (the old one
+    /// stays), or ``IngestLoopStopped``.
+    package func replaceProcessor(_ make: @escaping @Sendable () throws -> CallEventProcessor) async throws {
+        let replacements = self.replacements
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            replacements.submit(make, done: done)
+        }
+    }
+
+    private func applyReplacements() {
+        for request in replacements.take() {
+            do {
+                processor = try request.make()
+                request.done.resume()
+            } catch {
+                request.done.resume(throwing: error)
+            }
+        }
     }
 
     /// Drains each acknowledged source once and commits what came; nil when the loop was cancelled

@@ -83,6 +83,7 @@ struct DaemonMetricsTests {
                   files:
                     - path: \(cdrPath)
                       format: asterisk-csv
+                      start: beginning
                 decision:
                   http: 127.0.0.1:0
                 metrics:

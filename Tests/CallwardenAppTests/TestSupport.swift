@@ -64,6 +64,7 @@ enum TestSupport {
                   files:
                     - path: \(cdrPath)
                       format: asterisk-csv
+                      start: beginning
                   poll_interval: 1s
                 decision:
                   http: 127.0.0.1:0

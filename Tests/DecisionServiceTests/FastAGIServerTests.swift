@@ -5,6 +5,7 @@ import CallModel
 import DecisionService
 import Logging
 import NIOCore
+import ListenerTestSupport
 import Testing
 
 @Suite("FastAGI server (real TCP on loopback)")
@@ -181,9 +182,9 @@ struct FastAGIServerTests {
     func connectionLimit() async throws {
         let fixture = ScreeningFixture()
         // The held session must outlive the second connection even on a loaded machine; its idle
-        // timeout is what finally closes it.
+        // timeout is what finally closes it (the request deadline is longer here).
         let configuration = FastAGIConfiguration(
-            host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), maximumSessions: 1)
+            host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), maximumSessions: 1, requestTimeout: .seconds(60))
         let (held, refused) = try await withServer(fixture, configuration: configuration) { client in
             async let held = client.session(opening: Array("agi_network: yes\n".utf8))
             var rounds = 0
@@ -200,5 +201,40 @@ struct FastAGIServerTests {
         #expect(fixture.metrics.agiSessionCount(.overConnectionLimit) == 1)
         #expect(fixture.metrics.agiSessionCount(.idleTimeout) == 1)
         #expect(fixture.queue.drain(maxCount: 4).isEmpty)
+    }
+
+    @Test("one host cannot take every session; a session trickled without end is closed at the request deadline")
+    func hostileHost() async throws {
+        let fixture = ScreeningFixture()
+        let configuration = FastAGIConfiguration(
+            host: "127.0.0.1", port: 0, idleTimeout: .seconds(30), maximumSessions: 8, maximumSessionsPerSource: 2,
+            // 2 s: the served session's own request meets it on a loaded machine; the tricklers
+            // take over 7 s to send theirs.
+            requestTimeout: .seconds(2))
+        let closedByServer = SharedCount()
+        let transcript = try await withServer(fixture, configuration: configuration) { client in
+            async let slow: Void = HostileThreads.run(3) { _ in
+                guard let socket = try? HostileSocket(port: client.port, from: "127.0.0.2") else { return }
+                for byte in Array("agi_network: yes\nagi_request: agi://pbx/screen\n".utf8) {
+                    guard socket.write([byte]) else { closedByServer.add(); return }  // a failed write: the listener closed it
+                    if socket.isClosedByPeer(waitingMilliseconds: 150) {
+                        closedByServer.add()
+                        return
+                    }
+                }
+            }
+            var rounds = 0
+            while fixture.metrics.agiSessionCount(.overConnectionLimit) < 1, rounds < 60_000 {
+                rounds += 1
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let served = try await client.session(opening: AGITestClient.environment(callerID: "02079460123"))
+            await slow
+            return served
+        }
+        #expect(transcript.commands.count == 3)
+        #expect(fixture.metrics.agiSessionCount(.overConnectionLimit) == 1)
+        #expect(closedByServer.current == 3)
+        #expect(fixture.queue.drain(maxCount: 4).count == 1)
     }
 }
