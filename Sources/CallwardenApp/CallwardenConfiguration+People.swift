@@ -21,7 +21,8 @@ extension CallwardenConfiguration {
             limiter: FailedAuthenticationLimiter(limit: api.failedAuthenticationLimit))
         let server = PeopleHTTPServer(
             store: store, plan: plan, incidentRoutes: incidentRoutes(store: store, logger: logger, storeExecutor: storeExecutor, clock: clock),
-            authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger)
+            authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger,
+            privacy: personalDataPort(store: store))
         let console = ConsolePages(
             store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
             work: server.work, time: ConsoleTime(identifier: timeZone.name), evidenceDownload: evidenceDownload(store: store, clock: clock),

@@ -20,6 +20,8 @@ package enum Permission: String, CaseIterable, Hashable, Sendable {
     case manageTokens
     /// Read the audit log.
     case readAudit
+    /// Answer a data subject's access and erasure requests, read the retention status (`/v1/privacy/...`).
+    case answerDataRequests
 }
 
 /// The permission matrix (README "The people's API"): not a ladder, each role a set.
@@ -29,7 +31,7 @@ package enum Permission: String, CaseIterable, Hashable, Sendable {
 /// | viewer | read rules and summaries, numbers masked |
 /// | ops | viewer's reads with numbers; manage rules and redirects |
 /// | security | reads with numbers; handle incidents, MCID, recordings; alone sees withheld identities |
-/// | admin | reads with numbers (incident identities masked); manage tokens; read the audit log |
+/// | admin | reads with numbers (incident identities masked); manage tokens; read the audit log; answer access and erasure requests |
 /// | pbx | raise MCID flags, nothing else (a PBX's credential, not a person's) |
 package enum AccessPolicy {
     package static func permissions(of role: AccessRole) -> Set<Permission> {
@@ -37,7 +39,7 @@ package enum AccessPolicy {
         case .viewer: [.readRules, .readSummaries]
         case .ops: [.readRules, .readSummaries, .seeNumbers, .manageRules]
         case .security: [.readRules, .readSummaries, .seeNumbers, .handleIncidents, .flagCalls, .seeWithheldIdentities]
-        case .admin: [.readRules, .readSummaries, .seeNumbers, .manageTokens, .readAudit]
+        case .admin: [.readRules, .readSummaries, .seeNumbers, .manageTokens, .readAudit, .answerDataRequests]
         case .pbx: [.flagCalls]
         }
     }

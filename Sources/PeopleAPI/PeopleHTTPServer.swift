@@ -21,10 +21,11 @@ package struct PeopleHTTPServer: Sendable {
     package var endpoints: [PeopleEndpoint]
 
     /// The API over `store`: rules and redirects (numbers in `plan`), incidents (`incidentRoutes`),
-    /// detections, statistics, audit and tokens.
+    /// detections, statistics, audit and tokens; a data subject's requests through `privacy`
+    /// (without it those routes answer 503).
     package init(
         store: any PeopleStore, plan: NumberPlan, incidentRoutes: IncidentRoutes, authenticator: Authenticator,
-        clock: WallClock, storeExecutor: (any TaskExecutor)?, logger: Logger
+        clock: WallClock, storeExecutor: (any TaskExecutor)?, logger: Logger, privacy: (any PersonalDataPort)? = nil
     ) {
         let work = EndpointWork(storeExecutor: storeExecutor, logger: logger)
         self.work = work
@@ -36,6 +37,7 @@ package struct PeopleHTTPServer: Sendable {
             + ReadEndpoints(store: store, clock: clock, work: work).endpoints
             + CallSearchEndpoints(store: store, plan: plan, clock: clock, work: work).endpoints
             + TokenEndpoints(store: store, clock: clock, work: work).endpoints
+            + PrivacyEndpoints(port: privacy, clock: clock, work: work).endpoints
     }
 
     /// A router with the API's endpoints and `more` (the console's), and the list of what it serves

@@ -42,6 +42,7 @@ enum StoreSchema {
         migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
         migrator.registerMigration(opsHistoryMigration, migrate: opsHistory)
         migrator.registerMigration(consoleSessionsMigration, migrate: consoleSessions)
+        migrator.registerMigration(ruleHistoryChainMigration, migrate: chainRuleHistory)
         migrator.registerMigration(ruleReviewMigration, migrate: ruleReview)
         return migrator
     }

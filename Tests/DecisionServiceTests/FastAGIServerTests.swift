@@ -15,7 +15,7 @@ struct FastAGIServerTests {
         _ fixture: ScreeningFixture,
         // A generous idle timeout unless a test is about it: on a loaded CI machine the test's
         // client may answer a command seconds later, and the default 5 s would end the session.
-        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(120)),
+        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(120), requestTimeout: .seconds(60)),
         _ body: @Sendable (AGITestClient) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "fastagi-test")
@@ -209,18 +209,15 @@ struct FastAGIServerTests {
         let configuration = FastAGIConfiguration(
             host: "127.0.0.1", port: 0, idleTimeout: .seconds(30), maximumSessions: 8, maximumSessionsPerSource: 2,
             // 2 s: the served session's own request meets it on a loaded machine; the tricklers
-            // take over 7 s to send theirs.
+            // never finish theirs.
             requestTimeout: .seconds(2))
         let closedByServer = SharedCount()
         let transcript = try await withServer(fixture, configuration: configuration) { client in
             async let slow: Void = HostileThreads.run(3) { _ in
                 guard let socket = try? HostileSocket(port: client.port, from: "127.0.0.2") else { return }
-                for byte in Array("agi_network: yes\nagi_request: agi://pbx/screen\n".utf8) {
-                    guard socket.write([byte]) else { closedByServer.add(); return }  // a failed write: the listener closed it
-                    if socket.isClosedByPeer(waitingMilliseconds: 150) {
-                        closedByServer.add()
-                        return
-                    }
+                // An environment that never ends: the last variable's value grows a byte at a time.
+                if socket.trickle("agi_network: yes\nagi_request: agi://pbx/screen\nagi_slow: ", pauseMilliseconds: 150) {
+                    closedByServer.add()
                 }
             }
             var rounds = 0

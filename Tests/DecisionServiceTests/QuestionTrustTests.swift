@@ -56,7 +56,7 @@ struct QuestionTrustTests {
         #expect(holder.judge(peer: try Self.address("127.0.0.1"), presented: .httpToken(nil)) == .untrusted)
     }
 
-    private func application(_ fixture: ScreeningFixture, limits: ListenerLimits = ListenerLimits(), connectionGuard: ConnectionGuard? = nil)
+    private func application(_ fixture: ScreeningFixture, limits: ListenerLimits = ListenerLimits(requestTimeout: .seconds(60)), connectionGuard: ConnectionGuard? = nil)
         -> some ApplicationProtocol
     {
         var logger = Logger(label: "decision-trust-test")
@@ -131,8 +131,8 @@ struct QuestionTrustTests {
     @Test("a request trickled without end is closed at the request deadline while others are answered")
     func requestDeadline() async throws {
         let fixture = ScreeningFixture()
-        // 3 s: long enough that the test client's own request is answered on a loaded machine,
-        // short of the ~18 s the trickler takes to send its request line and header.
+        // 3 s: long enough that the test client's own request is answered on a loaded machine; the
+        // trickler never finishes its header.
         let limits = ListenerLimits(requestTimeout: .seconds(3))
         let connectionGuard = limits.connectionGuard(listener: "decision.http")
         let closed = SharedCount()
@@ -140,12 +140,9 @@ struct QuestionTrustTests {
             let port = try #require(client.port)
             async let slow: Void = HostileThreads.run(1) { _ in
                 guard let socket = try? HostileSocket(port: port, from: "127.0.0.2") else { return }
-                for byte in Array("GET /v1/decision?caller=02079460123&callee=1001&callid=slow HTTP/1.1\r\nHost: pbx\r\n".utf8) {
-                    guard socket.write([byte]) else { closed.add(); return }  // a failed write: the listener closed it
-                    if socket.isClosedByPeer(waitingMilliseconds: 200) {
-                        closed.add()
-                        return
-                    }
+                // A header that never ends: its value grows a byte at a time.
+                if socket.trickle("GET /v1/decision?caller=02079460123&callee=1001&callid=slow HTTP/1.1\r\nHost: pbx\r\nX-Slow: ", pauseMilliseconds: 200) {
+                    closed.add()
                 }
             }
             try await client.execute(uri: "/v1/decision?caller=02079460123&callee=1001&callid=fast", method: .get) { response in
@@ -162,7 +159,7 @@ struct QuestionTrustTests {
     @Test("one host cannot take every HTTP slot")
     func perSourceLimit() async throws {
         let fixture = ScreeningFixture()
-        let limits = ListenerLimits(maximumConnections: 8, maximumConnectionsPerSource: 2)
+        let limits = ListenerLimits(maximumConnections: 8, maximumConnectionsPerSource: 2, requestTimeout: .seconds(60))
         let connectionGuard = limits.connectionGuard(listener: "decision.http")
         try await application(fixture, limits: limits, connectionGuard: connectionGuard).test(.live) { client in
             let port = try #require(client.port)

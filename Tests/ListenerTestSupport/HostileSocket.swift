@@ -107,6 +107,26 @@ public final class HostileSocket: @unchecked Sendable {
 }
 
 extension HostileSocket {
+    /// Sends `prefix` one byte at a time, then `filler` bytes without end, waiting
+    /// `pauseMilliseconds` for the listener to close the connection after each; true when it did
+    /// (a failed write counts: this client never closes), false when `atMostSeconds` passed first.
+    /// The listener's deadline is what ends it, not the length of the text, however slowly a
+    /// loaded machine runs the listener.
+    public func trickle(
+        _ prefix: String, then filler: UInt8 = UInt8(ascii: "a"), pauseMilliseconds: Int32, atMostSeconds: Int = 60
+    ) -> Bool {
+        var clock = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &clock)
+        let end = clock.tv_sec + atMostSeconds
+        var bytes = Array(prefix.utf8).makeIterator()
+        while true {
+            clock_gettime(CLOCK_MONOTONIC, &clock)
+            guard clock.tv_sec < end else { return false }
+            guard write([bytes.next() ?? filler]) else { return true }
+            if isClosedByPeer(waitingMilliseconds: pauseMilliseconds) { return true }
+        }
+    }
+
     /// ``isClosedByPeer(waitingMilliseconds:)`` waited for on a thread of its own, so that a long
     /// wait never holds one of the cooperative pool's threads the server under test needs.
     public func closedByPeer(waitingMilliseconds milliseconds: Int32) async -> Bool {
