@@ -280,7 +280,9 @@ let package = Package(
         // Starts its own PostgreSQL (initdb in a temporary directory); skipped without the server binaries.
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "SQLiteStore", "CallwardenPorts", "CallModel", "Incidents", logging],
+            dependencies: [
+                "PostgresStore", "SQLiteStore", "CallwardenApp", "CallwardenPorts", "CallModel", "Incidents", "RuleMatching", logging,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "CallModel"], swiftSettings: swiftSettings),

@@ -55,17 +55,23 @@ package final class PostgresRuleFeed: Service, Sendable {
     private func listenUntilDisconnected() async throws {
         let connection = try await PostgresConnection.connect(
             configuration: settings.connectionConfiguration, id: 0, logger: logger)
-        defer { let _: EventLoopFuture<Void> = connection.close() }
-        try await connection.listen(on: PostgresSchema.rulesChannel) { notifications in
-            // LISTEN is in place: whatever changed while this node was cut off is in the table.
-            try await self.callOnChange(reconnected: true)
-            if outageLogged.exchange(false, ordering: .relaxed) {
-                logger.notice("rule feed connected to PostgreSQL again; rules re-read from the table")
+        do {
+            try await connection.listen(on: PostgresSchema.rulesChannel) { notifications in
+                // LISTEN is in place: whatever changed while this node was cut off is in the table.
+                try await self.callOnChange(reconnected: true)
+                if outageLogged.exchange(false, ordering: .relaxed) {
+                    logger.notice("rule feed connected to PostgreSQL again; rules re-read from the table")
+                }
+                for try await _ in notifications {
+                    try await self.callOnChange(reconnected: false)
+                }
             }
-            for try await _ in notifications {
-                try await self.callOnChange(reconnected: false)
-            }
+        } catch {
+            // postgres-nio requires a connection closed before it goes, however it ended.
+            try? await connection.close()
+            throw error
         }
+        try? await connection.close()
     }
 
     private func callOnChange(reconnected: Bool) async throws {

@@ -62,3 +62,29 @@ package final class PostgresStore: Sendable {
         }
     }
 }
+
+extension PostgresStore {
+    /// Ends every other session of `database` that is `LISTEN`ing (tests of a lost link and
+    /// operators' drills); returns how many. Needs the right to signal those sessions (the same
+    /// role, or `pg_signal_backend`).
+    package func terminateListeners(on database: String) throws -> Int {
+        let rows = try session.query(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = \(database) AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
+            """)
+        return rows.count
+    }
+}
+
+extension PostgresStore {
+    /// How many sessions of `database` are `LISTEN`ing (every node's rule feed holds one).
+    package func listenerCount(on database: String) throws -> Int {
+        let rows = try session.query(
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = \(database) AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'
+            """)
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
+    }
+}
