@@ -11,7 +11,7 @@ import PostgresNIO
 /// Deliberately not handled: TLS (`sslmode` other than `disable` is refused, so nobody believes a
 /// link is encrypted when it is not; run PostgreSQL on a private network or a socket), several
 /// hosts in one URL, and a password inside the URL (refused: it would end up in logs and `ps`).
-package struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
+package struct PostgresSettings: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     package enum Endpoint: Sendable, Equatable {
         case tcp(host: String, port: Int)
         /// The socket directory and the port that names the socket file in it.
@@ -82,6 +82,11 @@ package struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
         case .socket(let directory, let port): "postgresql://\(user)@/\(database)?host=\(directory)&port=\(port)"
         }
     }
+
+    package var debugDescription: String { description }
+
+    /// `dump` and debuggers see the URL only, never the password.
+    package var customMirror: Mirror { Mirror(self, children: ["url": description]) }
 
     var connectionConfiguration: PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
