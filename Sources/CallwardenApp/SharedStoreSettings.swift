@@ -6,8 +6,8 @@ package import PostgresStore
 /// `store: password_file:` (a secret file, see ``SecretFiles``; never a password in the URL) and
 /// `store: node:` [the host name], the name this node's checkpoints and events carry.
 ///
-/// What uses it today: the ops commands that add and list rules and read detections and totals
-/// (`callwarden blocks add`, `blocks list`, `detections`, `stats`), so a block made at any site is
+/// What uses it today: the ops commands that add rules and read detections (`callwarden blocks
+/// add`, `redirects add`, `detections`: ``CallwardenConfiguration/openStore()``), so a block made at any site is
 /// in the shared table, and the rule feed that carries such changes to running matchers
 /// (``PostgresRuleFeed``). Deliberately refused for now: `callwarden serve` with `store.url` (its
 /// incidents, alert outbox, evidence, tokens and rule corrections are SQLite-only; see
