@@ -70,8 +70,10 @@ struct RulePropagationTests {
         let nodeB = try Node("site-b", settings: settings)
         defer { nodeB.stop() }
         #expect(nodeB.decide(Self.harasser) == .defaultAllow)
-        // Let node B's feed LISTEN first (its first connection re-reads the table anyway).
-        try await Task.sleep(for: .milliseconds(200))
+        // Let both feeds LISTEN first (a first connection re-reads the table anyway).
+        for _ in 0..<1_000 where try nodeA.store.listenerCount(on: settings.database) < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
 
         let added = try nodeA.store.addRule(Self.block(Self.harasser), actor: "api:site-a")
         let decided = try await nodeB.decision(for: Self.harasser) { $0.ruleID != nil }
@@ -93,17 +95,22 @@ struct RulePropagationTests {
     func reconnectedNodeRereadsTheTable() async throws {
         let server = try PostgresTestServer.shared.get()
         let settings = try server.makeDatabase()
-        let nodeA = try Node("site-a", settings: settings)
+        // Node A's feed, once cut, stays away for the test; node B retries after 5 s.
+        let nodeA = try Node("site-a", settings: settings, retryInterval: .seconds(60))
         defer { nodeA.stop() }
-        let nodeB = try Node("site-b", settings: settings, retryInterval: .seconds(2))
+        let nodeB = try Node("site-b", settings: settings, retryInterval: .seconds(5))
         defer { nodeB.stop() }
-        try await Task.sleep(for: .milliseconds(300))
+        // Both feeds LISTENing (polled: a loaded machine connects slowly).
+        for _ in 0..<1_000 where try nodeA.store.listenerCount(on: settings.database) < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try nodeA.store.listenerCount(on: settings.database) == 2)
 
         // Cut node B's feed off (its LISTEN connection ends as when a link drops); the rule
         // added meanwhile notifies nobody at node B.
         let cut = try nodeA.store.terminateListeners(on: settings.database)
         #expect(cut >= 1)
-        // Wait until the cut sessions are gone (node B retries only after 2 s), so no notification
+        // Wait until the cut sessions are gone (node B retries only after 5 s), so no notification
         // of the next rule can reach node B.
         for _ in 0..<100 where try nodeA.store.listenerCount(on: settings.database) > 0 {
             try await Task.sleep(for: .milliseconds(10))
