@@ -6,6 +6,7 @@
 //   callwarden (executable) → CallwardenApp (composition root: the daemon builder)
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
 //       → adapters:  CDRIngest, SQLiteStore, PostgresStore, DecisionService, EventStreams (I/O: files, SQLite, PostgreSQL, HTTP/FastAGI, sockets)
+//                    → ListenerGuards (every listener's slots per source, deadlines, bounded output)
 //                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
 //                    Console → PeopleAPI → IncidentAPI               (the people's listener: tokens, roles, API, pages)
@@ -58,6 +59,7 @@ let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swi
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
@@ -164,6 +166,11 @@ let package = Package(
             dependencies: ["CallModel", "Incidents", "SystemClock", hummingbird, httpTypes, nioCore, logging],
             swiftSettings: swiftSettings
         ),
+        // What every listener holds its connections to: slots per source address, deadlines, bounded
+        // output, bearer tokens; counted (`callwarden_listener_*`).
+        .target(
+            name: "ListenerGuards", dependencies: ["CallModel", "MetricsExposition", nioCore, logging], swiftSettings: swiftSettings
+        ),
         // The people's listener (`api.listen`): tokens with roles, the JSON API, the incident
         // endpoints mounted with their roles.
         .target(
@@ -174,13 +181,13 @@ let package = Package(
         // The web console at /ui/: server-rendered pages on the people's listener.
         .target(
             name: "Console",
-            dependencies: ["CallModel", "CallwardenPorts", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "IncidentAPI", "PeopleAPI", hummingbird, httpTypes, nioCore, crypto],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DecisionService",
             dependencies: [
-                "CallModel", "CallwardenPorts", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix, logging,
+                "CallModel", "CallwardenPorts", "ListenerGuards", "MetricsExposition", hummingbird, hummingbirdCore, httpTypes, nioCore, nioPosix, logging,
                 serviceLifecycle,
             ],
             swiftSettings: swiftSettings
@@ -193,14 +200,15 @@ let package = Package(
             name: "PacketCapture",
             dependencies: [
                 "CPcap", "BoundedQueues", "CallModel", "CallPipeline", "CallwardenPorts", "PacketDecoding", "SIPDialogs",
-                "MetricsExposition", logging, serviceLifecycle,
+                "ListenerGuards", "MetricsExposition", logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EventStreams",
             dependencies: [
-                "CallModel", "CDRParsing", "CallwardenPorts", "MetricsExposition", nioCore, nioPosix, logging, serviceLifecycle,
+                "CallModel", "CDRParsing", "CallwardenPorts", "ListenerGuards", "MetricsExposition", nioCore, nioPosix, logging,
+                serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -211,7 +219,7 @@ let package = Package(
             dependencies: [
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
                 "SQLiteStore", "PostgresStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
-                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding",
+                "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding", "ListenerGuards",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
             ],
@@ -334,6 +342,11 @@ let package = Package(
             path: "Tests/Fuzz/PacketHEPFuzzer",
             swiftSettings: swiftSettings
         ),
+        // Hostile raw-socket clients (another loopback source, never reading) for the listener tests.
+        .target(name: "ListenerTestSupport", path: "Tests/ListenerTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ListenerGuardsTests", dependencies: ["ListenerGuards", "MetricsExposition", nioCore], swiftSettings: swiftSettings
+        ),
         // Frame and HEP builders shared by the packet test targets; never shipped.
         .target(
             name: "PacketTestSupport", dependencies: ["PacketDecoding", "CallModel"], path: "Tests/PacketTestSupport",
@@ -347,14 +360,17 @@ let package = Package(
             name: "PacketCaptureTests",
             dependencies: [
                 "PacketCapture", "BoundedQueues", "PacketDecoding", "SIPDialogs", "CallPipeline", "CallwardenPorts", "CallModel",
-                "MetricsExposition", "PacketTestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                "MetricsExposition", "PacketTestSupport", "ListenerGuards", "ListenerTestSupport",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DecisionServiceTests",
             dependencies: [
-                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "MetricsExposition", hummingbird, httpTypes, nioCore, nioPosix,
+                "DecisionService", "BoundedQueues", "CallwardenPorts", "Ingest", "CallModel", "ListenerGuards", "ListenerTestSupport",
+                "MetricsExposition",
+                hummingbird, httpTypes, nioCore, nioPosix,
                 logging, serviceLifecycle,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -364,7 +380,7 @@ let package = Package(
             name: "EventStreamsTests",
             dependencies: [
                 "EventStreams", "SQLiteStore", "Ingest", "SystemClock", "CallPipeline", "CallwardenPorts", "CallModel", "CDRParsing",
-                "HarassmentDetection", "MetricsExposition", nioCore, nioPosix, logging,
+                "HarassmentDetection", "ListenerGuards", "ListenerTestSupport", "MetricsExposition", nioCore, nioPosix, logging,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -373,6 +389,7 @@ let package = Package(
             name: "CallwardenAppTests",
             dependencies: [
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
+                "DecisionService",
                 "RuleMatching", "callwarden",
                 "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "MetricsExposition", "SystemClock", logging,

@@ -16,6 +16,7 @@ import Glibc
 package final class CDRSource: CheckpointedSource, @unchecked Sendable {
     package let tailer: FileTailer
     private let configuredFormat: CDRFormat?
+    private let start: CDRFileConfiguration.Start
     private let decoderConfiguration: CDRDecoderConfiguration
     private var decoder: CDRLineDecoder?
     private var sampler = MalformedLineSampler()
@@ -27,11 +28,15 @@ package final class CDRSource: CheckpointedSource, @unchecked Sendable {
 
     /// - Parameters:
     ///   - format: the dialect, or nil to detect it from the file's first lines.
+    ///   - start: where a first start (``resume(from:)`` with no checkpoint) reads from; `replay`
+    ///     and a source stepped directly read from the beginning.
     package init(
         path: String, format: CDRFormat?, decoderConfiguration: CDRDecoderConfiguration,
-        resumingFrom checkpoint: TailCheckpoint? = nil, logger: Logger = Logger(label: "callwarden.cdr")
+        resumingFrom checkpoint: TailCheckpoint? = nil, start: CDRFileConfiguration.Start = .beginning,
+        logger: Logger = Logger(label: "callwarden.cdr")
     ) {
         self.tailer = FileTailer(path: path, resumingFrom: checkpoint)
+        self.start = start
         self.configuredFormat = format
         self.decoderConfiguration = decoderConfiguration
         self.logger = logger
@@ -46,6 +51,12 @@ package final class CDRSource: CheckpointedSource, @unchecked Sendable {
 
     package func resume(from checkpoint: TailCheckpoint?) {
         tailer.resume(from: checkpoint)
+        if checkpoint == nil {
+            switch start {
+            case .end: tailer.startAtEnd()
+            case .beginning: tailer.importHistory()
+            }
+        }
     }
 
     package func read(into events: inout [CallEvent], maximum: Int) -> CheckpointedRead {
@@ -58,7 +69,8 @@ package final class CDRSource: CheckpointedSource, @unchecked Sendable {
                 malformed += 1
             }
         }
-        return CheckpointedRead(records: lines, malformed: malformed)
+        let moved = tailer.positionMovedWithoutLines
+        return CheckpointedRead(records: lines, malformed: malformed, positionMoved: moved)
     }
 
     package func checkpoint(at time: Timestamp) -> TailCheckpoint {

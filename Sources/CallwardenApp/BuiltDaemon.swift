@@ -33,16 +33,24 @@ package final class BuiltDaemon: Sendable {
     package let registry: MetricsRegistry
     /// A line for systemd's `STATUS=` and the start-up log.
     package let summary: String
+    /// When the ingest loop last finished a round (microseconds since the epoch, 0: not yet):
+    /// what the systemd watchdog checks before each ping.
+    package let ingestLastRound: @Sendable () -> Int64
+    /// Re-reads the configuration file (SIGHUP); holds the configuration in force.
+    package let reloader: ConfigurationReloader
     private let group: ServiceGroup
 
     init(
         services: [DaemonService], store: SQLiteStore, registry: MetricsRegistry, summary: String,
+        ingestLastRound: @escaping @Sendable () -> Int64, reloader: ConfigurationReloader,
         gracefulShutdownSignals: [UnixSignal], logger: Logger
     ) {
+        self.reloader = reloader
         self.services = services
         self.store = store
         self.registry = registry
         self.summary = summary
+        self.ingestLastRound = ingestLastRound
         self.group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0.service) },
@@ -75,6 +83,10 @@ package final class BuiltDaemon: Sendable {
         }
         return addresses
     }
+
+    /// What SIGHUP does: re-reads the configuration file and puts it in force, or refuses it.
+    @discardableResult
+    package func reload() async -> ReloadOutcome { await reloader.reload() }
 
     /// Starts a graceful shutdown: the services stop in reverse order.
     package func shutdown() async {

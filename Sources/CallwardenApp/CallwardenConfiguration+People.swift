@@ -17,14 +17,15 @@ extension CallwardenConfiguration {
         store: SQLiteStore, clock: WallClock, logger: Logger, storeExecutor: (any TaskExecutor)?
     ) -> (server: PeopleHTTPServer, console: [PeopleEndpoint]) {
         let authenticator = Authenticator(
-            store: store, sessions: ConsoleSessions(lifetimeSeconds: api.sessionLifetime.microseconds / 1_000_000),
+            store: store, sessions: ConsoleSessions(store: store, clock: clock, lifetimeSeconds: api.sessionLifetime.microseconds / 1_000_000),
             limiter: FailedAuthenticationLimiter(limit: api.failedAuthenticationLimit))
         let server = PeopleHTTPServer(
             store: store, plan: plan, incidentRoutes: incidentRoutes(store: store, logger: logger, storeExecutor: storeExecutor, clock: clock),
-            authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger)
+            authenticator: authenticator, clock: clock, storeExecutor: storeExecutor, logger: logger,
+            privacy: personalDataPort(store: store))
         let console = ConsolePages(
             store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
-            work: server.work)
+            work: server.work, time: ConsoleTime(identifier: timeZone.name))
         return (server, console.endpoints)
     }
 }

@@ -16,8 +16,9 @@ import Yams
 ///   `trunk_prefix`, `international_prefixes`, `extension_digits` (`4` or `3-5`),
 ///   `digits_may_carry_country_code` override parts of it; `numbering.time_zone` [`UTC`] is the
 ///   zone the PBX writes CDR times in (an IANA name such as `Europe/Helsinki`).
-/// - `cdr.files`: list of `{path, format}` with format `auto`, `asterisk-csv`, `freeswitch-csv`,
-///   `jsonl`; `cdr.poll_interval` [`1s`].
+/// - `cdr.files`: list of `{path, format, start}` with format `auto`, `asterisk-csv`, `freeswitch-csv`,
+///   `jsonl` and start [`end`] or `beginning` (where a first start reads from, see
+///   ``CDRIngest/CDRFileConfiguration/Start``); `cdr.poll_interval` [`1s`].
 /// - `detection.*`: see ``DetectionSettings``. `response.crisis_line`: where unidentified callers
 ///   are redirected on escalation.
 /// - `push`, `ami`, `esl`, `evapi`: event streams, see ``EventStreamSettings``.
@@ -146,11 +147,14 @@ package struct CallwardenConfiguration: Sendable {
                     file.fail("format", "\"\(formatName)\" is not one of auto, " + CDRFormat.allCases.map(\.rawValue).joined(separator: ", "))
                 }
             }
+            let startName = file.string("start", default: "end")
+            let start = CDRFileConfiguration.Start(rawValue: startName)
+            if start == nil { file.fail("start", "\"\(startName)\" is not one of end, beginning") }
             guard let path else {
                 file.fail("path", "is required")
                 continue
             }
-            files.append(CDRFileConfiguration(path: resolve(path), format: format))
+            files.append(CDRFileConfiguration(path: resolve(path), format: format, start: start ?? .end))
         }
         let pollInterval = cdr.duration("poll_interval", default: .seconds(1))
 
@@ -161,7 +165,7 @@ package struct CallwardenConfiguration: Sendable {
             response.fail("crisis_line", "\"\(crisisLine)\" is not a phone number")
         }
         let streams = EventStreamSettings.read(root, resolve: resolve)
-        let decision = DecisionServiceSettings.read(root)
+        let decision = DecisionServiceSettings.read(root, resolve: resolve)
         let logging = root.section("logging")
         let level = logging.string("level", default: "info")
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {

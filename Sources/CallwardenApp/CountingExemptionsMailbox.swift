@@ -31,6 +31,9 @@ package final class CountingExemptionsMailbox: Sendable {
         return latest.withLock { $0 }
     }
 
+    /// The exemptions last posted, whether taken or not: for a processor built anew (a reload).
+    package func current() -> CountingExemptions { latest.withLock { $0 } }
+
     /// For the ingest loop's `beforeRound`: applies new exemptions to `processor`.
     package func apply(to processor: inout CallEventProcessor) {
         if let exemptions = takeIfNew() { processor.apply(exemptions) }

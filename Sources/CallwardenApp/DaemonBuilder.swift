@@ -19,6 +19,10 @@ import RuleMatching
 package import UnixSignals
 import SQLiteStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How ``buildDaemon(configuration:logger:options:)`` differs between `serve` and an in-process test.
 package struct DaemonBuildOptions: Sendable {
     /// Signals that start a graceful shutdown: SIGTERM and SIGINT for `serve`; none in a test
@@ -26,10 +30,14 @@ package struct DaemonBuildOptions: Sendable {
     package var gracefulShutdownSignals: [UnixSignal]
     /// Processing time (checkpoints, rule creation, the warm-up horizon, housekeeping).
     package var clock: WallClock
+    /// The file the configuration came from: SIGHUP (and ``BuiltDaemon/reload()``) re-reads it.
+    /// Nil: no reload (SIGHUP is not trapped).
+    package var configurationPath: String?
 
-    package init(gracefulShutdownSignals: [UnixSignal] = [], clock: WallClock = .system) {
+    package init(gracefulShutdownSignals: [UnixSignal] = [], clock: WallClock = .system, configurationPath: String? = nil) {
         self.gracefulShutdownSignals = gracefulShutdownSignals
         self.clock = clock
+        self.configurationPath = configurationPath
     }
 }
 
@@ -111,7 +119,15 @@ package func buildDaemon(
     if !streams.services.isEmpty { pollInterval = min(pollInterval, EventStreamServices.pollIntervalWithStreams) }
     if configuration.capturesSIP { pollInterval = min(pollInterval, TimeSpan(microseconds: 200_000)) }
     let files: [any IngestSource] = configuration.cdrFiles.map { file in
-        CDRSource(path: file.path, format: file.format, decoderConfiguration: configuration.decoderConfiguration, logger: logger)
+        CDRSource(
+            path: file.path, format: file.format, decoderConfiguration: configuration.decoderConfiguration,
+            start: file.start, logger: logger)
+    }
+    // A CDR file that is not there yet is followed anyway: read from its first line when it appears.
+    for (index, file) in configuration.cdrFiles.enumerated() where access(file.path, F_OK) != 0 {
+        logger.warning(
+            "CDR file does not exist yet; it is read when it appears",
+            metadata: ["config.key": "cdr.files[\(index)].path", "cdr.file": "\(file.path)"])
     }
     let acknowledged: [any IngestSource] =
         (streams.sources + decisions.sources).map { $0 as any IngestSource }
@@ -120,6 +136,11 @@ package func buildDaemon(
         sources: files + acknowledged, store: store, processor: prepared.processor,
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
         clock: clock, beforeRound: { exemptions.apply(to: &$0) }, logger: logger)
+
+    let reloader = ConfigurationReloader(
+        path: options.configurationPath, configuration: configuration, ingest: ingest, store: store,
+        exemptions: exemptions, decisionTrust: decisions.trust, clock: clock, logger: logger)
+    registry.register(reloader)
 
     let sinks = configuration.makeAlertSinks(logger: logger, clock: clock)
     let alertCounters = AlertDeliveryCounters()
@@ -157,6 +178,8 @@ package func buildDaemon(
     // 3. The ingest loop: resumes the files from their checkpoints; on shutdown finishes its step
     //    and drains the acknowledged sources once more (they have stopped reading by then).
     services.append(DaemonService(name: "ingest", service: ingest))
+    // The reloader (SIGHUP) swaps the ingest loop's processor, so it runs while the loop does.
+    services.append(DaemonService(name: "reload", service: reloader))
     // 4. The rules refresher (follows the store's rules revision) and housekeeping (retention).
     services.append(DaemonService(name: "rules", service: OnOwnThread(name: "rules", inner: rules)))
     services.append(DaemonService(
@@ -224,6 +247,7 @@ package func buildDaemon(
         + "\(sipSources.pushedSources.count) SIP source(s); \(decisions.services.count) decision transport(s)"
     return BuiltDaemon(
         services: services, store: store, registry: registry, summary: summary,
+        ingestLastRound: { [metrics = ingest.metrics] in metrics.lastRoundMicroseconds }, reloader: reloader,
         gracefulShutdownSignals: options.gracefulShutdownSignals, logger: logger)
 }
 

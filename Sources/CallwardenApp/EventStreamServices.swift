@@ -1,5 +1,6 @@
 import CallwardenPorts
 import EventStreams
+import ListenerGuards
 import Logging
 import CallModel
 import MetricsExposition
@@ -37,6 +38,7 @@ struct EventStreamServices {
             sources.append(listener.queue)
             services.append(DaemonService(name: listenerConfiguration.name, service: listener, listener: binding))
             metricsSources.append(listener)
+            metricsSources.append(listener.connectionGuard.counters)
         }
         if let ami = settings.ami {
             let client = AMIClient(

@@ -7,7 +7,10 @@ package import EventStreams
 ///
 /// - `push.listeners`: list of `{tcp: "127.0.0.1:7070"` or `unix: /run/callwarden/push.sock`,
 ///   `format` (`jsonl`, `asterisk-csv`, `freeswitch-csv`), `secret_file`, `idle_timeout` [60s],
-///   `window` [4096], `max_connections` [64]`}`. A `tcp` value without a host binds 127.0.0.1.
+///   `window` [4096], `max_connections` [64], `max_connections_per_source` [16], `auth_timeout` [10s],
+///   `line_timeout` [30s], `max_pending_output` [262144]`}`. A `tcp` value without a host binds
+///   127.0.0.1. Without `secret_file` a listener must be on loopback or a Unix socket (refused
+///   otherwise, naming it).
 /// - `ami`: `host` [127.0.0.1], `port` [5038], `username`, `secret_file` (both required).
 /// - `esl`: `host` [127.0.0.1], `port` [8021], `password_file` [none: FreeSWITCH's default
 ///   password, ClueCon].
@@ -72,6 +75,10 @@ package struct EventStreamSettings: Sendable {
         let idle = node.duration("idle_timeout", default: .seconds(60))
         let window = node.int("window", default: 4_096, range: 1...1_000_000)
         let connections = node.int("max_connections", default: 64, range: 1...10_000)
+        let perSource = node.int("max_connections_per_source", default: 16, range: 1...10_000)
+        let authTimeout = node.duration("auth_timeout", default: .seconds(10))
+        let lineTimeout = node.duration("line_timeout", default: .seconds(30))
+        let pendingOutput = node.int("max_pending_output", default: 256 * 1_024, range: 1_024...(64 << 20))
 
         let endpoint: PushListenerConfiguration.Endpoint
         switch (tcp, unix) {
@@ -95,9 +102,17 @@ package struct EventStreamSettings: Sendable {
             return nil
         }
         guard let format else { return nil }
-        return PushListenerConfiguration(
+        let listener = PushListenerConfiguration(
             endpoint: endpoint, format: format, secret: secret,
-            idleTimeout: .microseconds(idle.microseconds), window: window, maximumConnections: connections)
+            idleTimeout: .microseconds(idle.microseconds), window: window, maximumConnections: connections,
+            maximumConnectionsPerSource: perSource, authTimeout: .microseconds(authTimeout.microseconds),
+            lineTimeout: .microseconds(lineTimeout.microseconds), maximumPendingOutput: pendingOutput)
+        if secret == nil, node.string("secret_file") == nil, !listener.isLocalOnly, case .tcp(let host, let port) = endpoint {
+            node.fail(
+                "tcp", "\(host):\(port) is off loopback without authentication: "
+                    + "set secret_file (senders then AUTH first) or bind to 127.0.0.1 or a Unix socket")
+        }
+        return listener
     }
 
     /// `7070`, `127.0.0.1:7070`, `[::1]:7070`.

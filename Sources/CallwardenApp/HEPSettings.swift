@@ -1,11 +1,13 @@
 package import CallModel
+import ListenerGuards
 package import PacketCapture
 
 /// The `hep` section: a HEP collector (Kamailio `siptrace`, heplify, Asterisk `res_hep`,
 /// FreeSWITCH `capture-server` send to it). Absent: no listener.
 ///
 /// Keys (defaults in brackets):
-/// - `address` [`0.0.0.0`]: the IPv4 or IPv6 literal to bind (`127.0.0.1`, `::`).
+/// - `address` [`127.0.0.1`]: the IPv4 or IPv6 literal to bind (`0.0.0.0`, `::`). Off loopback
+///   an `auth_key_file` is required (refused otherwise, naming `hep.address`).
 /// - `port` [`9060`]; 0 picks a free port (the daemon reports it as `hep.udp`/`hep.tcp` when ready).
 /// - `transport` [`udp`]: `udp`, `tcp` (HEPv3 only) or `both` (the same port on each).
 /// - `auth_key_file`: a file only the daemon's user can read (or `credential:NAME`, see
@@ -14,6 +16,12 @@ package import PacketCapture
 ///   inline `auth_key` is refused.
 /// - `queue` [`65536`]: SIP payloads held per listener between its thread and the ingest loop
 ///   (drop newest when full).
+/// - `max_connections_per_source` [16] (of 64) and `packet_timeout` [30s]: HEP over TCP, connections
+///   from one address, and how long a packet may stay incomplete before its connection is closed.
+///
+/// `sip.trusted_sources` are checked against the address each datagram or connection really came
+/// from as well as the source written inside the HEP packet: list the HEP sender (the proxy that
+/// mirrors, `127.0.0.1` on the same host) and the trunks.
 ///
 /// Deliberately not handled: TLS, several listen addresses, and HEP types other than SIP (RTCP,
 /// logs: counted and dropped).
@@ -22,16 +30,19 @@ package struct HEPSettings: Sendable, Hashable {
         case udp, tcp, both
     }
 
-    package var address = "0.0.0.0"
+    package var address = "127.0.0.1"
     package var port: UInt16 = 9060
     package var transport = Transport.udp
     package var authKey: Secret?
     package var queueCapacity = 65_536
+    package var maximumConnectionsPerSource = 16
+    package var packetTimeout = TimeSpan.seconds(30)
 
     /// The listener configuration (UDP and TCP listeners share it).
     package var listenerConfiguration: HEPListenerConfiguration {
         HEPListenerConfiguration(
-            host: address, port: port, authKey: authKey, queueCapacity: queueCapacity)
+            host: address, port: port, authKey: authKey, queueCapacity: queueCapacity,
+            maximumConnectionsPerSource: maximumConnectionsPerSource, packetTimeout: .microseconds(packetTimeout.microseconds))
     }
 
     /// Reads the section; nil when it is absent.
@@ -60,6 +71,14 @@ package struct HEPSettings: Sendable, Hashable {
             }
         }
         settings.queueCapacity = node.int("queue", default: settings.queueCapacity, range: 16...(1 << 22))
+        settings.maximumConnectionsPerSource = node.int(
+            "max_connections_per_source", default: settings.maximumConnectionsPerSource, range: 1...64)
+        settings.packetTimeout = node.duration("packet_timeout", default: settings.packetTimeout)
+        if settings.authKey == nil, node.string("auth_key_file") == nil, !ListenerAddress.isLoopback(host: settings.address) {
+            node.fail(
+                "address", "\(settings.address):\(settings.port) is off loopback without authentication: "
+                    + "set hep.auth_key_file (every HEPv3 packet must carry the key) or bind to 127.0.0.1")
+        }
         return settings
     }
 }

@@ -73,7 +73,7 @@ package final class RuleSnapshotRefresher: Service, Sendable {
     ) throws {
         self.exemptions = exemptions
         self.store = store
-        self.compiler = RuleSnapshotCompiler(timeZone: timeZone)
+        self.compiler = RuleSnapshotCompiler(timeZone: timeZone, arenaAdvice: ArenaHugePages.advise)
         self.pollInterval = pollInterval
         self.maximumAge = maximumAge
         self.logger = logger

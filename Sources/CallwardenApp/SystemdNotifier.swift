@@ -4,7 +4,7 @@ import Glibc
 
 /// Tells systemd about start-up and shutdown (`Type=notify`) without libsystemd: one datagram of
 /// `KEY=VALUE` lines to `$NOTIFY_SOCKET` (protocols.md §11.1). Does nothing when not run by systemd.
-/// Deliberately not handled: the watchdog (`WATCHDOG=1`); the unit does not set `WatchdogSec=`.
+/// The watchdog pings (`WATCHDOG=1`) come from ``SystemdWatchdog``.
 package enum SystemdNotifier {
     /// Sends `state` (e.g. `READY=1\nSTATUS=following 1 CDR file`). Returns false when not sent.
     @discardableResult

@@ -12,6 +12,9 @@ package enum AccessRole: String, CaseIterable, Hashable, Sendable {
     case security
     /// Manages tokens and reads the audit log.
     case admin
+    /// A PBX, not a person: may only raise MCID flags (`POST /v1/mcid`, the only role that may send
+    /// it form-encoded, as a dialplan's HTTP call does); never signs in to the console.
+    case pbx
 }
 
 /// One API token as the store keeps it: never the token itself, only the SHA-256 of its secret

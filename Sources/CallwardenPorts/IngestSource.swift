@@ -23,10 +23,14 @@ package struct CheckpointedRead: Hashable, Sendable {
     package var records: Int
     /// Records that could not be decoded (skipped and counted, never stored).
     package var malformed: Int
+    /// The source's position moved without a record (a first start skipping a file's history):
+    /// its checkpoint is committed even when `records` is 0.
+    package var positionMoved: Bool
 
-    package init(records: Int = 0, malformed: Int = 0) {
+    package init(records: Int = 0, malformed: Int = 0, positionMoved: Bool = false) {
         self.records = records
         self.malformed = malformed
+        self.positionMoved = positionMoved
     }
 }
 

@@ -17,11 +17,21 @@ package struct TailCheckpoint: Hashable, Sendable {
     package var headHash: UInt64
     /// Processing time of the commit.
     package var updatedAt: Timestamp
+    /// Set while the file's history is being imported (`start: beginning`, the lines the file held
+    /// at the first start): the time of the import's first commit. A detection episode of such a
+    /// step whose last call is older is historical — stored, but it opens no incident and sends no
+    /// alert.
+    package var historyCutoff: Timestamp?
+    /// With ``historyCutoff``: the offset where the file's history ends (a checkpoint carries both
+    /// only while the tail is still inside the history; later ones carry neither).
+    package var historyEnd: Int64?
 
     package init(
         path: String, device: UInt64, inode: UInt64, offset: Int64, lineNumber: Int64, headHash: UInt64,
-        updatedAt: Timestamp
+        updatedAt: Timestamp, historyCutoff: Timestamp? = nil, historyEnd: Int64? = nil
     ) {
+        self.historyCutoff = historyCutoff
+        self.historyEnd = historyEnd
         self.path = path
         self.device = device
         self.inode = inode

@@ -1,4 +1,6 @@
 import CallModel
+import CallwardenPorts
+import PeopleAPI
 import Crypto
 import Foundation
 package import Hummingbird
@@ -10,8 +12,9 @@ package enum ConsoleHTML {
     static let style = """
         body{font-family:sans-serif;margin:2em;color:#111;max-width:72em}table{border-collapse:collapse;margin:1em 0}
         th,td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}
-        nav{margin-bottom:1em}nav span{margin-right:1em}form.inline{display:inline}.error{color:#a00;font-weight:bold}
-        input[type=text],input[type=password]{width:24em}
+        nav{margin-bottom:.5em}nav span{margin-right:1em}form.inline{display:inline}.error{color:#a00;font-weight:bold}
+        input[type=text],input[type=password]{width:24em}td input[type=text]{width:12em}.meta{color:#555;font-size:90%}
+        .sev-high,.sev-critical{color:#a00;font-weight:bold}
         """
 
     /// No scripts, no images, no outside anything: only the style above, forms posting to this origin.
@@ -22,27 +25,48 @@ package enum ConsoleHTML {
     /// Text for element content or a quoted attribute, escaped by Unicode scalar.
     static func escape(_ text: String) -> String { InertText.html(text) }
 
-    /// A whole page: `title` is escaped here; `body` must already be escaped markup.
-    static func page(title: String, signedInAs: String?, csrf: String?, body: String) -> String {
-        var nav = ""
-        if let signedInAs {
-            nav = "<nav><span>Signed in as " + escape(signedInAs) + "</span><span><a href=\"/ui/blocks\">Blocked numbers</a></span>"
-            if let csrf {
-                nav += "<form class=\"inline\" method=\"post\" action=\"/ui/logout\"><input type=\"hidden\" name=\"csrf\" value=\""
-                    + escape(csrf) + "\"><button type=\"submit\">Sign out</button></form>"
-            }
-            nav += "</nav>"
+    /// A signed-in page: the navigation (only the pages the caller's role may open), the language
+    /// switch and the zone times are shown in. `title` is escaped here; `body` must already be escaped markup.
+    static func page(title: String, view: ConsoleView, body: String) -> String {
+        let caller = view.caller
+        var links: [(String, Phrase)] = [("/ui/blocks", .blockedNumbers)]
+        if caller.may(.manageRules) { links.append(("/ui/review", .reviewQueue)) }
+        if caller.may(.readSummaries) { links.append(("/ui/incidents", .incidents)) }
+        if caller.may(.readSummaries) { links.append(("/ui/prevention", .prevention)) }
+        if caller.may(.handleIncidents) { links.append(("/ui/mcid", .maliciousCalls)) }
+        if caller.may(.readAudit) { links.append(("/ui/audit", .auditLog)) }
+        var nav = "<nav><span>" + view.text(.signedInAs, caller.name, caller.role.rawValue) + "</span>"
+        for (path, phrase) in links { nav += "<span><a href=\"\(path)\">" + view.text(phrase) + "</a></span>" }
+        if let csrf = caller.sessionCSRF {
+            nav += "<form class=\"inline\" method=\"post\" action=\"/ui/logout\"><input type=\"hidden\" name=\"csrf\" value=\""
+                + escape(csrf) + "\"><button type=\"submit\">" + view.text(.signOut) + "</button></form>"
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) · Callwarden</title>
-            <style>\(style)</style></head><body>
-            \(nav)<h1>\(escape(title))</h1>
-            \(body)
-            </body></html>
-            """
+        nav += "</nav>\n<p class=\"meta\"><span id=\"languages\">" + view.text(.language) + ": "
+        nav += ConsoleLanguage.allCases.map { language in
+            language == view.language
+                ? "<strong>" + escape(language.nativeName) + "</strong>"
+                : "<a lang=\"\(language.rawValue)\" href=\"" + escape(view.path) + "?lang=\(language.rawValue)\">" + escape(language.nativeName) + "</a>"
+        }.joined(separator: " · ")
+        nav += "</span> · <span id=\"zone\">" + view.text(.timesIn, view.time.zone.identifier) + "</span></p>"
+        return frame(title: title, language: view.language, nav: nav, body: body)
+    }
+
+    /// A page before signing in (the login form).
+    static func page(title: String, language: ConsoleLanguage, body: String) -> String {
+        frame(title: title, language: language, nav: "", body: body)
+    }
+
+    private static func frame(title: String, language: ConsoleLanguage, nav: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="\(language.rawValue)"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title)) · Callwarden</title>
+        <style>\(style)</style></head><body>
+        \(nav)<h1>\(escape(title))</h1>
+        \(body)
+        </body></html>
+        """
     }
 
     /// An HTML answer with the policy and the headers that keep it out of caches and frames.

@@ -2,8 +2,8 @@ package import CallModel
 package import CallwardenPorts
 import Synchronization
 
-/// Turns one raw PBX question into a decision and a recorded call event; shared by the HTTP and
-/// FastAGI transports.
+/// Turns one raw PBX question into a decision and (from an authenticated PBX) a recorded call
+/// event; shared by the HTTP and FastAGI transports.
 ///
 /// `screen` is synchronous: it normalises the numbers with the deployment's ``NumberPlan``, asks
 /// the ``CallDecider`` (no await, no lock), offers a ``CallEvent`` (source `.decisionRequest`,
@@ -19,6 +19,8 @@ package struct CallScreener: Sendable {
     package let plan: NumberPlan
     package let sink: any DecisionEventSink
     package let metrics: DecisionMetrics
+    /// Whom the transports believe (``QuestionTrust``), swapped whole on reload.
+    package let trust: QuestionTrustHolder
     private let clock: @Sendable () -> Timestamp
     private let syntheticIDs = SyntheticCallIDs()
 
@@ -29,8 +31,10 @@ package struct CallScreener: Sendable {
         plan: NumberPlan,
         sink: any DecisionEventSink,
         metrics: DecisionMetrics,
+        trust: QuestionTrustHolder = QuestionTrustHolder(),
         clock: @escaping @Sendable () -> Timestamp
     ) {
+        self.trust = trust
         self.decider = decider
         self.plan = plan
         self.sink = sink
@@ -39,9 +43,17 @@ package struct CallScreener: Sendable {
     }
 
     /// Decides `query` and, unless `recording` says to answer only, records it. The query should
-    /// have passed ``RawDecisionQuery/problem()``.
-    package func screen(_ query: RawDecisionQuery, recording: QuestionRecording = .record) -> DecisionOutcome {
+    /// have passed ``RawDecisionQuery/problem()``. Without `believingAssertedIdentity` its `pai` is
+    /// ignored (counted): only a PBX allowed to assert identity may name the caller.
+    package func screen(
+        _ query: RawDecisionQuery, recording: QuestionRecording = .record, believingAssertedIdentity: Bool = true
+    ) -> DecisionOutcome {
         let now = clock()
+        var query = query
+        if !believingAssertedIdentity, query.assertedIdentity != nil {
+            query.assertedIdentity = nil
+            metrics.countIgnoredAssertedIdentity()
+        }
         let caller = callerIdentity(of: query)
         let callee = CalledParty(raw: query.callee, plan: plan)
         let callID: String
@@ -64,6 +76,12 @@ package struct CallScreener: Sendable {
         let recorded = sink.tryPush(event)
         if !recorded { metrics.countDroppedEvent() }
         return DecisionOutcome(decision: decision, callID: callID, eventRecorded: recorded)
+    }
+
+    /// Decides a question from `source` (``QuestionTrust/judge(peer:presented:)``): recorded only
+    /// from an authenticated PBX, its `pai` believed only from one allowed to assert identity.
+    package func screen(_ query: RawDecisionQuery, from source: QuestionSource) -> DecisionOutcome {
+        screen(query, recording: source.recording, believingAssertedIdentity: source.believesAssertedIdentity)
     }
 
     /// The caller as the model counts it. A PBX that reports a restricted presentation but still

@@ -1,5 +1,6 @@
 package import Hummingbird
 import HTTPTypes
+import ListenerGuards
 package import MetricsExposition
 import NIOCore
 
@@ -19,18 +20,24 @@ import NIOCore
 ///
 /// Answers `{"action","target","reason","rule","callid"}`; a bad request gets 400 (413 for an
 /// oversized body) with `{"error","parameter","message"}`. The decision itself is synchronous; the
-/// only await is reading a POST body. Deliberately not handled: authentication and TLS (bind to
-/// loopback or a management network), and logging per request.
+/// only await is reading a POST body.
+///
+/// Whom it believes: ``CallScreener/trust`` judges each question by the peer's address and its
+/// `Authorization: Bearer` token (``QuestionTrust``); a question from anyone but an authenticated
+/// PBX is answered all the same, but neither stored nor counted, and its `pai` is ignored.
+/// Deliberately not handled: TLS, and logging per request.
 package enum DecisionHTTPRoutes {
     /// The router with all routes, answering through `screener`; `/metrics` renders `metrics`
     /// (nil: a registry of the screener's own ``DecisionMetrics``).
-    package static func router(screener: CallScreener, metrics: MetricsRegistry? = nil) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        router.get("v1/decision") { request, _ -> Response in
+    package static func router(screener: CallScreener, metrics: MetricsRegistry? = nil) -> Router<DecisionRequestContext> {
+        let router = Router(context: DecisionRequestContext.self)
+        router.get("v1/decision") { request, context -> Response in
             screener.metrics.countRequest(.http)
-            return answer(query(fromQueryOf: request), recording: recording(of: request), screener: screener)
+            return answer(
+                query(fromQueryOf: request), recording: recording(of: request), from: source(of: request, context, screener),
+                screener: screener)
         }
-        router.post("v1/decision") { request, _ -> Response in
+        router.post("v1/decision") { request, context -> Response in
             screener.metrics.countRequest(.http)
             let body: ByteBuffer
             do {
@@ -44,7 +51,7 @@ package enum DecisionHTTPRoutes {
             let parsed = DecisionRequestBody.parse(Array(body.readableBytesView))
             var recording = recording(of: request)
             if case .success(let parsedBody) = parsed, parsedBody.isDryRun { recording = .answerOnly(.dryRun) }
-            return answer(parsed.map(\.query), recording: recording, screener: screener)
+            return answer(parsed.map(\.query), recording: recording, from: source(of: request, context, screener), screener: screener)
         }
         MetricsRoutes.add(to: router, registry: metrics ?? MetricsRegistry([screener.metrics]))
         return router
@@ -84,8 +91,17 @@ package enum DecisionHTTPRoutes {
                 presentationRestricted: restricted))
     }
 
+    /// Who asked: the peer's address and the bearer token it presented, judged by the trust in force.
+    private static func source(of request: Request, _ context: DecisionRequestContext, _ screener: CallScreener) -> QuestionSource {
+        let token = BearerToken.presented(in: request.headers[.authorization])
+        return screener.trust.judge(peer: context.remoteAddress, presented: .httpToken(token))
+    }
+
+    /// Answers a question; `dry_run` answers only whoever asks, otherwise `source` decides whether
+    /// the question is recorded (only from an authenticated PBX) and whether its `pai` is believed.
     private static func answer(
-        _ parsed: Result<RawDecisionQuery, DecisionQueryProblem>, recording: QuestionRecording, screener: CallScreener
+        _ parsed: Result<RawDecisionQuery, DecisionQueryProblem>, recording: QuestionRecording, from source: QuestionSource,
+        screener: CallScreener
     ) -> Response {
         let query: RawDecisionQuery
         switch parsed {
@@ -98,7 +114,9 @@ package enum DecisionHTTPRoutes {
             screener.metrics.countBadRequest(.http)
             return json(.badRequest, DecisionJSON.error(problem))
         }
-        return json(.ok, DecisionJSON.decision(screener.screen(query, recording: recording)))
+        let effective = recording == .record ? source.recording : recording
+        let outcome = screener.screen(query, recording: effective, believingAssertedIdentity: source.believesAssertedIdentity)
+        return json(.ok, DecisionJSON.decision(outcome))
     }
 
     private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {

@@ -39,6 +39,7 @@ package final class DecisionMetrics: MetricsSource {
     private let agiOutcomes = AtomicCounterArray(count: AGIOutcome.allCases.count)
     private let eventsDropped = Atomic<Int>(0)
     private let unrecorded = AtomicCounterArray(count: AnswerOnlyReason.allCases.count)
+    private let assertedIdentitiesIgnored = Atomic<Int>(0)
 
     private static let actionNames = ["allow", "block", "redirect", "flag"]
 
@@ -69,6 +70,13 @@ package final class DecisionMetrics: MetricsSource {
     package func countDroppedEvent() {
         eventsDropped.add(1, ordering: .relaxed)
     }
+
+    package func countIgnoredAssertedIdentity() {
+        assertedIdentitiesIgnored.add(1, ordering: .relaxed)
+    }
+
+    /// Questions whose `pai` was ignored (not from a PBX allowed to assert identity).
+    package var ignoredAssertedIdentityCount: Int { assertedIdentitiesIgnored.load(ordering: .relaxed) }
 
     package func countAGISession(_ outcome: AGIOutcome) {
         agiOutcomes.add(outcome.index)
@@ -116,12 +124,16 @@ package final class DecisionMetrics: MetricsSource {
         for reason in AnswerOnlyReason.allCases {
             collector.counter(
                 "callwarden_decision_unrecorded_total",
-                help: "Questions answered but neither stored nor counted as calls, by reason.",
+                help: "Questions answered but neither stored nor counted as calls, by reason (dry_run; untrusted: not from an authenticated PBX).",
                 labels: ["reason": reason.rawValue], value: unrecordedCount(reason))
         }
         collector.counter(
             "callwarden_decision_events_dropped_total", help: "Call events dropped because the queue was full.",
             value: droppedEventCount)
+        collector.counter(
+            "callwarden_decision_asserted_identity_ignored_total",
+            help: "Questions whose pai was ignored: not from a PBX allowed to assert identity.",
+            value: ignoredAssertedIdentityCount)
         for outcome in AGIOutcome.allCases {
             collector.counter(
                 "callwarden_agi_sessions_total", help: "FastAGI sessions, by how they ended.",

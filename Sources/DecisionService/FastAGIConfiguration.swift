@@ -1,6 +1,9 @@
+package import ListenerGuards
+
 /// Where the FastAGI server listens and the limits it holds every session to.
 package struct FastAGIConfiguration: Hashable, Sendable {
-    /// The address to bind; loopback by default (FastAGI has no authentication).
+    /// The address to bind; loopback by default (FastAGI has no token: only source addresses
+    /// authenticate it, see ``QuestionTrust``).
     package var host: String
     /// 4573, Asterisk's default for `agi://host`; 0 picks a free port.
     package var port: Int
@@ -13,6 +16,19 @@ package struct FastAGIConfiguration: Hashable, Sendable {
     package var idleTimeout: Duration
     /// Sessions open at once; more are closed at once and counted.
     package var maximumSessions: Int
+    /// Sessions open at once from one source address.
+    package var maximumSessionsPerSource: Int
+    /// Each request (the `agi_*` block, each reply) must be complete within this from its first byte.
+    package var requestTimeout: Duration
+    /// Unsent output per session before it is closed as a slow reader, in bytes.
+    package var maximumPendingOutput: Int
+
+    /// The guard's limits (``ListenerGuards/ListenerLimits``).
+    package var limits: ListenerLimits {
+        ListenerLimits(
+            maximumConnections: maximumSessions, maximumConnectionsPerSource: maximumSessionsPerSource,
+            requestTimeout: requestTimeout, maximumPendingOutput: maximumPendingOutput)
+    }
 
     package init(
         host: String = "127.0.0.1",
@@ -20,8 +36,14 @@ package struct FastAGIConfiguration: Hashable, Sendable {
         maximumLineLength: Int = 1_024,
         maximumHeaderLines: Int = 128,
         idleTimeout: Duration = .seconds(5),
-        maximumSessions: Int = 512
+        maximumSessions: Int = 512,
+        maximumSessionsPerSource: Int = 256,
+        requestTimeout: Duration = .seconds(5),
+        maximumPendingOutput: Int = 64 * 1_024
     ) {
+        self.maximumSessionsPerSource = maximumSessionsPerSource
+        self.requestTimeout = requestTimeout
+        self.maximumPendingOutput = maximumPendingOutput
         self.host = host
         self.port = port
         self.maximumLineLength = maximumLineLength

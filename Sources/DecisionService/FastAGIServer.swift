@@ -1,13 +1,17 @@
+package import ListenerGuards
 package import Logging
 package import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// The FastAGI server for Asterisk (`AGI(agi://127.0.0.1:4573)`), a ServiceLifecycle `Service`.
 ///
-/// Each connection is one ``FastAGISessionHandler`` behind an idle timeout and a line decoder
-/// with a length limit; at most ``FastAGIConfiguration/maximumSessions`` are open at once. `run()`
+/// Each connection is one ``FastAGISessionHandler`` behind a ``ListenerGuards/ConnectionGuardHandler``
+/// (at most ``FastAGIConfiguration/maximumSessions`` open at once and
+/// ``FastAGIConfiguration/maximumSessionsPerSource`` from one address; each request complete within
+/// ``FastAGIConfiguration/requestTimeout`` of its first byte; bounded unsent output), an idle timeout
+/// and a line decoder with a length limit. A question counts only from a source address of a
+/// ``PBXCredential`` (or, with none configured, from loopback; ``QuestionTrust``). `run()`
 /// binds, reports the bound address to `onListening`, and serves until its task is cancelled or
 /// the service group shuts down gracefully; then it stops accepting. Deliberately not handled:
 /// draining open sessions on shutdown (each lasts well under a second and Asterisk fails open
@@ -18,12 +22,14 @@ package final class FastAGIServer: Service {
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let onListening: @Sendable (SocketAddress) async -> Void
-    private let openSessions = OpenSessionCount()
+    /// The listener's guard; its counters are a metrics source (`listener="decision.agi"`).
+    package let connectionGuard: ConnectionGuard
 
     package init(
         configuration: FastAGIConfiguration,
         screener: CallScreener,
         logger: Logger,
+        connectionGuard: ConnectionGuard? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) {
@@ -32,12 +38,19 @@ package final class FastAGIServer: Service {
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         self.onListening = onListening
+        let metrics = screener.metrics
+        var connectionGuard = connectionGuard ?? configuration.limits.connectionGuard(listener: "decision.agi")
+        connectionGuard.onRefusal = { _ in
+            metrics.countRequest(.agi)
+            metrics.countAGISession(.overConnectionLimit)
+        }
+        self.connectionGuard = connectionGuard
     }
 
     package func run() async throws {
         let configuration = configuration
         let screener = screener
-        let openSessions = openSessions
+        let connectionGuard = connectionGuard
         let idleTimeout = TimeAmount.nanoseconds(
             configuration.idleTimeout.components.seconds * 1_000_000_000
                 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
@@ -46,14 +59,9 @@ package final class FastAGIServer: Service {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                guard openSessions.open(limit: configuration.maximumSessions) else {
-                    screener.metrics.countRequest(.agi)
-                    screener.metrics.countAGISession(.overConnectionLimit)
-                    return channel.close()
-                }
-                channel.closeFuture.whenComplete { _ in openSessions.close() }
-                return channel.eventLoop.makeCompletedFuture {
+                channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
+                        connectionGuard.handler(),
                         IdleStateHandler(readTimeout: idleTimeout),
                         ByteToMessageHandler(AGILineDecoder(maximumLength: configuration.maximumLineLength)),
                         FastAGISessionHandler(screener: screener, maximumHeaderLines: configuration.maximumHeaderLines)
@@ -72,26 +80,5 @@ package final class FastAGIServer: Service {
             channel.close(promise: nil)
         }
         logger.info("FastAGI server stopped")
-    }
-}
-
-/// How many sessions are open, against a limit; no lock.
-private final class OpenSessionCount: Sendable {
-    private let count = Atomic<Int>(0)
-
-    /// Counts one more session; false (and not counted) when `limit` are already open.
-    func open(limit: Int) -> Bool {
-        var current = count.load(ordering: .relaxed)
-        while current < limit {
-            let (exchanged, original) = count.compareExchange(
-                expected: current, desired: current + 1, ordering: .relaxed)
-            if exchanged { return true }
-            current = original
-        }
-        return false
-    }
-
-    func close() {
-        count.subtract(1, ordering: .relaxed)
     }
 }

@@ -22,6 +22,8 @@ final class FastAGISessionHandler: ChannelInboundHandler {
     private let screener: CallScreener
     private let maximumHeaderLines: Int
     private var state = State.readingEnvironment(AGIEnvironment())
+    /// The guard let the session in (a refused one is never active).
+    private var active = false
 
     init(screener: CallScreener, maximumHeaderLines: Int) {
         self.screener = screener
@@ -29,6 +31,7 @@ final class FastAGISessionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        active = true
         screener.metrics.countRequest(.agi)
         context.fireChannelActive()
     }
@@ -79,7 +82,9 @@ final class FastAGISessionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .finished = state {} else {
+        if !active {
+            state = .finished
+        } else if case .finished = state {} else {
             state = .finished
             screener.metrics.countAGISession(.peerClosed)
         }
@@ -102,7 +107,8 @@ final class FastAGISessionHandler: ChannelInboundHandler {
             finish(.garbage, badRequest: true, context: context)
             return
         }
-        let outcome = screener.screen(query)
+        let source = screener.trust.judge(peer: context.channel.remoteAddress, presented: .noTokenTransport)
+        let outcome = screener.screen(query, from: source)
         send(AGICommand.setVariables(for: outcome.decision)[...], context: context)
     }
 

@@ -15,7 +15,7 @@ package import NIOCore
 /// Deliberately not handled: authentication (bind to loopback or a management network), gzip, and
 /// the OpenMetrics format (a scraper asking for it gets 0.0.4, which Prometheus accepts).
 package enum MetricsRoutes {
-    package static func add(to router: Router<BasicRequestContext>, registry: MetricsRegistry) {
+    package static func add<Context: RequestContext>(to router: Router<Context>, registry: MetricsRegistry) {
         router.get("healthz") { _, _ -> Response in
             DecisionHTTPRoutes.text(.ok, "ok\n", contentType: "text/plain; charset=utf-8")
         }

@@ -1,5 +1,6 @@
 import CDRParsing
 import CallModel
+import ListenerGuards
 import Logging
 import NIOCore
 
@@ -11,7 +12,11 @@ import NIOCore
 /// The connection survives a bad record and an over-long line (both get an `ERR`); it is closed
 /// after a failed `AUTH`, after the idle timeout (only while none of its events is waiting), and
 /// once the sender has half-closed and every event it sent is settled. A record cut off by the end
-/// of the connection is dropped (counted) and never acknowledged. Deliberately not handled: TLS
+/// of the connection is dropped (counted) and never acknowledged. With a secret, `AUTH` must come
+/// within ``PushListenerConfiguration/authTimeout`` of connecting; a line must be complete within
+/// ``PushListenerConfiguration/lineTimeout`` of its first byte (not while the window holds the
+/// connection back): otherwise `ERR <line> auth-timeout` / `line-timeout`, closed and counted
+/// (`callwarden_listener_connections_closed_total`). Deliberately not handled: TLS
 /// (use a Unix socket or a local TCP address, or put a TLS terminator in front).
 final class PushConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
@@ -22,6 +27,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
     private let queue: PushedEventQueue
     private let registry: PushConnectionRegistry
     private let logger: Logger
+    private let connectionGuard: ConnectionGuard
     private let secret: Secret?
     private var decoder: CDRLineDecoder
     private var framer: LineFramer
@@ -42,12 +48,17 @@ final class PushConnectionHandler: ChannelDuplexHandler {
     /// Authentication failed inside the line loop: close once the loop has let go of the framer.
     private var refused = false
     private var wroteSomething = false
+    /// Closes the connection unless `AUTH` succeeded first.
+    private var authDeadline: Scheduled<Void>?
+    /// Closes the connection unless the line it is in the middle of ends first.
+    private var lineDeadline: Scheduled<Void>?
 
     init(
         configuration: PushListenerConfiguration, decoderConfiguration: CDRDecoderConfiguration,
-        queue: PushedEventQueue, registry: PushConnectionRegistry, logger: Logger
+        queue: PushedEventQueue, registry: PushConnectionRegistry, connectionGuard: ConnectionGuard, logger: Logger
     ) {
         self.configuration = configuration
+        self.connectionGuard = connectionGuard
         self.queue = queue
         self.registry = registry
         self.logger = logger
@@ -78,10 +89,19 @@ final class PushConnectionHandler: ChannelDuplexHandler {
             return
         }
         StreamCounters.add(queue.counters.connectionsOpened)
+        if !authenticated {
+            authDeadline = schedule(after: configuration.authTimeout, context: context) { handler in
+                handler.authDeadlinePassed()
+            }
+        }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        authDeadline?.cancel()
+        lineDeadline?.cancel()
+        authDeadline = nil
+        lineDeadline = nil
         if framer.hasPartialRecord { StreamCounters.add(queue.counters.partialRecordsDropped) }
         framer.reset()
         if let receipt { registry.unregister(receipt) }
@@ -96,6 +116,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
         var bytes = unwrapInboundIn(data)
         framer.append(&bytes)
         processBufferedLines()
+        updateLineDeadline()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -146,6 +167,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
         if readPaused, unsettled < configuration.window {
             readPaused = false
             processBufferedLines()
+            updateLineDeadline()
             flushIfNeeded()
             if !readPaused, !stopped, readPending, let context {
                 readPending = false
@@ -237,12 +259,54 @@ final class PushConnectionHandler: ChannelDuplexHandler {
         let presented = Self.isAuthLine(line) ? line[Self.authPrefix.count..<end] : line[0..<0]
         if Self.isAuthLine(line), secret.matches(presented) {
             authenticated = true
+            authDeadline?.cancel()
+            authDeadline = nil
             send("OK \(lineNumber)")
         } else {
             StreamCounters.add(queue.counters.connectionsRefused)
             send("ERR \(lineNumber) auth-failed")
             refused = true
         }
+    }
+
+    // MARK: Deadlines
+
+    private func schedule(
+        after duration: Duration, context: ChannelHandlerContext, _ body: @escaping (PushConnectionHandler) -> Void
+    ) -> Scheduled<Void> {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let body = NIOLoopBound(body, eventLoop: context.eventLoop)
+        return context.eventLoop.scheduleTask(in: TimeAmount(duration)) { body.value(bound.value) }
+    }
+
+    /// A line in progress (bytes without their `\n`) gets a deadline; a finished one, or a
+    /// connection the listener holds back for its window, none.
+    private func updateLineDeadline() {
+        if framer.hasPartialRecord, !readPaused, !closing, !stopped {
+            guard lineDeadline == nil, let context else { return }
+            lineDeadline = schedule(after: configuration.lineTimeout, context: context) { handler in
+                handler.lineDeadlinePassed()
+            }
+        } else {
+            lineDeadline?.cancel()
+            lineDeadline = nil
+        }
+    }
+
+    private func authDeadlinePassed() {
+        authDeadline = nil
+        guard !authenticated, !closing else { return }
+        connectionGuard.countClose(.authDeadline)
+        send("ERR \(lineNumber + 1) auth-timeout")
+        close()
+    }
+
+    private func lineDeadlinePassed() {
+        lineDeadline = nil
+        guard framer.hasPartialRecord, !readPaused, !closing, !stopped else { return }
+        connectionGuard.countClose(.lineDeadline)
+        send("ERR \(lineNumber + 1) line-timeout")
+        close()
     }
 
     // MARK: Writing

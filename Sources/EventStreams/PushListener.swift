@@ -1,4 +1,5 @@
 package import CDRParsing
+package import ListenerGuards
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -16,6 +17,11 @@ import Glibc
 /// ``PushListenerConfiguration/shutdownGrace``) while the ingest loop, still running, commits
 /// what was read and the acknowledgements go out; then close the connections and return. Run it
 /// after the ingest loop in the service group, so that it stops first.
+/// Hostile senders: every connection goes through a ``ListenerGuards/ConnectionGuardHandler``
+/// (``PushListenerConfiguration/maximumConnections`` and ``PushListenerConfiguration/maximumConnectionsPerSource``,
+/// a sender that does not read its answers is closed once ``PushListenerConfiguration/maximumPendingOutput``
+/// bytes wait for it), and ``PushConnectionHandler`` closes one that does not `AUTH` in time or leaves a
+/// line incomplete too long.
 /// Deliberately not handled: TLS, and per-sender secrets (one secret per listener).
 package final class PushListener: Service, Sendable {
     package let configuration: PushListenerConfiguration
@@ -26,17 +32,29 @@ package final class PushListener: Service, Sendable {
     private let logger: Logger
     private let registry = PushConnectionRegistry()
     private let bound: EventLoopPromise<SocketAddress>
+    /// Slots per source, bounded output; its counters are a metrics source
+    /// (`callwarden_listener_*{listener="push:..."}`), as are the AUTH and line deadlines' closes.
+    package let connectionGuard: ConnectionGuard
 
     package init(
         configuration: PushListenerConfiguration, decoderConfiguration: CDRDecoderConfiguration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) {
+        let queue = PushedEventQueue(name: configuration.name)
         self.configuration = configuration
-        self.queue = PushedEventQueue(name: configuration.name)
+        self.queue = queue
         self.decoderConfiguration = decoderConfiguration
         self.group = group
         self.logger = logger
         self.bound = group.next().makePromise(of: SocketAddress.self)
+        var connectionGuard = ConnectionGuard(
+            slots: SourceSlots(total: configuration.maximumConnections, perSource: configuration.maximumConnectionsPerSource),
+            counters: ListenerGuardCounters(listener: configuration.name),
+            maximumPendingOutput: configuration.maximumPendingOutput,
+            refusalMessage: Array("ERR 0 too-many-connections\n".utf8))
+        connectionGuard.onRefusal = { _ in StreamCounters.add(queue.counters.connectionsRefused) }
+        connectionGuard.logger = logger
+        self.connectionGuard = connectionGuard
     }
 
     /// The address the listener is bound to, once it is (a TCP port of 0 becomes the real port).
@@ -82,6 +100,7 @@ package final class PushListener: Service, Sendable {
         let queue = self.queue
         let registry = self.registry
         let logger = self.logger
+        let connectionGuard = self.connectionGuard
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
             + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
         let bootstrap = ServerBootstrap(group: group)
@@ -91,11 +110,12 @@ package final class PushListener: Service, Sendable {
             .childChannelOption(.autoRead, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(connectionGuard.handler())
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(
                         PushConnectionHandler(
                             configuration: configuration, decoderConfiguration: decoderConfiguration,
-                            queue: queue, registry: registry, logger: logger))
+                            queue: queue, registry: registry, connectionGuard: connectionGuard, logger: logger))
                 }
             }
         switch configuration.endpoint {

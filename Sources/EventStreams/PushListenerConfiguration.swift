@@ -1,5 +1,6 @@
 package import CDRParsing
 package import CallModel
+import ListenerGuards
 
 /// One push listener: where it listens, what its senders write, and its limits.
 package struct PushListenerConfiguration: Sendable, Hashable {
@@ -31,6 +32,16 @@ package struct PushListenerConfiguration: Sendable, Hashable {
     package var window: Int
     /// Connections open at once; more are refused with `ERR 0 too-many-connections`.
     package var maximumConnections: Int
+    /// Connections open at once from one source address (all Unix socket peers are one source);
+    /// more are refused the same way.
+    package var maximumConnectionsPerSource: Int
+    /// With a secret, `AUTH` must come within this after connecting, or the connection is closed.
+    package var authTimeout: Duration
+    /// A line must be complete within this from its first byte, or the connection is closed
+    /// (not while the listener itself holds the connection back for its window).
+    package var lineTimeout: Duration
+    /// Unsent answers per connection before it is closed as a slow reader, in bytes.
+    package var maximumPendingOutput: Int
     /// Permissions of the Unix socket file.
     package var unixSocketMode: UInt32
     /// How long shutdown waits for the events already read to be committed and acknowledged.
@@ -38,9 +49,14 @@ package struct PushListenerConfiguration: Sendable, Hashable {
 
     package init(
         endpoint: Endpoint, format: CDRFormat, secret: Secret? = nil, idleTimeout: Duration = .seconds(60),
-        window: Int = 4_096, maximumConnections: Int = 64, unixSocketMode: UInt32 = 0o660,
-        shutdownGrace: Duration = .seconds(5)
+        window: Int = 4_096, maximumConnections: Int = 64, maximumConnectionsPerSource: Int = 16,
+        authTimeout: Duration = .seconds(10), lineTimeout: Duration = .seconds(30), maximumPendingOutput: Int = 256 * 1_024,
+        unixSocketMode: UInt32 = 0o660, shutdownGrace: Duration = .seconds(5)
     ) {
+        self.maximumConnectionsPerSource = max(1, min(maximumConnectionsPerSource, max(1, maximumConnections)))
+        self.authTimeout = authTimeout
+        self.lineTimeout = lineTimeout
+        self.maximumPendingOutput = maximumPendingOutput
         self.endpoint = endpoint
         self.format = format
         self.secret = secret
@@ -53,6 +69,14 @@ package struct PushListenerConfiguration: Sendable, Hashable {
 
     /// The longest line accepted: the decoder's limit (64 KiB).
     package static let maximumLineLength = CDRLineDecoder.maximumLineLength
+
+    /// Whether the listener is reachable only from this host: a Unix socket or a loopback address.
+    package var isLocalOnly: Bool {
+        switch endpoint {
+        case .unix: true
+        case .tcp(let host, _): ListenerAddress.isLoopback(host: host)
+        }
+    }
 
     /// A short name for logs and the queue (`push:tcp:127.0.0.1:7070`).
     package var name: String { "push:\(endpoint)" }

@@ -21,7 +21,11 @@ import ServiceLifecycle
 /// every blocking store call happens there, never on the cooperative pool; `run()` only awaits the
 /// thread. An idle round sleeps ``pollInterval`` on a condition variable that a stop request ends.
 /// A failed commit is retried with backoff (the batch is kept, the checkpoint has not moved, the
-/// file keeps what comes next) until it succeeds or the service is cancelled.
+/// file keeps what comes next) until it succeeds or the service is cancelled; once a graceful
+/// shutdown is asked, at most ``commitAttemptsWhileStopping`` more times, then the loop gives the
+/// batch up and stops (logged): a file is read again from its checkpoint at the next start, and
+/// pushed events that were never acknowledged are resent by their senders, exactly as after a
+/// kill -9. A store that never recovers must not hold the stop until systemd kills the process.
 ///
 /// Graceful shutdown: the current step finishes, the acknowledged sources are drained and committed
 /// once more (a bounded number of rounds, in case one is still being fed), then `run()` returns.
@@ -49,6 +53,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
     /// What the loop counts, for `/metrics` (labelled with the sources' names).
     package let metrics: IngestLoopMetrics
     private let control = LoopControl()
+    private let replacements = ProcessorReplacements()
 
     /// - Parameters:
     ///   - sources: each a ``CallwardenPorts/CheckpointedSource`` or an
@@ -108,13 +113,15 @@ package final class IngestLoop: Service, @unchecked Sendable {
         }
         var events: [CallEvent] = []
         events.reserveCapacity(maximumPerStep)
+        defer { replacements.close() }
         rounds: while control.current == .run {
+            applyReplacements()
             beforeRound?(&processor)
             var progressed = false
             for (index, source) in checkpointed.enumerated() {
                 events.removeAll(keepingCapacity: true)
                 let read = source.read(into: &events, maximum: maximumPerStep)
-                guard read.records > 0 else { continue }
+                guard read.records > 0 || read.positionMoved else { continue }
                 progressed = true
                 var batch = IngestBatch()
                 for event in events { processor.process(event, into: &batch) }
@@ -141,6 +148,28 @@ package final class IngestLoop: Service, @unchecked Sendable {
             metadata: ["cdr.files": "\(checkpointed.count)", "pushed.sources": "\(acknowledged.count)"])
     }
 
+    /// Replaces the processor (a configuration reload): `make` runs on the loop's thread between two
+    /// rounds (within one poll interval), so no event is processed by both processors or by
+    /// neither. Returns once the new processor is in place; throws what `make` threw (the old one
+    /// stays), or ``IngestLoopStopped``.
+    package func replaceProcessor(_ make: @escaping @Sendable () throws -> CallEventProcessor) async throws {
+        let replacements = self.replacements
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            replacements.submit(make, done: done)
+        }
+    }
+
+    private func applyReplacements() {
+        for request in replacements.take() {
+            do {
+                processor = try request.make()
+                request.done.resume()
+            } catch {
+                request.done.resume(throwing: error)
+            }
+        }
+    }
+
     /// Drains each acknowledged source once and commits what came; nil when the loop was cancelled
     /// before a commit succeeded, else whether anything was drained.
     private func drainAcknowledged(scratch: inout [CallEvent]) -> Bool? {
@@ -161,14 +190,27 @@ package final class IngestLoop: Service, @unchecked Sendable {
 
     /// Commits with backoff, on the loop's thread. False when the loop was cancelled before the
     /// commit succeeded.
+    /// How many times a failing commit is still tried once a graceful shutdown was asked.
+    package static let commitAttemptsWhileStopping = 5
+
     private func commit(_ batch: IngestBatch, pushed: Bool) -> Bool {
         var delay = Duration.milliseconds(100)
+        var attemptsWhileStopping = 0
         while true {
             do {
                 if pushed { try store.commitPushed(batch) } else { try store.commit(batch) }
                 return true
             } catch {
                 metrics.countCommitFailure()
+                if control.current == .graceful {
+                    attemptsWhileStopping += 1
+                    if attemptsWhileStopping >= Self.commitAttemptsWhileStopping {
+                        logger.error(
+                            "store commit failed while stopping; giving the batch up (files resume from their checkpoint, unacknowledged pushed events are resent)",
+                            metadata: ["error": "\(error)", "attempts": "\(attemptsWhileStopping)"])
+                        return false
+                    }
+                }
                 logger.error("store commit failed; retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
                 if control.current == .cancel { return false }
                 control.sleepUnlessCancelled(delay)

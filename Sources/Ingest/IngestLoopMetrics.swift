@@ -57,6 +57,9 @@ package final class IngestLoopMetrics: MetricsSource {
         lastRound.store(0, Int(microsecondsSinceEpoch))
     }
 
+    /// When the loop last finished a round, in microseconds since the epoch (0: not yet).
+    package var lastRoundMicroseconds: Int64 { Int64(lastRound.value(0)) }
+
     /// Lines read from file `index`, malformed ones included.
     package func lineCount(file index: Int) -> Int { fileCounters.value(index * Self.perFile) }
     /// Malformed lines skipped in file `index`.

@@ -1,5 +1,6 @@
 package import BoundedQueues
 package import MetricsExposition
+import ListenerGuards
 import PacketDecoding
 
 /// A capture source that runs on a thread of its own and hands what it reads to its
@@ -71,6 +72,7 @@ extension HEPStreamListener: CaptureThread {
             "callwarden_hep_connections_total", help: "HEP TCP connections, by outcome (refused: over the limit).",
             labels: ["transport": "tcp", "outcome": "refused"], value: refusedConnections)
         HEPListenerMetrics.collect(transport: "tcp", taken: payloadsTaken, payloads: payloads, dropCount: dropCount, into: &collector)
+        guardCounters.collectMetrics(into: &collector)
     }
 }
 

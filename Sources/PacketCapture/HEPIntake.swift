@@ -31,23 +31,40 @@ final class HEPIntake: @unchecked Sendable {
     /// SIP payloads handed on: queued, or given to the sink.
     var payloadsTaken: UInt64 { payloads.acceptedCount &+ handedToSink.load(ordering: .relaxed) }
 
-    /// Takes one whole HEP packet.
-    func take(_ packetBytes: UnsafeRawBufferPointer) {
+    /// What became of one packet.
+    enum Taken {
+        case handedOn
+        /// Malformed, not SIP, or the queue was full (counted).
+        case dropped
+        /// The auth key was missing or wrong (counted).
+        case authFailed
+    }
+
+    /// Takes one whole HEP packet that really came from `sender` (the socket's peer), which the
+    /// payload carries for the trust check (``PacketDecoding/HEPOrigin/sender``).
+    @discardableResult
+    func take(_ packetBytes: UnsafeRawBufferPointer, from sender: IPAddress? = nil) -> Taken {
         do {
             let packet = try HEPDecoder.decode(packetBytes)
             if let authKey, !Self.keyMatches(authKey, packet: packet, in: packetBytes) {
                 count(.hepAuthKeyMismatch)
-                return
+                return .authFailed
             }
-            let payload = try packet.sipPayload(from: packetBytes, fallbackTimestamp: Self.now())
+            var payload = try packet.sipPayload(from: packetBytes, fallbackTimestamp: Self.now())
+            if case .hep(var origin) = payload.origin {
+                origin.sender = sender
+                payload.origin = .hep(origin)
+            }
             if let sink {
                 sink.takePayload(payload)
                 handedToSink.wrappingAdd(1, ordering: .relaxed)
             } else {
-                payloads.tryPush(payload)
+                guard payloads.tryPush(payload) else { return .dropped }
             }
+            return .handedOn
         } catch {
             count(error.reason)
+            return .dropped
         }
     }
 

@@ -10,7 +10,9 @@ import Synchronization
 /// Every datagram is counted; one that is malformed, not SIP, or fails the auth-key check is
 /// dropped and counted by reason (``dropCount(_:)``); a full queue drops the newest payload
 /// (`BoundedQueue.droppedCount`). The socket is bound in ``init(configuration:)`` so a port in
-/// use fails there. A packet without a time chunk gets the receive time (wall clock).
+/// use fails there. A packet without a time chunk gets the receive time (wall clock). Each payload
+/// carries the datagram's real sender (`recvfrom`), which trust is checked against besides the
+/// addresses written inside the packet.
 /// Deliberately not handled: TLS, and HEP types other than SIP (counted `hepNotSIP`). HEP over TCP
 /// is ``HEPStreamListener``.
 package final class HEPListener: @unchecked Sendable {
@@ -53,13 +55,19 @@ package final class HEPListener: @unchecked Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
         defer { buffer.deallocate() }
         while !runner.isStopRequested {
-            let received = recv(runner.socket.descriptor, buffer.baseAddress, capacity, 0)
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let received = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    recvfrom(runner.socket.descriptor, buffer.baseAddress, capacity, 0, $0, &peerLength)
+                }
+            }
             guard received >= 0 else {  // timeout (EAGAIN) or EINTR: check for stop
                 runner.intake.sink?.idle()
                 continue
             }
             datagrams.wrappingAdd(1, ordering: .relaxed)
-            runner.intake.take(UnsafeRawBufferPointer(rebasing: buffer[0..<received]))
+            runner.intake.take(UnsafeRawBufferPointer(rebasing: buffer[0..<received]), from: PeerAddress.ipAddress(peer))
         }
     }
 }

@@ -13,11 +13,18 @@ package struct HEPListenerConfiguration: Sendable {
     package var queueCapacity: Int
     /// `SO_RCVBUF` in bytes: what absorbs bursts while the listener thread is busy.
     package var receiveBufferBytes: Int32
+    /// HEP over TCP: connections open at once from one source address.
+    package var maximumConnectionsPerSource: Int
+    /// HEP over TCP: a packet must be complete within this from its first byte, or the connection
+    /// is closed (a sender trickling bytes keeps no slot).
+    package var packetTimeout: Duration
 
     package init(
-        host: String = "0.0.0.0", port: UInt16 = 9060, authKey: Secret? = nil, queueCapacity: Int = 65_536,
-        receiveBufferBytes: Int32 = 8 << 20
+        host: String = "127.0.0.1", port: UInt16 = 9060, authKey: Secret? = nil, queueCapacity: Int = 65_536,
+        receiveBufferBytes: Int32 = 8 << 20, maximumConnectionsPerSource: Int = 16, packetTimeout: Duration = .seconds(30)
     ) {
+        self.maximumConnectionsPerSource = maximumConnectionsPerSource
+        self.packetTimeout = packetTimeout
         self.host = host
         self.port = port
         self.authKey = authKey

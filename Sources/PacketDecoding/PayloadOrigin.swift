@@ -19,6 +19,9 @@ package struct HEPOrigin: Hashable, Sendable {
     package var nodeName: String?
     /// The frame that carried the HEP packet when it was read from a capture; nil from a socket.
     package var frameNumber: UInt64?
+    /// The address the HEP packet really came from (the datagram's or connection's peer), unlike
+    /// the addresses written inside it; nil when read from a capture file.
+    package var sender: IPAddress?
 
     package init(
         version: UInt8, captureID: UInt32? = nil, correlationID: String? = nil, nodeName: String? = nil,

@@ -40,7 +40,7 @@ package struct Authenticator: Sendable {
             return AuthenticatedCaller(name: stored.name, role: stored.role)
         }
         if acceptsSession, let id = request.cookies[Self.sessionCookie]?.value {
-            guard let session = sessions.session(id, now: MonotonicTime.seconds()),
+            guard let session = try read({ try sessions.session(id) }),
                 let stored = try read({ try store.token(lookup: session.tokenLookup) }), stored.revokedAt == nil
             else {
                 limiter.recordFailure(address, minute: minute)

@@ -3,7 +3,7 @@
 /// The people's listener (`api.listen`): the HTTP API that ops, security and admins use instead of
 /// a root shell, and the ground the console (`Console`) stands on.
 ///
-/// - ``AccessPolicy``: the permission matrix of the four roles (``AccessRole``).
+/// - ``AccessPolicy``: the permission matrix of the five roles (``AccessRole``: four people's, and a PBX's that may only flag calls).
 /// - ``AccessTokenText``: making, reading and hashing tokens (only the hash is stored).
 /// - ``Authenticator``: a request's bearer token or console session → ``AuthenticatedCaller``, with
 ///   ``FailedAuthenticationLimiter`` (per client address) and ``ConsoleSessions``.

@@ -7,7 +7,7 @@ package import Logging
 package import NIOCore
 
 /// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents.
-package typealias PeopleStore = RuleStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
+package typealias PeopleStore = RuleCorrectionStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
 
 /// The `api` listener: the people's JSON API (and, mounted beside it, the console's pages).
 ///
@@ -20,10 +20,11 @@ package struct PeopleHTTPServer: Sendable {
     package var endpoints: [PeopleEndpoint]
 
     /// The API over `store`: rules and redirects (numbers in `plan`), incidents (`incidentRoutes`),
-    /// detections, statistics, audit and tokens.
+    /// detections, statistics, audit and tokens; a data subject's requests through `privacy`
+    /// (without it those routes answer 503).
     package init(
         store: any PeopleStore, plan: NumberPlan, incidentRoutes: IncidentRoutes, authenticator: Authenticator,
-        clock: WallClock, storeExecutor: (any TaskExecutor)?, logger: Logger
+        clock: WallClock, storeExecutor: (any TaskExecutor)?, logger: Logger, privacy: (any PersonalDataPort)? = nil
     ) {
         let work = EndpointWork(storeExecutor: storeExecutor, logger: logger)
         self.work = work
@@ -33,6 +34,7 @@ package struct PeopleHTTPServer: Sendable {
             + IncidentEndpointRoles.endpoints(incidentRoutes, audit: store, clock: clock, work: work)
             + ReadEndpoints(store: store, clock: clock, work: work).endpoints
             + TokenEndpoints(store: store, clock: clock, work: work).endpoints
+            + PrivacyEndpoints(port: privacy, clock: clock, work: work).endpoints
     }
 
     /// A router with the API's endpoints and `more` (the console's), and the list of what it serves

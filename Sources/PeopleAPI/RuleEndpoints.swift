@@ -11,22 +11,23 @@ package import IncidentAPI
 /// - `POST /v1/rules`: `match` (a number in any form, a prefix ending in `*`, or `unidentified`),
 ///   `action` (block [default], allow, flag), `reason` (required), `scope`, `expires` (a duration:
 ///   `24h`, `7d`), `schedule` (`mon-fri 18:00-08:00`). 201 with the rule.
-/// - `GET /v1/rules/{id}`, `DELETE /v1/rules/{id}` (`reason` required, in the body or the query).
+/// - `GET /v1/rules/{id}`, `DELETE /v1/rules/{id}` (`reason` required, in the body or the query;
+///   `false_positive=true`: the block was wrong, so, in the same store transaction as the removal,
+///   the number goes on the allow list, its escalation is reset and its open incidents are closed
+///   as false positives, as `callwarden blocks remove --false-positive` does).
 /// - The same under `/v1/redirects`, with `to` (default `response.crisis_line`) instead of `action`.
 ///
-/// Every change is audited by the store with the token's name as the actor.
-/// Deliberately not handled yet: marking a removal as a false positive (the store's allow-list
-/// path is being built; the field is refused until then), the rule's history and "why", and
-/// the review queue.
+/// Every change is audited by the store with the token's name as the actor (`token:<name>`), never
+/// a client-supplied field. Deliberately not handled yet: the rule's history and "why" over JSON.
 package struct RuleEndpoints: Sendable {
-    package var store: any RuleStore
+    package var store: any RuleCorrectionStore
     package var plan: NumberPlan
     /// Where a redirect goes when the request names no `to`.
     package var crisisLine: String?
     package var clock: WallClock
     package var work: EndpointWork
 
-    package init(store: any RuleStore, plan: NumberPlan, crisisLine: String?, clock: WallClock, work: EndpointWork) {
+    package init(store: any RuleCorrectionStore, plan: NumberPlan, crisisLine: String?, clock: WallClock, work: EndpointWork) {
         self.store = store
         self.plan = plan
         self.crisisLine = crisisLine
@@ -131,18 +132,54 @@ package struct RuleEndpoints: Sendable {
         _ idText: String?, _ body: APIRequestBody, query: Parameters, redirects: Bool, _ caller: AuthenticatedCaller
     ) throws(APIProblem) -> (Int, [String: Any]) {
         let rule = try find(idText, redirects: redirects)
-        if try body.string("false_positive") != nil || query["false_positive"] != nil {
-            throw APIProblem(status: 501, field: "false_positive", message: "is not handled yet: remove the rule, then add an allow rule")
+        if try body.string("by") != nil || query["by"] != nil {
+            throw APIProblem(status: 400, field: "by", message: "is not accepted: the actor is the name of the token used")
+        }
+        let falsePositive = try Self.falsePositive(body, query: query)
+        if falsePositive && redirects {
+            throw APIProblem(status: 400, field: "false_positive", message: "applies to blocks (/v1/rules), not redirects")
         }
         let given = try body.string("reason") ?? query["reason"].map(String.init)
         guard let given, !given.isEmpty else { throw APIProblem(status: 400, field: "reason", message: "is required") }
         let reason = try Self.line(given, field: "reason", maximum: 500)
         let id = rule.id ?? 0
-        let now = clock.now()
-        guard try work.perform({ try store.removeRule(id: id, actor: caller.actor, reason: reason, at: now) }) else {
-            throw APIProblem(status: 404, field: "id", message: "no rule with id \(id)")
+        let outcome = try Self.remove(
+            RuleRemoval(selector: .id(id), actor: caller.actor, reason: reason, falsePositive: falsePositive, time: clock.now()),
+            store: store, work: work)
+        var json: [String: Any] = ["removed": id]
+        if falsePositive {
+            json["false_positive"] = true
+            json["escalation_reset"] = outcome.escalationReset
+            json["closed_incidents"] = outcome.closedIncidentIDs
+            if let allow = outcome.allowRule { json["allow_rule"] = Self.json(allow, caller) }
         }
-        return (200, ["removed": id])
+        return (200, json)
+    }
+
+    /// `false_positive`: true in the body (a boolean or its text) or in the query.
+    static func falsePositive(_ body: APIRequestBody, query: Parameters) throws(APIProblem) -> Bool {
+        if try body.bool("false_positive") { return true }
+        guard let text = query["false_positive"] else { return false }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw APIProblem(status: 400, field: "false_positive", message: "must be true or false")
+        }
+    }
+
+    /// Removes through the store's correction port (the CLI's `blocks remove`), its refusals as problems.
+    package static func remove(_ removal: RuleRemoval, store: any RuleCorrectionStore, work: EndpointWork) throws(APIProblem) -> RuleRemovalOutcome {
+        do {
+            return try store.removeRules(removal)
+        } catch let error as RuleCorrectionError {
+            switch error {
+            case .notFound: throw APIProblem(status: 404, field: "id", message: error.description)
+            case .notANumber: throw APIProblem(status: 409, field: "false_positive", message: error.description)
+            case .missing(let field): throw APIProblem(status: 400, field: field, message: "is required")
+            }
+        } catch {
+            throw work.failure(error)
+        }
     }
 
     /// One line of at most `maximum` scalars without control or format characters.

@@ -34,7 +34,7 @@ package struct TokenEndpoints: Sendable {
                         throw APIProblem(status: 400, field: "name", message: "must be 1–64 of a-z A-Z 0-9 . _ -")
                     }
                     guard let role = AccessRole(rawValue: try body.requiredString("role")) else {
-                        throw APIProblem(status: 400, field: "role", message: "must be viewer, ops, security or admin")
+                        throw APIProblem(status: 400, field: "role", message: "must be viewer, ops, security, admin or pbx")
                     }
                     let now = clock.now()
                     let token: AccessTokenText

@@ -4,17 +4,21 @@ import CallModel
 ///
 /// Layout, each part aligned to 64 bytes: header, level descriptors, scope masks, callee-scope
 /// table and key bytes, overflow rule records, schedule records, clock offsets, per level and
-/// kind of scope (global, callee) a table of fingerprints and slots, and last the label strings (the only non-trivial values,
-/// deinitialised on free). Level tables are at most 4/5 full (``LevelHash/capacity(for:)``), so
-/// a probe always reaches an empty slot.
+/// kind of scope (global, callee) a table of 32-byte entries, and last the label strings (the
+/// only non-trivial values, deinitialised on free). Level tables are at most half full
+/// (``LevelHash/capacity(for:)``) and end with an empty entry, so a probe always stops.
 struct ArenaBuilder {
     let prepared: [PreparedRule]
     let tables: CompileTables
     let clock: (start: Int64, offsets: [Int32])
+    let advice: RuleSnapshotCompiler.ArenaAdvice?
+
+    static let hugePageBytes = 2 << 20
 
     func build(compiledAt: Timestamp) -> RuleSnapshot {
-        // One slot per run of rules with the same key: the run's best rule inline, the rest overflow.
-        var slots = Array(repeating: [LevelSlot](), count: LevelCode.tableCount)
+        // One entry per key: its rule inline, or (several rules, or a tag too wide for the key) a
+        // run of all its rules, best first, in the overflow table.
+        var entries = Array(repeating: [LevelEntry](), count: LevelCode.tableCount)
         var masks = Array(repeating: UInt32(0), count: tables.scopeKeys.count)
         var overflow: [RuleRecord] = []
         var index = 0
@@ -22,18 +26,26 @@ struct ArenaBuilder {
             let first = prepared[index]
             var end = index + 1
             while end < prepared.count && prepared[end].sameKey(as: first) { end += 1 }
-            let next = end - index > 1 ? UInt32(overflow.count) : LevelSlot.noOverflow
-            for (position, rule) in prepared[(index + 1)..<end].enumerated() {
-                let last = index + 1 + position == end - 1
-                overflow.append(
-                    RuleRecord(
-                        id: rule.id, expiresAt: rule.expiresAt, label: rule.label, schedule: rule.schedule,
-                        flags: rule.outcome.rawValue | (last ? RuleRecord.lastInRun : 0), reserved: 0))
+            let tag = first.scope + 1
+            let key = LevelEntry.key(digits: first.digits, tag: tag)
+            let entry: LevelEntry
+            if end - index == 1 && tag < LevelEntry.wideTag {
+                entry = LevelEntry(
+                    key: key, id: first.id, expiresAt: first.expiresAt, label: first.label, schedule: first.schedule,
+                    outcome: first.outcome.rawValue, flags: 0)
+            } else {
+                entry = LevelEntry(
+                    key: key, id: Int64(overflow.count), expiresAt: Int64(tag), label: 0, schedule: 0, outcome: 0,
+                    flags: LevelEntry.isRun)
+                for (position, rule) in prepared[index..<end].enumerated() {
+                    let last = index + position == end - 1
+                    overflow.append(
+                        RuleRecord(
+                            id: rule.id, expiresAt: rule.expiresAt, label: rule.label, schedule: rule.schedule,
+                            flags: rule.outcome.rawValue | (last ? RuleRecord.lastInRun : 0), reserved: 0))
+                }
             }
-            slots[LevelCode.table(level: first.level, tag: first.scope + 1)].append(
-                LevelSlot(
-                    digits: first.digits, id: first.id, expiresAt: first.expiresAt, next: next, label: first.label,
-                    scopeTag: first.scope + 1, schedule: first.schedule, outcome: first.outcome.rawValue, reserved: 0))
+            entries[LevelCode.table(level: first.level, tag: tag)].append(entry)
             masks[Int(first.scope)] |= UInt32(1) << UInt32(first.level)
             index = end
         }
@@ -41,7 +53,7 @@ struct ArenaBuilder {
         let scopeKeyBytes = tables.scopeKeys.map { Array($0.utf8) }
         let calleeScopes = tables.scopeKeys.count - 1
         let scopeCapacity = calleeScopes == 0 ? 0 : Self.powerOfTwo(atLeast: calleeScopes * 2)
-        let placements = slots.map(Self.place)
+        let placements = entries.map(Self.place)
 
         var size = RuleSnapshotView.levelsOffset + LevelCode.tableCount * MemoryLayout<LevelDescriptor>.stride
         func reserve(_ bytes: Int) -> Int {
@@ -62,23 +74,32 @@ struct ArenaBuilder {
         header.clockOffset = reserve(clock.offsets.count * 4)
         let levels = placements.enumerated().map { code, placement in
             LevelDescriptor(
-                fingerprintsOffset: reserve(placement.fingerprints.count * 2),
-                slotsOffset: reserve(placement.fingerprints.count * MemoryLayout<LevelSlot>.stride),
-                capacity: placement.capacity, keyCount: slots[code].count,
-                lowestDigits: slots[code].lazy.map(\.digits).min() ?? UInt64.max,
-                highestDigits: slots[code].lazy.map(\.digits).max() ?? 0)
+                entriesOffset: reserve(placement.count * MemoryLayout<LevelEntry>.stride),
+                capacity: LevelHash.capacity(for: entries[code].count), keyCount: entries[code].count,
+                lowestDigits: entries[code].lazy.map { $0.key % LevelEntry.digitLimit }.min() ?? UInt64.max,
+                highestDigits: entries[code].lazy.map { $0.key % LevelEntry.digitLimit }.max() ?? 0)
         }
         header.labelsOffset = reserve(tables.labels.count * 2 * MemoryLayout<String>.stride)
         header.totalBytes = (size + 63) & ~63
 
-        let arena = UnsafeMutableRawPointer.allocate(byteCount: header.totalBytes, alignment: 64)
+        let arena: UnsafeMutableRawPointer
+        if let advice, header.totalBytes >= Self.hugePageBytes {
+            arena = UnsafeMutableRawPointer.allocate(byteCount: header.totalBytes, alignment: Self.hugePageBytes)
+            advice(arena, header.totalBytes & ~(Self.hugePageBytes - 1))
+        } else {
+            arena = UnsafeMutableRawPointer.allocate(byteCount: header.totalBytes, alignment: 64)
+        }
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: header.totalBytes)
         arena.storeBytes(of: header, as: ArenaHeader.self)
         for (code, level) in levels.enumerated() {
             arena.storeBytes(
                 of: level, toByteOffset: RuleSnapshotView.levelsOffset + code * MemoryLayout<LevelDescriptor>.stride,
                 as: LevelDescriptor.self)
-            fill(arena, level: level, slots: slots[code], placement: placements[code])
+            for (position, entry) in placements[code].enumerated() where entry.key != 0 {
+                arena.storeBytes(
+                    of: entry, toByteOffset: level.entriesOffset + position * MemoryLayout<LevelEntry>.stride,
+                    as: LevelEntry.self)
+            }
         }
         for (index, mask) in masks.enumerated() {
             arena.storeBytes(of: mask, toByteOffset: header.scopeMasksOffset + index * 4, as: UInt32.self)
@@ -107,7 +128,7 @@ struct ArenaBuilder {
             (labels + index * 2 + 1).initialize(to: label.target)
         }
         let statistics = RuleSnapshotStatistics(
-            rules: prepared.count, keys: slots.reduce(0) { $0 + $1.count }, calleeScopes: calleeScopes,
+            rules: prepared.count, keys: entries.reduce(0) { $0 + $1.count }, calleeScopes: calleeScopes,
             labels: tables.labels.count, schedules: tables.schedules.count - 1, arenaBytes: header.totalBytes,
             compiledAt: compiledAt)
         return RuleSnapshot(arena: arena, labelCount: tables.labels.count, statistics: statistics)
@@ -120,41 +141,22 @@ struct ArenaBuilder {
         return capacity
     }
 
-    /// Where each slot of one table goes: its fingerprints (0 where empty, with at least eight
-    /// empty entries at the end) and, per slot in order, its index.
-    private struct Placement {
-        var capacity: Int
-        var fingerprints: [UInt16]
-        var indexes: [Int]
-    }
-
-    /// Places a table's slots by forward-only linear probing from their home indexes.
-    private static func place(_ slots: [LevelSlot]) -> Placement {
-        let capacity = LevelHash.capacity(for: slots.count)
-        guard capacity > 0 else { return Placement(capacity: 0, fingerprints: [], indexes: []) }
-        var fingerprints = Array(repeating: UInt16(0), count: capacity + 8)
-        var indexes: [Int] = []
-        indexes.reserveCapacity(slots.count)
-        for slot in slots {
-            let hash = LevelHash.mix(digits: slot.digits, tag: slot.scopeTag)
-            var index = LevelHash.index(hash, capacity: capacity)
-            while fingerprints[index] != 0 { index += 1 }
-            fingerprints[index] = LevelHash.fingerprint(hash)
-            // Keep eight empty entries after the last used one.
-            while fingerprints.count < index + 9 { fingerprints.append(0) }
-            indexes.append(index)
+    /// One table's entries in place by forward-only linear probing from their home indexes
+    /// (empty entries have key 0), with at least one empty entry after the last used one.
+    private static func place(_ entries: [LevelEntry]) -> [LevelEntry] {
+        let capacity = LevelHash.capacity(for: entries.count)
+        guard capacity > 0 else { return [] }
+        let empty = LevelEntry(key: 0, id: 0, expiresAt: 0, label: 0, schedule: 0, outcome: 0, flags: 0)
+        var placed = Array(repeating: empty, count: capacity + 1)
+        for entry in entries {
+            let digits = entry.key % LevelEntry.digitLimit
+            let tag = entry.flags & LevelEntry.isRun != 0 ? UInt32(entry.expiresAt) : UInt32(entry.key >> 50)
+            var index = LevelHash.index(LevelHash.mix(digits: digits, tag: tag), capacity: capacity)
+            while placed[index].key != 0 { index += 1 }
+            placed[index] = entry
+            if placed.count < index + 2 { placed.append(empty) }
         }
-        return Placement(capacity: capacity, fingerprints: fingerprints, indexes: indexes)
-    }
-
-    private func fill(_ arena: UnsafeMutableRawPointer, level: LevelDescriptor, slots: [LevelSlot], placement: Placement) {
-        for (index, fingerprint) in placement.fingerprints.enumerated() where fingerprint != 0 {
-            arena.storeBytes(of: fingerprint, toByteOffset: level.fingerprintsOffset + index * 2, as: UInt16.self)
-        }
-        for (slot, index) in zip(slots, placement.indexes) {
-            arena.storeBytes(
-                of: slot, toByteOffset: level.slotsOffset + index * MemoryLayout<LevelSlot>.stride, as: LevelSlot.self)
-        }
+        return placed
     }
 
     private func fillScopes(

@@ -32,7 +32,7 @@ struct ArenaHeader {
     /// One `UInt32` level mask per scope index: bit `n` set when the scope has keys at level `n`.
     var scopeMasksOffset: Int
     var scopeBytesOffset: Int
-    /// The overflow table: the rules after the first of each key.
+    /// The overflow table: every rule of each run key (see ``LevelEntry``).
     var overflowOffset: Int
     var overflowCount: Int
     var schedulesOffset: Int
@@ -45,48 +45,58 @@ struct ArenaHeader {
     var totalBytes: Int
 }
 
-/// Where one level's table lies. A level table is two parallel arrays: 16-bit fingerprints,
-/// scanned first (four at a time) and small enough to stay in cache, and the slots, read only
-/// where a fingerprint matches. A key's home index is its hash mapped onto `capacity` by
-/// multiply-shift (any capacity, not a power of two); linear probing runs forward only, into a
-/// tail past `capacity` rather than wrapping, and fingerprint 0 marks an empty slot. The
-/// fingerprint array ends with at least eight empty entries, so a group load never leaves it.
+/// Where one level's table lies: an open-addressing array of 32-byte ``LevelEntry`` records, two
+/// to a cache line (the table starts 64-byte aligned), so that a hit reads one line and nothing
+/// else: the key, the rule, its expiry and its label index lie together. A key's home index is
+/// its hash mapped onto `capacity` by multiply-shift (any capacity, not a power of two); linear
+/// probing runs forward only, into a tail past `capacity` rather than wrapping, and a key of 0
+/// marks an empty entry (the table ends with at least one). Tables are at most half full, so a
+/// question without a rule stops after ~2.5 entries on average, mostly within the same line pair.
 /// The smallest and largest key digits bound the table: at a prefix level a question outside them
 /// is answered without hashing or touching the table (number ranges sit together in a few number
 /// blocks, so most callers miss them by range; exact numbers do not, so the exact level ignores it).
 struct LevelDescriptor {
-    var fingerprintsOffset: Int
-    var slotsOffset: Int
+    var entriesOffset: Int
     var capacity: Int
     var keyCount: Int
     var lowestDigits: UInt64
     var highestDigits: UInt64
 }
 
-/// One key of a level table with its best rule inline, so that a hit reads one slot and nothing
-/// else. Further rules of the same key (rare) lie in the overflow table from ``next`` on.
-struct LevelSlot {
-    /// The number (exact level) or the prefix's digits as an integer; 0 for `unidentified`.
-    var digits: UInt64
+/// One key of a level table (32 bytes). Most keys have one rule, held inline. A key with several
+/// rules, or in a scope whose tag does not fit the key's 14 tag bits, is a *run*: its rules lie in
+/// the overflow table, best first, and the entry says where.
+struct LevelEntry {
+    /// The key's digits (< 2^50: at most 15 decimal digits) with the scope tag in the top 14 bits
+    /// (``wideTag`` for tags that do not fit); never 0, which marks an empty entry.
+    var key: UInt64
+    /// Inline: the rule id. Run: the index of the key's first rule in the overflow table.
     var id: Int64
-    /// Microseconds since the epoch; `Int64.max` for never.
+    /// Inline: microseconds since the epoch, `Int64.max` for never. Run: the full scope tag.
     var expiresAt: Int64
-    /// Index of the key's next rule in the overflow table; ``noOverflow`` when there is none.
-    var next: UInt32
-    /// Index into the label table (reason and redirect target).
+    /// Inline: index into the label table (reason and redirect target).
     var label: UInt32
-    /// Scope index + 1.
-    var scopeTag: UInt32
-    /// Index into the schedule table; 0 for "always".
+    /// Inline: index into the schedule table; 0 for "always".
     var schedule: UInt16
-    /// The action's ``RuleOutcome`` raw value.
+    /// Inline: the action's ``RuleOutcome`` raw value.
     var outcome: UInt8
-    var reserved: UInt8
+    /// ``isRun`` or 0.
+    var flags: UInt8
 
-    static let noOverflow = UInt32.max
+    static let isRun: UInt8 = 1
+    /// Key digits are below this (every prefix and E.164 number has at most 15 digits).
+    static let digitLimit: UInt64 = 1 << 50
+    /// The tag bits of scopes with tag 16383 or more (their entries are runs holding the full tag).
+    static let wideTag: UInt32 = 0x3FFF
+
+    /// The key of (digits, tag); digits must be below ``digitLimit``.
+    @inline(__always)
+    static func key(digits: UInt64, tag: UInt32) -> UInt64 {
+        digits | UInt64(min(tag, wideTag)) << 50
+    }
 }
 
-/// A rule after the first of its key, in the overflow table. A key's overflow rules lie together,
+/// A rule of a run key (see ``LevelEntry``), in the overflow table. A key's rules lie together,
 /// best first (see the module's precedence); the last one has ``lastInRun`` set in ``flags``.
 struct RuleRecord {
     var id: Int64

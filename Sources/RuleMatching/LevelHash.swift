@@ -1,6 +1,5 @@
-/// Hashing for the level tables: one 64-bit mix of (scope tag, digits) gives both the home index
-/// (high 32 bits, mapped onto any capacity by multiply-shift) and the fingerprint (low 16 bits,
-/// never 0, which marks an empty slot).
+/// Hashing for the level tables: one 64-bit mix of (scope tag, digits) whose high 32 bits give the
+/// home index, mapped onto any capacity by multiply-shift.
 enum LevelHash {
     @inline(__always)
     static func mix(digits: UInt64, tag: UInt32) -> UInt64 {
@@ -19,13 +18,9 @@ enum LevelHash {
         Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(truncatingIfNeeded: capacity)) >> 32)
     }
 
-    @inline(__always)
-    static func fingerprint(_ hash: UInt64) -> UInt16 {
-        UInt16(truncatingIfNeeded: hash) | 1
-    }
-
-    /// Slots for `keys` keys: at most 4/5 used, and always at least one empty slot.
+    /// Entries for `keys` keys: at most half used (a question without a rule probes ~2.5 entries
+    /// on average), and always at least one empty entry.
     static func capacity(for keys: Int) -> Int {
-        keys == 0 ? 0 : keys + keys / 4 + 1
+        keys == 0 ? 0 : 2 * keys + 1
     }
 }

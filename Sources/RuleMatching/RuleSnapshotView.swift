@@ -22,15 +22,21 @@ struct RuleSnapshotView {
     /// The compact verdict for `caller` calling the party keyed `calleeKey` at `micros`.
     @inline(__always)
     func verdict(for caller: MatchCaller, calleeKey: String, atMicroseconds micros: Int64) -> RuleVerdict {
-        guard caller.number != 0 || caller.isUnidentified else { return .noMatch }
+        guard caller.number != 0 || caller.isUnidentified else { return Self.none }
         var clock = LocalClockReading()
         if header.scopeTableMask != 0 {
             let scope = scopeIndex(forCallee: calleeKey)
-            if scope != 0, let verdict = match(caller, scope: scope, micros: micros, clock: &clock) {
-                return verdict
+            if scope != 0 {
+                let verdict = match(caller, scope: scope, micros: micros, clock: &clock)
+                if verdict.outcome != .noMatch { return verdict }
             }
         }
-        return match(caller, scope: 0, micros: micros, clock: &clock) ?? .noMatch
+        return match(caller, scope: 0, micros: micros, clock: &clock)
+    }
+
+    /// No rule: ``RuleVerdict/noMatch``, built in place (not a global's lazy initialiser).
+    private static var none: RuleVerdict {
+        @inline(__always) get { RuleVerdict(outcome: .noMatch, ruleID: 0, label: 0) }
     }
 
     /// The ``CallModel/CallDecision`` for a verdict of this snapshot: the label strings (reason,
@@ -51,24 +57,30 @@ struct RuleSnapshotView {
 
     // MARK: - One scope
 
-    /// The first rule in force in `scope`, longest key first; nil when none is.
+    /// The first rule in force in `scope`, longest key first; ``none`` when none is. The exact
+    /// level is probed inline; prefix levels (rarer, and mostly skipped by key range) out of line.
     @inline(__always)
-    private func match(_ caller: MatchCaller, scope: UInt32, micros: Int64, clock: inout LocalClockReading) -> RuleVerdict? {
+    private func match(_ caller: MatchCaller, scope: UInt32, micros: Int64, clock: inout LocalClockReading) -> RuleVerdict {
         let mask = base.load(fromByteOffset: header.scopeMasksOffset &+ Int(scope) &* 4, as: UInt32.self)
-        guard mask != 0 else { return nil }
         let tag = scope &+ 1
         if caller.isUnidentified {
-            guard mask & 1 != 0 else { return nil }
+            guard mask & 1 != 0 else { return Self.none }
             return lookup(level: LevelCode.unidentified, digits: 0, tag: tag, micros: micros, clock: &clock)
         }
-        let number = caller.number
-        if mask & (1 << LevelCode.exact) != 0,
-            let verdict = lookup(level: LevelCode.exact, digits: number, tag: tag, micros: micros, clock: &clock)
-        {
-            return verdict
+        if mask & (1 << LevelCode.exact) != 0 {
+            let verdict = lookup(level: LevelCode.exact, digits: caller.number, tag: tag, micros: micros, clock: &clock)
+            if verdict.outcome != .noMatch { return verdict }
         }
-        var prefixLevels = mask & 0xFFFE
-        guard prefixLevels != 0 else { return nil }
+        guard mask & 0xFFFE != 0 else { return Self.none }
+        return matchPrefixes(caller.number, levels: mask & 0xFFFE, tag: tag, micros: micros, clock: &clock)
+    }
+
+    /// The first rule in force among the prefix `levels` (a level mask), longest first.
+    @inline(never)
+    private func matchPrefixes(_ number: UInt64, levels: UInt32, tag: UInt32, micros: Int64, clock: inout LocalClockReading)
+        -> RuleVerdict
+    {
+        var prefixLevels = levels
         var length = Self.digitCount(number)
         if length <= LevelCode.longestPrefix { prefixLevels &= (UInt32(2) << UInt32(length)) &- 1 }
         var digits = number
@@ -79,66 +91,51 @@ struct RuleSnapshotView {
                 digits /= 10
                 length &-= 1
             }
-            if let verdict = lookup(level: level, digits: digits, tag: tag, micros: micros, clock: &clock) {
-                return verdict
-            }
+            let verdict = lookup(level: level, digits: digits, tag: tag, micros: micros, clock: &clock)
+            if verdict.outcome != .noMatch { return verdict }
         }
-        return nil
+        return Self.none
     }
 
     /// Probes one level's table for (tag, digits) and evaluates the key's rules: at a prefix level
-    /// nothing when the digits lie outside the table's key range; else fingerprints are compared
-    /// four at a time in one 64-bit word, and a slot is read only where one matches.
+    /// nothing when the digits lie outside the table's key range; else entries are compared by
+    /// their whole key word, so a hit reads one 32-byte entry (one cache line) and an inline rule
+    /// is decided from it alone.
     @inline(__always)
     private func lookup(level code: Int, digits: UInt64, tag: UInt32, micros: Int64, clock: inout LocalClockReading)
-        -> RuleVerdict?
+        -> RuleVerdict
     {
         let level = level(LevelCode.table(level: code, tag: tag))
         // Prefix levels only: exact numbers spread over every number block, number ranges do not.
-        if code != LevelCode.exact && (digits < level.lowestDigits || digits > level.highestDigits) { return nil }
-        let hash = LevelHash.mix(digits: digits, tag: tag)
-        let fingerprint = LevelHash.fingerprint(hash)
-        let pattern = UInt64(fingerprint) &* 0x0001_0001_0001_0001
-        var index = LevelHash.index(hash, capacity: level.capacity)
+        if code != LevelCode.exact && (digits < level.lowestDigits || digits > level.highestDigits) { return Self.none }
+        guard digits < LevelEntry.digitLimit else { return Self.none }
+        let key = LevelEntry.key(digits: digits, tag: tag)
+        let stride = MemoryLayout<LevelEntry>.stride
+        var offset = level.entriesOffset &+ LevelHash.index(LevelHash.mix(digits: digits, tag: tag), capacity: level.capacity) &* stride
         while true {
-            let group = base.loadUnaligned(fromByteOffset: level.fingerprintsOffset &+ index &* 2, as: UInt64.self)
-            if Self.zeroLanes(group ^ pattern) != 0 {
-                for lane in 0..<4 {
-                    let found = UInt16(truncatingIfNeeded: group >> UInt64(lane &* 16))
-                    if found == 0 { return nil }
-                    if found == fingerprint {
-                        let slot = base.load(
-                            fromByteOffset: level.slotsOffset &+ (index &+ lane) &* MemoryLayout<LevelSlot>.stride,
-                            as: LevelSlot.self)
-                        if slot.digits == digits && slot.scopeTag == tag {
-                            return firstInForce(slot, micros: micros, clock: &clock)
-                        }
-                    }
+            let found = base.load(fromByteOffset: offset, as: UInt64.self)
+            if found == key {
+                let entry = base.load(fromByteOffset: offset, as: LevelEntry.self)
+                if entry.flags & LevelEntry.isRun == 0 {
+                    guard micros < entry.expiresAt && (entry.schedule == 0 || scheduleInForce(entry.schedule, micros, &clock))
+                    else { return Self.none }
+                    return RuleVerdict(outcome: RuleOutcome(stored: entry.outcome), ruleID: entry.id, label: entry.label)
                 }
-            } else if Self.zeroLanes(group) != 0 {
-                return nil
+                // A run holds its full tag: wide tags share the key's tag bits.
+                if entry.expiresAt == Int64(tag) { return firstInForce(run: Int(entry.id), micros: micros, clock: &clock) }
+            } else if found == 0 {
+                return Self.none
             }
-            index &+= 4
+            offset &+= stride
         }
     }
 
-    /// The top bit of every 16-bit lane of `word` that may be zero; never 0 when one lane is zero
-    /// (lanes above a zero lane can be flagged falsely, so flagged lanes are rechecked in order).
-    @inline(__always)
-    static func zeroLanes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0001_0001_0001_0001) & ~word & 0x8000_8000_8000_8000
-    }
-
-    /// The key's first rule that has not expired and whose schedule is in force: the inline one,
-    /// then the overflow run.
-    @inline(__always)
-    private func firstInForce(_ slot: LevelSlot, micros: Int64, clock: inout LocalClockReading) -> RuleVerdict? {
-        if micros < slot.expiresAt && (slot.schedule == 0 || scheduleInForce(slot.schedule, micros, &clock)) {
-            return RuleVerdict(outcome: RuleOutcome(stored: slot.outcome), ruleID: slot.id, label: slot.label)
-        }
-        guard slot.next != LevelSlot.noOverflow else { return nil }
+    /// The first rule of the run from overflow index `index` that has not expired and whose
+    /// schedule is in force.
+    @inline(never)
+    private func firstInForce(run index: Int, micros: Int64, clock: inout LocalClockReading) -> RuleVerdict {
         let overflow = header.overflowOffset
-        var index = Int(slot.next)
+        var index = index
         while true {
             let rule = base.load(
                 fromByteOffset: overflow &+ index &* MemoryLayout<RuleRecord>.stride, as: RuleRecord.self)
@@ -146,7 +143,7 @@ struct RuleSnapshotView {
                 return RuleVerdict(
                     outcome: RuleOutcome(stored: rule.flags & RuleRecord.outcomeMask), ruleID: rule.id, label: rule.label)
             }
-            if rule.flags & RuleRecord.lastInRun != 0 { return nil }
+            if rule.flags & RuleRecord.lastInRun != 0 { return Self.none }
             index &+= 1
         }
     }

@@ -23,13 +23,7 @@ package enum RuleOutcome: UInt8, Hashable, Sendable {
     /// From a raw value the compiler stored (an unknown value reads as no match).
     @inline(__always)
     init(stored: UInt8) {
-        switch stored {
-        case 1: self = .allow
-        case 2: self = .block
-        case 3: self = .redirect
-        case 4: self = .flag
-        default: self = .noMatch
-        }
+        self = RuleOutcome(rawValue: stored) ?? .noMatch
     }
 
     init(_ action: RuleAction) {

@@ -163,7 +163,7 @@ package struct SIPDialogTracker: Sendable {
         var state = SIPDialogState(
             serial: nextSerial, key: key, keyHash: keyHash, callID: message.text(callIDRange), phase: .calling,
             phaseSince: transport.time, lastActivity: transport.time, started: transport.time,
-            inviteSequence: cseq.number, caller: resolver.caller(identity, source: transport.source.address),
+            inviteSequence: cseq.number, caller: resolver.caller(identity, source: transport.source.address, relayedBy: transport.relayedBy),
             callee: resolver.callee(identity))
         nextSerial += 1
         _ = state.history.record(fingerprint: fingerprint, path: path)

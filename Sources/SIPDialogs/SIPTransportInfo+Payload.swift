@@ -7,6 +7,7 @@ extension SIPTransportInfo {
         self.init(
             source: SIPEndpoint(payload.source), destination: SIPEndpoint(payload.destination),
             transport: SIPParsing.SIPTransport(payload.transport), time: payload.timestamp)
+        if case .hep(let origin) = payload.origin, let sender = origin.sender { relayedBy = SIPAddress(sender) }
     }
 }
 

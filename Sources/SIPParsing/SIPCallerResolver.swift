@@ -48,15 +48,17 @@ package struct SIPCallerResolver: Sendable {
         self.trust = trust
     }
 
-    /// The caller of a request with these identities, sent from `source`.
-    package func caller(_ identity: SIPIdentity, source: SIPAddress?) -> CallerIdentity {
+    /// The caller of a request with these identities, sent from `source` and, when it was relayed
+    /// (HEP), received from `relayedBy`: a relayed message is inside the trust domain only when
+    /// its real sender is trusted too, since anyone can write any `source` into a HEP packet.
+    package func caller(_ identity: SIPIdentity, source: SIPAddress?, relayedBy: SIPAddress? = nil) -> CallerIdentity {
         var caller = CallerIdentity(raw: identity.from?.uri ?? "", displayName: identity.from?.displayName)
         apply(identity.from?.number ?? .unidentified, to: &caller)
         if identity.privacy.restrictsPresentation { caller.presentationRestricted = true }
         if let calling = callingRemoteParty(identity), calling.privacy == .uri { caller.presentationRestricted = true }
         caller.attestation = identity.passport?.attestation
 
-        guard trust.trusts(source) else { return caller }
+        guard trust.trusts(source), relayedBy.map({ trust.trusts($0) }) ?? true else { return caller }
         let asserted = assertedParty(identity)
         switch asserted?.number {
         case .e164(let number):

@@ -8,6 +8,9 @@ package struct SIPTransportInfo: Hashable, Sendable {
     package var transport: SIPTransport
     /// When the message was captured (capture time, not processing time).
     package var time: Timestamp
+    /// The address that relayed the message to us (the real sender of a HEP packet), when it was
+    /// relayed: ``source`` is then only what the relay wrote. Trust needs both (``SIPTrustPolicy``).
+    package var relayedBy: SIPAddress?
 
     package init(source: SIPEndpoint, destination: SIPEndpoint, transport: SIPTransport, time: Timestamp) {
         self.source = source

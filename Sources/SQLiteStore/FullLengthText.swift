@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -7,13 +8,27 @@ import GRDBSQLite
 /// binds through this type, and the event reader selects text columns `CAST(... AS BLOB)` (read
 /// with their length) and decodes them as UTF-8.
 ///
-/// Deliberately not handled: the other tables' text, written through GRDB's arguments (the MCID
-/// flag's copy of the caller, notes, rules), which still end at a NUL.
+/// Statements written with GRDB's arguments (the MCID flag's copy of the caller and its withdrawal,
+/// the incident log, the audit log) pass such text as ``argument(_:)`` — its UTF-8 bytes as a blob —
+/// under the placeholder ``placeholder`` (`CAST(? AS TEXT)`, which SQLite turns into text of the
+/// same bytes, length included), and read it back with ``Row/fullText(atIndex:)`` from a column
+/// selected `CAST(... AS BLOB)`.
+///
+/// Deliberately not handled: text that comes from configuration or the program itself (rule
+/// reasons, token names, recording locations), still bound through GRDB and cut at a NUL.
 struct FullLengthText: StatementBinding {
     var text: String
 
     init(_ text: String) {
         self.text = text
+    }
+
+    /// The SQL placeholder for a text value passed as ``argument(_:)``.
+    static let placeholder = "CAST(? AS TEXT)"
+
+    /// The text's UTF-8 bytes as a blob argument for ``placeholder`` (nil stays NULL).
+    static func argument(_ text: String?) -> Data? {
+        text.map { Data($0.utf8) }
     }
 
     func bind(to sqliteStatement: SQLiteStatement, at index: CInt) -> CInt {
@@ -29,3 +44,47 @@ struct FullLengthText: StatementBinding {
 
 /// SQLite copies the bytes before the bind returns (`SQLITE_TRANSIENT`).
 private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+extension Row {
+    /// A text column selected `CAST(... AS BLOB)`, with every byte, NUL included; decoded as UTF-8
+    /// (an invalid sequence becomes U+FFFD). NULL is nil.
+    func fullText(atIndex index: Int) throws -> String? {
+        try decode(Data?.self, atIndex: index).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+extension FullLengthText {
+    /// Every row of `sql` as (column, value) pairs in column order, text whole, NUL included (read
+    /// with its byte length through SQLite's C API; GRDB's `Row` ends text at a NUL). For a
+    /// `SELECT *` over tables whose text columns are not known here (a data subject's export).
+    static func rows(_ db: Database, sql: String, arguments: StatementArguments) throws -> [[(String, DatabaseValue)]] {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let sqliteStatement = statement.sqliteStatement
+        defer { sqlite3_reset(sqliteStatement) }
+        let columns = statement.columnNames
+        var rows: [[(String, DatabaseValue)]] = []
+        while true {
+            let code = sqlite3_step(sqliteStatement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+            }
+            var row: [(String, DatabaseValue)] = []
+            for (index, name) in columns.enumerated() {
+                let column = CInt(index)
+                switch sqlite3_column_type(sqliteStatement, column) {
+                case SQLITE_TEXT:
+                    let text = sqlite3_column_text(sqliteStatement, column)  // before _bytes, as SQLite asks
+                    let length = Int(sqlite3_column_bytes(sqliteStatement, column))
+                    let bytes = UnsafeRawBufferPointer(start: text, count: text == nil ? 0 : length)
+                    row.append((name, String(decoding: bytes, as: UTF8.self).databaseValue))
+                default:
+                    row.append((name, DatabaseValue(sqliteStatement: sqliteStatement, index: column)))
+                }
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+}

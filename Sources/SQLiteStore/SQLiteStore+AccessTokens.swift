@@ -72,15 +72,11 @@ extension SQLiteStore: AccessTokenStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT time, actor, action, subject, detail FROM audit_log WHERE time >= ?
+                    SELECT \(Self.auditColumns) FROM audit_log WHERE time >= ?
                     ORDER BY time DESC, id DESC LIMIT ?
                     """,
                 arguments: [since?.microsecondsSinceEpoch ?? Int64.min, max(limit, 0)])
-            return try rows.map { row in
-                AuditEntry(
-                    time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)), actor: try row.decode(atIndex: 1),
-                    action: try row.decode(atIndex: 2), subject: try row.decode(atIndex: 3), detail: try row.decode(atIndex: 4))
-            }
+            return try rows.map(Self.auditEntry(from:))
         }
     }
 

@@ -29,8 +29,15 @@ extension SQLiteStore {
         try write { db in
             let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, storedAt: clock.now(), db) : batch.events
             try insertEvents(events, db)
+            // A file's history import: episodes that ended before its first start are historical.
+            let historyCutoff = batch.checkpoints.compactMap(\.historyCutoff).max()
             for detection in batch.detections {
-                try upsertDetection(detection, db)
+                if let historyCutoff, detection.last < historyCutoff {
+                    try upsertHistoricalDetection(detection, db)
+                } else {
+                    try upsertDetection(detection, db)
+                    try forgetHistorical(detection, db)
+                }
             }
             for rule in batch.rules {
                 _ = try insertRule(rule, actor: "detection", auditAction: "rule.auto-add", db)
@@ -155,12 +162,14 @@ extension SQLiteStore {
     private func upsertCheckpoint(_ checkpoint: TailCheckpoint, _ db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO tail_checkpoints (path, device, inode, byte_offset, line_number, head_hash, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tail_checkpoints (
+                    path, device, inode, byte_offset, line_number, head_hash, updated_at, history_cutoff, history_end)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (path) DO UPDATE SET
                     device = excluded.device, inode = excluded.inode, byte_offset = excluded.byte_offset,
                     line_number = excluded.line_number, head_hash = excluded.head_hash,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, history_cutoff = excluded.history_cutoff,
+                    history_end = excluded.history_end
                 """)
         try statement.execute(arguments: [
             checkpoint.path,
@@ -170,6 +179,8 @@ extension SQLiteStore {
             checkpoint.lineNumber,
             StoredValue.bitPattern(checkpoint.headHash),
             checkpoint.updatedAt.microsecondsSinceEpoch,
+            checkpoint.historyCutoff?.microsecondsSinceEpoch,
+            checkpoint.historyEnd,
         ])
     }
 

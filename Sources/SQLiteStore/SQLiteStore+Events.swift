@@ -14,7 +14,7 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT path, device, inode, byte_offset, line_number, head_hash, updated_at
+                    SELECT path, device, inode, byte_offset, line_number, head_hash, updated_at, history_cutoff, history_end
                     FROM tail_checkpoints WHERE path = ?
                     """,
                 arguments: [path])
@@ -26,7 +26,9 @@ extension SQLiteStore {
                     offset: try row.decode(atIndex: 3),
                     lineNumber: try row.decode(atIndex: 4),
                     headHash: StoredValue.unsigned(try row.decode(atIndex: 5)),
-                    updatedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)))
+                    updatedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)),
+                    historyCutoff: (try row.decode(Int64?.self, atIndex: 7)).map(Timestamp.init(microsecondsSinceEpoch:)),
+                    historyEnd: try row.decode(Int64?.self, atIndex: 8))
             }
         }
     }

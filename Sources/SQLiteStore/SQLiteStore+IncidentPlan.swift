@@ -113,10 +113,10 @@ extension SQLiteStore {
         guard !calls.isEmpty else { return }
         let restricted = try db.cachedStatement(
             sql: """
-                SELECT 1 FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = ?
-                  AND presentation_restricted = 1 LIMIT 1
+                SELECT 1 FROM call_events WHERE source IN (\(Self.allSourcesList))
+                  AND call_id = \(FullLengthText.placeholder) AND presentation_restricted = 1 LIMIT 1
                 """)
-        for callID in calls where try Bool.fetchOne(restricted, arguments: [callID]) == true {
+        for callID in calls where try Bool.fetchOne(restricted, arguments: [FullLengthText.argument(callID)]) == true {
             try db.cachedStatement(sql: "UPDATE incidents SET withheld = 1 WHERE id = ? AND withheld = 0")
                 .execute(arguments: [incidentID])
             return
@@ -129,15 +129,21 @@ extension SQLiteStore {
     /// Links a call to an incident (idempotent).
     private func linkCall(_ callID: String, toIncident incidentID: Int64, at time: Timestamp, _ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO incident_calls (incident_id, call_id, linked_at) VALUES (?, ?, ?)"
-        ).execute(arguments: [incidentID, callID, time.microsecondsSinceEpoch])
+            sql: "INSERT OR IGNORE INTO incident_calls (incident_id, call_id, linked_at) VALUES (?, \(FullLengthText.placeholder), ?)"
+        ).execute(arguments: [incidentID, FullLengthText.argument(callID), time.microsecondsSinceEpoch])
     }
 
     /// Appends to the incident's own log and to the audit log (`incident.<action>`, subject `incident N`).
     private func appendIncidentLog(_ incidentID: Int64, _ entry: IncidentLogEntry, _ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO incident_log (incident_id, time, actor, action, note) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [incidentID, entry.time.microsecondsSinceEpoch, entry.actor, entry.action, entry.note])
+            sql: """
+                INSERT INTO incident_log (incident_id, time, actor, action, note)
+                VALUES (?, ?, \(FullLengthText.placeholder), ?, \(FullLengthText.placeholder))
+                """
+        ).execute(arguments: [
+            incidentID, entry.time.microsecondsSinceEpoch, FullLengthText.argument(entry.actor), entry.action,
+            FullLengthText.argument(entry.note),
+        ])
         try appendAudit(
             AuditEntry(
                 time: entry.time, actor: entry.actor, action: "incident." + entry.action, subject: "incident \(incidentID)",

@@ -77,16 +77,16 @@ extension SQLiteStore {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT action, actor, time, note FROM incident_log
+                    SELECT action, CAST(actor AS BLOB), time, CAST(note AS BLOB) FROM incident_log
                     WHERE incident_id = ? AND action IN ('acknowledged', 'reported', 'closed') ORDER BY id
                     """),
             arguments: [incidentID])
         return try rows.map { row in
             IncidentTransition(
                 status: try StoredValue.decode(row.decode(atIndex: 0), as: IncidentStatus.self, column: "incident_log.action"),
-                actor: try row.decode(atIndex: 1),
+                actor: try row.fullText(atIndex: 1) ?? "",
                 time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 2)),
-                note: try row.decode(atIndex: 3))
+                note: try row.fullText(atIndex: 3) ?? "")
         }
     }
 

@@ -63,9 +63,9 @@ extension SQLiteStore {
             db,
             sql: """
                 SELECT \(eventReadColumns) FROM call_events
-                WHERE source IN (\(allSourcesSQL)) AND call_id = ? ORDER BY id DESC LIMIT 1
+                WHERE source IN (\(allSourcesSQL)) AND call_id = \(FullLengthText.placeholder) ORDER BY id DESC LIMIT 1
                 """,
-            arguments: [callID])
+            arguments: [FullLengthText.argument(callID)])
         else { return nil }
         return try event(from: row)
     }
@@ -111,8 +111,14 @@ extension SQLiteStore {
                 db, sql: "SELECT EXISTS (SELECT 1 FROM mcid_withdrawals WHERE flag_id = ?)", arguments: [withdrawal.flagID]) ?? false
             if already { throw IncidentChangeError.invalidField("flag", reason: "MCID flag \(withdrawal.flagID) was withdrawn already") }
             try db.execute(
-                sql: "INSERT INTO mcid_withdrawals (flag_id, withdrawn_at, withdrawn_by, reason) VALUES (?, ?, ?, ?)",
-                arguments: [withdrawal.flagID, withdrawal.time.microsecondsSinceEpoch, actor, reason])
+                sql: """
+                    INSERT INTO mcid_withdrawals (flag_id, withdrawn_at, withdrawn_by, reason)
+                    VALUES (?, ?, \(FullLengthText.placeholder), \(FullLengthText.placeholder))
+                    """,
+                arguments: [
+                    withdrawal.flagID, withdrawal.time.microsecondsSinceEpoch, FullLengthText.argument(actor),
+                    FullLengthText.argument(reason),
+                ])
             let note = try IncidentNote(
                 incidentID: incidentID, actor: actor, note: "MCID flag \(withdrawal.flagID) withdrawn (wrong call): \(reason)",
                 at: withdrawal.time)
@@ -134,21 +140,26 @@ extension SQLiteStore {
     ) throws -> Int64 {
         let headers = try StoredValue.encodeList(request.sipHeaders.flatMap { [$0.name, $0.value] })
         let caller = event?.caller
+        // Text from callers, PBXs and people whole, NUL included (``FullLengthText``): `T` marks
+        // those columns' placeholders.
+        let placeholders = "?, ?, T, ?, T, T, T, ?, ?, ?, ?, ?, ?, T, ?, T, T, ?, ?, T, T"
+            .replacingOccurrences(of: "T", with: FullLengthText.placeholder)
+        let text = FullLengthText.argument
         try db.execute(
             sql: """
                 INSERT INTO mcid_flags (
                     incident_id, kind, call_id, flagged_at, flagged_by, note, source_address, sip_headers,
                     call_source, call_start, disposition, duration_us, talk_time_us, caller_raw, caller_e164,
                     caller_extension, caller_name, asserted_identity, presentation_restricted, callee_raw, callee_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (\(placeholders))
                 """,
             arguments: [
-                incidentID, request.kind.rawValue, callID, request.time.microsecondsSinceEpoch, actor,
-                request.note.trimmingSpaces, request.sourceAddress, headers, event?.source.rawValue,
+                incidentID, request.kind.rawValue, text(callID), request.time.microsecondsSinceEpoch, text(actor),
+                text(request.note.trimmingSpaces), text(request.sourceAddress), headers, event?.source.rawValue,
                 event?.countedTime.microsecondsSinceEpoch, event?.disposition?.rawValue,
-                event?.duration?.microseconds, event?.talkTime?.microseconds, caller?.raw, caller?.number?.description,
-                caller?.internalExtension, caller?.displayName, caller?.assertedIdentity?.description,
-                caller.map { $0.presentationRestricted ? 1 : 0 }, event?.callee.raw, event?.callee.key,
+                event?.duration?.microseconds, event?.talkTime?.microseconds, text(caller?.raw), caller?.number?.description,
+                text(caller?.internalExtension), text(caller?.displayName), caller?.assertedIdentity?.description,
+                caller.map { $0.presentationRestricted ? 1 : 0 }, text(event?.callee.raw), text(event?.callee.key),
             ])
         return db.lastInsertedRowID
     }
@@ -158,12 +169,14 @@ extension SQLiteStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, incident_id, kind, call_id, flagged_at, flagged_by, note, source_address, sip_headers,
-                       call_source, call_start, disposition, duration_us, talk_time_us, caller_raw, caller_e164,
-                       caller_extension, caller_name, asserted_identity, presentation_restricted, callee_raw, callee_key,
+                SELECT id, incident_id, kind, CAST(call_id AS BLOB), flagged_at, CAST(flagged_by AS BLOB),
+                       CAST(note AS BLOB), CAST(source_address AS BLOB), sip_headers,
+                       call_source, call_start, disposition, duration_us, talk_time_us, CAST(caller_raw AS BLOB), caller_e164,
+                       CAST(caller_extension AS BLOB), CAST(caller_name AS BLOB), asserted_identity, presentation_restricted,
+                       CAST(callee_raw AS BLOB), CAST(callee_key AS BLOB),
                        (SELECT withdrawn_at FROM mcid_withdrawals WHERE flag_id = mcid_flags.id),
-                       (SELECT withdrawn_by FROM mcid_withdrawals WHERE flag_id = mcid_flags.id),
-                       (SELECT reason FROM mcid_withdrawals WHERE flag_id = mcid_flags.id)
+                       (SELECT CAST(withdrawn_by AS BLOB) FROM mcid_withdrawals WHERE flag_id = mcid_flags.id),
+                       (SELECT CAST(reason AS BLOB) FROM mcid_withdrawals WHERE flag_id = mcid_flags.id)
                 FROM mcid_flags WHERE incident_id = ? ORDER BY id
                 """,
             arguments: [incidentID])
@@ -175,9 +188,9 @@ extension SQLiteStore {
                 headers.append(SIPHeaderField(name: list[index], value: list[index + 1]))
                 index += 2
             }
-            let callID: String = try row.decode(atIndex: 3)
+            let callID = try row.fullText(atIndex: 3) ?? ""
             var call: TimelineCall?
-            if let source: String = try row.decode(atIndex: 9), let callerRaw: String = try row.decode(atIndex: 14) {
+            if let source: String = try row.decode(atIndex: 9), let callerRaw = try row.fullText(atIndex: 14) {
                 let disposition: String? = try row.decode(atIndex: 11)
                 call = TimelineCall(
                     callID: callID,
@@ -189,18 +202,18 @@ extension SQLiteStore {
                     caller: CallerIdentity(
                         raw: callerRaw,
                         number: try StoredValue.number(row.decode(atIndex: 15), column: "mcid_flags.caller_e164"),
-                        internalExtension: try row.decode(atIndex: 16),
-                        displayName: try row.decode(atIndex: 17),
+                        internalExtension: try row.fullText(atIndex: 16),
+                        displayName: try row.fullText(atIndex: 17),
                         assertedIdentity: try StoredValue.number(row.decode(atIndex: 18), column: "mcid_flags.asserted_identity"),
                         presentationRestricted: (try row.decode(Int64?.self, atIndex: 19) ?? 0) == 1),
-                    callee: CalledParty(raw: try row.decode(String?.self, atIndex: 20) ?? "", key: try row.decode(String?.self, atIndex: 21) ?? ""))
+                    callee: CalledParty(raw: try row.fullText(atIndex: 20) ?? "", key: try row.fullText(atIndex: 21) ?? ""))
             }
             return MCIDFlag(
                 id: try row.decode(atIndex: 0), incidentID: try row.decode(atIndex: 1),
                 kind: try StoredValue.decode(row.decode(atIndex: 2), as: IncidentKind.self, column: "mcid_flags.kind"),
                 callID: callID, call: call, flaggedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 4)),
-                flaggedBy: try row.decode(atIndex: 5), note: try row.decode(atIndex: 6),
-                sourceAddress: try row.decode(atIndex: 7), sipHeaders: headers,
+                flaggedBy: try row.fullText(atIndex: 5) ?? "", note: try row.fullText(atIndex: 6) ?? "",
+                sourceAddress: try row.fullText(atIndex: 7), sipHeaders: headers,
                 withdrawal: try Self.withdrawal(flagID: try row.decode(atIndex: 0), row))
         }
     }
@@ -209,7 +222,7 @@ extension SQLiteStore {
     private static func withdrawal(flagID: Int64, _ row: Row) throws -> MCIDWithdrawal? {
         guard let time: Int64 = try row.decode(atIndex: 22) else { return nil }
         return MCIDWithdrawal(
-            flagID: flagID, actor: try row.decode(String?.self, atIndex: 23) ?? "", reason: try row.decode(String?.self, atIndex: 24) ?? "",
+            flagID: flagID, actor: try row.fullText(atIndex: 23) ?? "", reason: try row.fullText(atIndex: 24) ?? "",
             time: Timestamp(microsecondsSinceEpoch: time))
     }
 }

@@ -116,9 +116,18 @@ extension SQLiteStore {
             ("detections", "caller = ? OR callers LIKE ?", [number, quoted]),
             ("mcid_flags", "caller_e164 = ? OR asserted_identity = ?", [number, number]),
             ("rules", "match_value = ?", [number]),
+            ("rule_history", "match_value = ?", [number]),
+            ("escalation_resets", "identity = ?", [number]),
             ("alert_outbox", "identity = ?", [number]),
             ("audit_log", "subject LIKE ? OR detail LIKE ?", [mentioned, mentioned]),
         ]
+    }
+
+    /// The incidents under legal hold: every one that is not closed, by id.
+    ///
+    /// - Throws: ``SQLiteStoreError``.
+    package func incidentsUnderLegalHold() throws -> [Int64] {
+        try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM incidents WHERE status <> 'closed' ORDER BY id") }
     }
 
     /// Every stored record about `number` as one JSON object (table → rows, each row column →
@@ -134,7 +143,7 @@ extension SQLiteStore {
             var object: [String: Any] = ["number": text]
             var count = 0
             for selection in Self.selections(text) {
-                let rows = try Row.fetchAll(
+                let rows = try FullLengthText.rows(
                     db, sql: "SELECT * FROM \(selection.table) WHERE \(selection.condition) ORDER BY 1, 2",
                     arguments: selection.arguments)
                 count += rows.count
@@ -159,7 +168,8 @@ extension SQLiteStore {
     }
 
     /// Removes every record of `number` (its calls with their events, links and recording links;
-    /// detections naming it; its MCID flags, rules, alerts and the audit entries that name it;
+    /// detections naming it; its MCID flags, rules and their history, escalation resets, alerts and
+    /// the audit entries that name it;
     /// closed incidents about it, whole), in one transaction, and writes a `privacy.erase` audit
     /// entry naming it only by `pseudonym`, with `reason` (the number, if written in it, replaced
     /// by the pseudonym) and the counts. Every removal passes the evidence chain's delete triggers,
@@ -191,22 +201,27 @@ extension SQLiteStore {
                     for (table, count) in try Self.deleteIncident(id, db) { removed[table, default: 0] += count }
                 }
                 // Calls first, while their links are there (so their deletes are chained), then the rest.
-                let callIDs = try String.fetchAll(db, sql: "SELECT DISTINCT call_id FROM (\(calls))", arguments: [text])
+                // Call ids whole, NUL included (``FullLengthText``), so that such a call is erased too.
+                let callIDs = try Data.fetchAll(db, sql: "SELECT DISTINCT CAST(call_id AS BLOB) FROM (\(calls))", arguments: [text])
                 for callID in callIDs {
                     for (table, sql) in [
-                        ("call_events", "DELETE FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = ?"),
-                        ("recordings", "DELETE FROM recordings WHERE call_id = ?"),
-                        ("incident_calls", "DELETE FROM incident_calls WHERE call_id = ?"),
-                        ("pushed_event_keys", "DELETE FROM pushed_event_keys WHERE call_id = ?"),
+                        ("call_events", "DELETE FROM call_events WHERE source IN (\(Self.allSourcesList)) AND call_id = \(FullLengthText.placeholder)"),
+                        ("recordings", "DELETE FROM recordings WHERE call_id = \(FullLengthText.placeholder)"),
+                        ("incident_calls", "DELETE FROM incident_calls WHERE call_id = \(FullLengthText.placeholder)"),
+                        ("pushed_event_keys", "DELETE FROM pushed_event_keys WHERE call_id = \(FullLengthText.placeholder)"),
                     ] {
                         try db.execute(sql: sql, arguments: [callID])
                         removed[table, default: 0] += db.changesCount
                     }
                 }
+                // The history of rules is append-only for everyone else: its guard is lifted only
+                // inside this transaction (``StoreSchema/ruleHistoryNoDelete``).
+                try db.execute(sql: "DROP TRIGGER \(StoreSchema.ruleHistoryNoDelete.name)")
                 for selection in Self.selections(text) where !["call_events", "incident_calls", "recordings", "incidents"].contains(selection.table) {
                     try db.execute(sql: "DELETE FROM \(selection.table) WHERE \(selection.condition)", arguments: selection.arguments)
                     removed[selection.table, default: 0] += db.changesCount
                 }
+                try db.execute(sql: StoreSchema.ruleHistoryNoDelete.sql)
                 let why = reason.trimmingSpaces.split(separator: text, omittingEmptySubsequences: false).joined(separator: pseudonym)
                 try appendAudit(
                     AuditEntry(
@@ -222,7 +237,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func jsonObject(_ row: Row) -> [String: Any] {
+    private static func jsonObject(_ row: [(String, DatabaseValue)]) -> [String: Any] {
         var object: [String: Any] = [:]
         for (column, value) in row {
             switch value.storage {

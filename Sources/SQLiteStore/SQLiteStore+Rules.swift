@@ -73,17 +73,22 @@ extension SQLiteStore {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT time, actor, action, subject, detail FROM audit_log ORDER BY time DESC, id DESC LIMIT ?",
+                sql: "SELECT \(Self.auditColumns) FROM audit_log ORDER BY time DESC, id DESC LIMIT ?",
                 arguments: [max(limit, 0)])
-            return try rows.map { row in
-                AuditEntry(
-                    time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)),
-                    actor: try row.decode(atIndex: 1),
-                    action: try row.decode(atIndex: 2),
-                    subject: try row.decode(atIndex: 3),
-                    detail: try row.decode(atIndex: 4))
-            }
+            return try rows.map(Self.auditEntry(from:))
         }
+    }
+
+    /// The audit columns ``auditEntry(from:)`` reads; text whole, NUL included (``FullLengthText``).
+    static let auditColumns = "time, CAST(actor AS BLOB), action, CAST(subject AS BLOB), CAST(detail AS BLOB)"
+
+    static func auditEntry(from row: Row) throws -> AuditEntry {
+        AuditEntry(
+            time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)),
+            actor: try row.fullText(atIndex: 1) ?? "",
+            action: try row.decode(atIndex: 2),
+            subject: try row.fullText(atIndex: 3) ?? "",
+            detail: try row.fullText(atIndex: 4) ?? "")
     }
 
     /// Inserts a rule and its audit entry (time: the rule's `createdAt`) inside the caller's transaction.
@@ -132,8 +137,14 @@ extension SQLiteStore {
 
     func appendAudit(_ entry: AuditEntry, _ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO audit_log (time, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [entry.time.microsecondsSinceEpoch, entry.actor, entry.action, entry.subject, entry.detail])
+            sql: """
+                INSERT INTO audit_log (time, actor, action, subject, detail)
+                VALUES (?, \(FullLengthText.placeholder), ?, \(FullLengthText.placeholder), \(FullLengthText.placeholder))
+                """
+        ).execute(arguments: [
+            entry.time.microsecondsSinceEpoch, FullLengthText.argument(entry.actor), entry.action,
+            FullLengthText.argument(entry.subject), FullLengthText.argument(entry.detail),
+        ])
     }
 
     /// `block +447700900123 scope 1001 until 2024-01-15T14:30:22Z`: what a rule does, for audit details.

@@ -36,12 +36,15 @@ extension SQLiteStore {
                 arguments: [incidentID]
             ).map(Self.recording(from:))
             let log = try Row.fetchAll(
-                db, sql: "SELECT time, actor, action, note FROM incident_log WHERE incident_id = ? ORDER BY id",
+                db, sql: """
+                    SELECT time, CAST(actor AS BLOB), action, CAST(note AS BLOB) FROM incident_log
+                    WHERE incident_id = ? ORDER BY id
+                    """,
                 arguments: [incidentID]
             ).map { row in
                 IncidentLogEntry(
-                    time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)), actor: try row.decode(atIndex: 1),
-                    action: try row.decode(atIndex: 2), note: try row.decode(atIndex: 3))
+                    time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 0)), actor: try row.fullText(atIndex: 1) ?? "",
+                    action: try row.decode(atIndex: 2), note: try row.fullText(atIndex: 3) ?? "")
             }
             var numbers = Set<E164Number>()
             if let number = E164Number(e164: incident.identity) { numbers.insert(number) }

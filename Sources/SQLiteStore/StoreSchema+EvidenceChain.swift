@@ -59,14 +59,19 @@ extension StoreSchema {
 
     /// Every table the evidence chain covers, with the spec its triggers were made from.
     ///
-    /// Hook for later tables (the witnesses of a call, the history of rules): a migration of their
+    /// The history of rules and escalation resets joined in migration `evidence-3-rule-history`
+    /// (``ruleCorrectionChains``).
+    /// Hook for later tables (the witnesses of a call): a migration of their
     /// own that calls ``createChainTriggers(_:_:)`` for their spec and backfills with
     /// ``chainExistingRows(_:_:)``, and their spec appended here so that `evidence verify` checks
     /// them. A chained table that gains a column: its spec here changes, and the same migration
     /// drops the table's three triggers, creates them from the new spec and calls
     /// ``chainExistingRows(_:_:)`` again, so that every row's latest entry hashes the new column
     /// list (older entries keep the old form; only the latest is compared with the row).
-    static let chainedTables: [ChainedTable] = [
+    static let chainedTables: [ChainedTable] = firstChainedTables + ruleCorrectionChains
+
+    /// The tables migration `evidence-1-chain` chains (its triggers were made from these specs).
+    static let firstChainedTables: [ChainedTable] = [
         ChainedTable(
             name: "call_events", keyExpression: "$id", keyColumns: ["id"],
             columns: [
@@ -158,7 +163,7 @@ extension StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'evidence_chain is append-only'); END;
                 """)
         try db.execute(sql: chainAppendTrigger.sql)
-        for table in chainedTables {
+        for table in firstChainedTables {
             try createChainTriggers(table, db)
             try chainExistingRows(table, db)
         }
@@ -216,7 +221,7 @@ extension StoreSchema {
                     END;
                     """))
         }
-        if table.name == "incident_calls", let events = chainedTables.first(where: { $0.name == "call_events" }) {
+        if table.name == "incident_calls", let events = firstChainedTables.first(where: { $0.name == "call_events" }) {
             // A call's events stored before it was linked are chained when the link is made. The
             // lookup must use an index (without one, each link scanned the whole table and the
             // kill -9 test's detection-heavy file fell behind): `call_events_by_call_id` (migration

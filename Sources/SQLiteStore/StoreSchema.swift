@@ -40,6 +40,9 @@ enum StoreSchema {
         migrator.registerMigration(withheldMigration, migrate: withheld)
         migrator.registerMigration(accessTokensMigration, migrate: accessTokens)
         migrator.registerMigration("house-rule-history", migrate: houseRuleHistory)
+        migrator.registerMigration(opsHistoryMigration, migrate: opsHistory)
+        migrator.registerMigration(consoleSessionsMigration, migrate: consoleSessions)
+        migrator.registerMigration(ruleHistoryChainMigration, migrate: chainRuleHistory)
         return migrator
     }
 

@@ -23,12 +23,13 @@ struct Blocks: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List block and redirect rules in force.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var reader: ReaderOption
         @Flag(name: .long, help: "Include expired rules and removed ones (with who removed them, when and why).") var all = false
         @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             let configuration = try options.load()
-            try RuleListing.show(configuration: configuration, all: all, json: json) { _ in true }
+            try RuleListing.show(configuration: configuration, reader: reader, all: all, json: json) { _ in true }
         }
     }
 
@@ -36,19 +37,23 @@ struct Blocks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A rule (in force, expired or removed): who or which detection made it and why, the calls that triggered it, its incident, hits and last hit.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var reader: ReaderOption
         @Argument(help: "A rule id (r112) or a number (all of its rules).") var target: String
         @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             let configuration = try options.load()
+            let reader = try reader.reader(configuration.openTokenStore())
             let selector = try RuleTarget.parse(target, plan: configuration.plan)
             let details = try configuration.openRuleCorrections().ruleDetails(selector)
             let now = WallClock.system.now()
-            if json { return try JSONOutput.print(details.map { JSONOutput.RuleDetailJSON($0, now: now) }) }
+            try reader.audit("cli.read", subject: "rules " + details.map { RuleSelector.text($0.rule.id ?? 0) }.joined(separator: ","),
+                             shownWhole: reader.seesNumbers && !details.isEmpty)
+            if json { return try JSONOutput.print(details.map { JSONOutput.RuleDetailJSON($0, now: now, reader: reader) }) }
             guard !details.isEmpty else { throw ValidationError("no rule for \(selector)") }
             for (index, detail) in details.enumerated() {
                 if index > 0 { print("") }
-                RuleDetailText.show(detail, plan: configuration.plan, now: now)
+                RuleDetailText.show(detail, plan: configuration.plan, now: now, reader: reader)
             }
         }
     }
@@ -90,17 +95,21 @@ enum RuleTarget {
 /// `blocks list` and `redirects list`: rules in force, or with `--all` also expired and removed ones.
 enum RuleListing {
     static func show(
-        configuration: CallwardenConfiguration, all: Bool, json: Bool, including: (Rule) -> Bool
+        configuration: CallwardenConfiguration, reader option: ReaderOption, all: Bool, json: Bool, including: (Rule) -> Bool
     ) throws {
+        let reader = try option.reader(configuration.openTokenStore())
         let now = WallClock.system.now()
         let store = try configuration.openRuleCorrections()
         let rules = try store.rules(activeAt: now, includeExpired: all).filter(including)
         let removed = all ? try store.removedRules(limit: Int.max).filter { including($0.rule) } : []
+        let numbers = (rules + removed.map(\.rule)).contains { if case .number = $0.match { true } else { false } }
+        try reader.audit("cli.read", subject: all ? "rules (all)" : "rules", shownWhole: reader.seesNumbers && numbers)
         if json {
             return try JSONOutput.print(
-                rules.map { JSONOutput.RuleJSON($0, now: now) } + removed.map { JSONOutput.RuleJSON($0.rule, removal: $0, now: now) })
+                rules.map { JSONOutput.RuleJSON($0, now: now, reader: reader) }
+                    + removed.map { JSONOutput.RuleJSON($0.rule, removal: $0, now: now, reader: reader) })
         }
-        printLines(RuleTable.render(rules, removed: removed, plan: configuration.plan, now: now, showStatus: all))
+        printLines(RuleTable.render(rules, removed: removed, plan: configuration.plan, now: now, reader: reader, showStatus: all))
     }
 }
 
@@ -156,7 +165,9 @@ enum Actor {
 enum RuleTable {
     /// Numbers in `plan`'s national format (``NumberPlan/shown(_:)``); ids as `r112`. With
     /// `showStatus`, a STATUS column (active, expired, removed) and the removed rules after the others.
-    static func render(_ rules: [Rule], removed: [RemovedRule] = [], plan: NumberPlan, now: Timestamp, showStatus: Bool = false) -> String {
+    static func render(
+        _ rules: [Rule], removed: [RemovedRule] = [], plan: NumberPlan, now: Timestamp, reader: Reader, showStatus: Bool = false
+    ) -> String {
         guard !rules.isEmpty || !removed.isEmpty else { return "no rules" }
         var header = ["ID", "MATCH", "SCOPE", "ACTION", "WHEN", "EXPIRES", "BY", "REASON"]
         if showStatus { header.insert("STATUS", at: 1) }
@@ -165,7 +176,7 @@ enum RuleTable {
             var action = rule.action.name
             if let target = rule.action.redirectTarget { action += " → " + plan.shown(target) }
             var cells = [
-                RuleSelector.text(rule.id ?? 0), plan.shown(rule.match), rule.scope ?? "*", action, rule.schedule?.description ?? "always",
+                RuleSelector.text(rule.id ?? 0), reader.shown(rule.match, plan: plan), rule.scope ?? "*", action, rule.schedule?.description ?? "always",
                 rule.expiresAt?.rfc3339 ?? "never", rule.createdBy, reason,
             ]
             if showStatus { cells.insert(status, at: 1) }
@@ -182,10 +193,10 @@ enum RuleTable {
 
 /// `blocks show` as text.
 enum RuleDetailText {
-    static func show(_ detail: RuleDetail, plan: NumberPlan, now: Timestamp) {
+    static func show(_ detail: RuleDetail, plan: NumberPlan, now: Timestamp, reader: Reader) {
         let rule = detail.rule
         let status = detail.removal != nil ? "removed" : rule.isActive(at: now) ? "active" : "expired"
-        print("rule \(RuleSelector.text(rule.id ?? 0)) (\(status)): \(rule.action.name) \(plan.shown(rule.match))"
+        print("rule \(RuleSelector.text(rule.id ?? 0)) (\(status)): \(rule.action.name) \(reader.shown(rule.match, plan: plan))"
             + (rule.scope.map { " for extension \($0)" } ?? "") + (rule.schedule.map { " during \($0)" } ?? ""))
         print("made by \(rule.createdBy) (\(rule.origin.rawValue)) at \(rule.createdAt.rfc3339): \(rule.reason)")
         print("expires " + (rule.expiresAt?.rfc3339 ?? "never"))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallModel
 import CallwardenApp
+import Foundation
 import Logging
 
 /// The `callwarden` executable: the daemon (`serve`), offline replay, rule management and config checks.
@@ -9,6 +10,7 @@ struct Callwarden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "callwarden",
         abstract: "Protects staff from threatening and harassing callers.",
+        version: BuildInfo.description,
         subcommands: [
             Serve.self, Replay.self, Blocks.self, Redirects.self, Detections.self, IncidentsCommand.self,
             MCIDCommand.self, EvidenceCommand.self, PrivacyCommand.self, TokensCommand.self, AuditCommand.self, CheckConfig.self,
@@ -18,10 +20,15 @@ struct Callwarden: AsyncParsableCommand {
 
 /// Options shared by the commands that read the configuration.
 struct ConfigOption: ParsableArguments {
-    @Option(name: .long, help: "Configuration file (YAML).")
+    @Option(name: .long, help: "Configuration file (YAML); default $CALLWARDEN_CONFIG, else /etc/callwarden/callwarden.yaml.")
     var config: String = defaultConfigPath
 
-    static let defaultConfigPath = "/etc/callwarden/callwarden.yaml"
+    static let installedConfigPath = "/etc/callwarden/callwarden.yaml"
+    /// `$CALLWARDEN_CONFIG` when set and not empty, else the installed path.
+    static var defaultConfigPath: String {
+        if let path = ProcessInfo.processInfo.environment["CALLWARDEN_CONFIG"], !path.isEmpty { return path }
+        return installedConfigPath
+    }
 
     func load() throws -> CallwardenConfiguration { try Self.load(path: config) }
 

@@ -18,6 +18,7 @@ struct IncidentsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Incidents, the most recently active first.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var reader: ReaderOption
         @Option(name: .long, help: "Only this status: open, acknowledged, reported, closed.") var status: String?
         @Option(name: .long, help: "At most this many.") var limit = 50
         @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
@@ -31,14 +32,16 @@ struct IncidentsCommand: AsyncParsableCommand {
                 wanted = parsed
             }
             let configuration = try options.load()
+            let reader = try reader.reader(configuration.openTokenStore())
             let incidents = try configuration.openIncidentStore().incidents(status: wanted, limit: max(1, limit))
-            if json { return try JSONOutput.print(incidents.map(JSONOutput.IncidentJSON.init)) }
+            try reader.audit("cli.read", subject: "incidents", shownWhole: reader.seesIdentities && !incidents.isEmpty)
+            if json { return try JSONOutput.print(incidents.map { JSONOutput.IncidentJSON($0, reader: reader) }) }
             guard !incidents.isEmpty else { return print("no incidents") }
             var rows = [["ID", "KIND", "SEVERITY", "STATUS", "CALLER", "TARGET", "OPENED", "LAST ACTIVITY"]]
             for incident in incidents {
                 rows.append([
                     String(incident.id), incident.kind.rawValue, incident.severity.rawValue, incident.status.label,
-                    configuration.plan.shown(incident.identity), incident.target, incident.openedAt.rfc3339, incident.updatedAt.rfc3339,
+                    reader.shownIdentity(incident, plan: configuration.plan), incident.target, incident.openedAt.rfc3339, incident.updatedAt.rfc3339,
                 ])
             }
             printLines(TextTable.render(rows))
@@ -48,34 +51,44 @@ struct IncidentsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An incident's timeline: calls, detections, decisions, flags, recordings, notes.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var reader: ReaderOption
         @Argument(help: "Incident id.") var id: Int64
         @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
-            guard let timeline = try options.load().openIncidentStore().timeline(incidentID: id) else {
+            let configuration = try options.load()
+            let reader = try reader.reader(configuration.openTokenStore())
+            guard let timeline = try configuration.openIncidentStore().timeline(incidentID: id) else {
                 throw ValidationError("no incident with id \(id)")
             }
-            if json { return try JSONOutput.print(JSONOutput.IncidentTimelineJSON(timeline)) }
+            // As on the API (`GET /v1/incidents/{id}`): a view of the whole timeline is audited.
+            try reader.audit("incident.view", subject: "incident \(id)", shownWhole: reader.seesIdentities)
+            if json { return try JSONOutput.print(JSONOutput.IncidentTimelineJSON(timeline, reader: reader)) }
             let incident = timeline.incident
             print("incident \(incident.id): \(incident.kind.title) — \(incident.severity.rawValue), \(incident.status.label)")
-            print("caller \(incident.identity), target \(incident.target), opened \(incident.openedAt.rfc3339)")
-            for entry in timeline.entries { print(entry.time.rfc3339 + "  " + Self.describe(entry)) }
+            print("caller \(reader.identity(incident)), target \(incident.target), opened \(incident.openedAt.rfc3339)")
+            for entry in timeline.entries { print(entry.time.rfc3339 + "  " + Self.describe(entry, reader: reader)) }
         }
 
-        static func describe(_ entry: TimelineEntry) -> String {
+        static func describe(_ entry: TimelineEntry, reader: Reader) -> String {
             switch entry {
             case .call(let call):
-                let asserted = call.caller.assertedIdentity.map { " (asserted \($0.description))" } ?? ""
+                let asserted = call.caller.assertedIdentity.map { " (asserted \(reader.callNumber($0)))" } ?? ""
                 let outcome = call.wasBlocked ? "blocked by rule \(call.decision?.ruleID.map(String.init) ?? "-")" : call.disposition?.rawValue ?? "in progress"
                 let witnesses = call.witnesses.map { "\($0.source.rawValue) \($0.phase.rawValue)" }.joined(separator: ", ")
-                return "call \(call.callID): \(call.caller.raw) → \(call.caller.number?.description ?? "-")\(asserted) to \(call.callee.raw), \(outcome) (witnesses: \(witnesses))"
+                let number = call.caller.number.map(reader.callNumber) ?? "-"
+                let name = call.caller.displayName.map { " \"\(reader.callText($0))\"" } ?? ""
+                return "call \(call.callID): \(reader.callText(call.caller.raw))\(name) → \(number)\(asserted) to \(call.callee.raw), \(outcome) (witnesses: \(witnesses))"
             case .detection(let detection):
                 return "detection \(detection.kind.rawValue): \(detection.calls) calls, action \(detection.action.rawValue), offence \(detection.offence)"
-            case .decision(let decision): return "rule \(RuleSelector.text(decision.ruleID)): \(decision.summary) by \(decision.createdBy)"
+            case .decision(let decision):
+                return "rule \(RuleSelector.text(decision.ruleID)): \(reader.callNumbers(in: decision.summary)) by \(decision.createdBy)"
             case .flag(let flag):
                 let withdrawn = flag.withdrawal.map { " (WITHDRAWN by \($0.actor) at \($0.time.rfc3339): \($0.reason))" } ?? ""
                 return "MCID flag \(flag.id) \(flag.kind.rawValue) on call \(flag.callID) by \(flag.flaggedBy): \(flag.note)\(withdrawn)"
-            case .recording(let recording): return "recording of call \(recording.callID): \(recording.location) sha256 \(recording.sha256 ?? "-")"
+            case .recording(let recording):
+                // A recording's file name often carries the caller's number (MixMonitor's default).
+                return "recording of call \(recording.callID): \(reader.callText(recording.location)) sha256 \(recording.sha256 ?? "-")"
             case .log(let log): return "\(log.action) by \(log.actor)" + (log.note.isEmpty ? "" : ": \(log.note)")
             }
         }

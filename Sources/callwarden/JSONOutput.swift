@@ -6,7 +6,8 @@ import Incidents
 /// `--json` on every list and show command: one JSON document on standard output, keys in
 /// snake_case and sorted, numbers in E.164 (`+447700900123`), times in RFC 3339 UTC, rule ids as
 /// plain integers (`"id": 112`; the `r112` form is for the command line only). Strings are
-/// escaped by the encoder, so nothing a caller typed can break out of its value.
+/// escaped by the encoder, so nothing a caller typed can break out of its value. Personal data is
+/// masked as the ``Reader`` may see it, the same as in tables.
 enum JSONOutput {
     static func print(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
@@ -42,10 +43,10 @@ enum JSONOutput {
         var status: String
         var removal: Removal?
 
-        init(_ rule: Rule, removal: RemovedRule? = nil, now: Timestamp) {
+        init(_ rule: Rule, removal: RemovedRule? = nil, now: Timestamp, reader: Reader) {
             id = rule.id ?? 0
             switch rule.match {
-            case .number(let number): (matchKind, match) = ("number", number.description)
+            case .number(let number): (matchKind, match) = ("number", reader.number(number))
             case .prefix: (matchKind, match) = ("prefix", rule.match.text)
             case .unidentified: (matchKind, match) = ("unidentified", nil)
             }
@@ -78,10 +79,12 @@ enum JSONOutput {
         var offence: Int
         var callIds: [String]
 
-        init(_ detection: Detection) {
+        /// `shown`: how the reader may see the detection's numbers (``Reader/number(_:)`` in
+        /// lists of detections and rules, ``Reader/callNumber(_:)`` in an incident's timeline).
+        init(_ detection: Detection, shown: (E164Number) -> String) {
             kind = detection.kind.rawValue
-            caller = detection.caller?.description
-            callers = detection.callers.map(\.description)
+            caller = detection.caller.map(shown)
+            callers = detection.callers.map(shown)
             target = detection.target
             calls = detection.calls
             first = detection.first.rfc3339
@@ -107,9 +110,9 @@ enum JSONOutput {
         var hits: Int
         var lastHit: String?
 
-        init(_ detail: RuleDetail, now: Timestamp) {
-            rule = RuleJSON(detail.rule, removal: detail.removal, now: now)
-            detections = detail.detections.map(DetectionJSON.init)
+        init(_ detail: RuleDetail, now: Timestamp, reader: Reader) {
+            rule = RuleJSON(detail.rule, removal: detail.removal, now: now, reader: reader)
+            detections = detail.detections.map { DetectionJSON($0, shown: reader.number) }
             incidents = detail.incidents.map { IncidentRef(id: $0.id, kind: $0.kind, status: $0.status, outcome: $0.outcome) }
             hits = detail.hits
             lastHit = detail.lastHit?.rfc3339
@@ -136,12 +139,12 @@ enum JSONOutput {
         var detectionCount: Int
         var transitions: [Transition]
 
-        init(_ incident: Incident) {
+        init(_ incident: Incident, reader: Reader) {
             id = incident.id
             kind = incident.kind.rawValue
             severity = incident.severity.rawValue
             status = incident.status.rawValue
-            identity = incident.identity
+            identity = reader.identity(incident)
             target = incident.target
             openedAt = incident.openedAt.rfc3339
             updatedAt = incident.updatedAt.rfc3339
@@ -163,14 +166,14 @@ enum JSONOutput {
         var presentationRestricted: Bool
         var callee: String
 
-        init(_ call: TimelineCall) {
+        init(_ call: TimelineCall, reader: Reader) {
             callId = call.callID
             source = call.source.rawValue
             start = call.start.rfc3339
             disposition = call.disposition?.rawValue
-            callerRaw = call.caller.raw
-            caller = call.caller.number?.description
-            assertedIdentity = call.caller.assertedIdentity?.description
+            callerRaw = reader.callText(call.caller.raw)
+            caller = call.caller.number.map(reader.callNumber)
+            assertedIdentity = call.caller.assertedIdentity.map(reader.callNumber)
             presentationRestricted = call.caller.presentationRestricted
             callee = call.callee.key
         }
@@ -220,23 +223,23 @@ enum JSONOutput {
         var recordings: [Recording]
         var log: [LogEntry]
 
-        init(_ timeline: IncidentTimeline) {
-            incident = IncidentJSON(timeline.incident)
-            calls = timeline.calls.map(CallJSON.init)
-            detections = timeline.detections.map(DetectionJSON.init)
+        init(_ timeline: IncidentTimeline, reader: Reader) {
+            incident = IncidentJSON(timeline.incident, reader: reader)
+            calls = timeline.calls.map { CallJSON($0, reader: reader) }
+            detections = timeline.detections.map { DetectionJSON($0, shown: reader.callNumber) }
             decisions = timeline.decisions.map {
                 Decision(
-                    ruleId: $0.ruleID, at: $0.time.rfc3339, summary: $0.summary, createdBy: $0.createdBy, reason: $0.reason,
+                    ruleId: $0.ruleID, at: $0.time.rfc3339, summary: reader.callNumbers(in: $0.summary), createdBy: $0.createdBy, reason: $0.reason,
                     expiresAt: $0.expiresAt?.rfc3339)
             }
             flags = timeline.flags.map {
                 Flag(
-                    id: $0.id, kind: $0.kind.rawValue, callId: $0.callID, call: $0.call.map(CallJSON.init), at: $0.flaggedAt.rfc3339,
+                    id: $0.id, kind: $0.kind.rawValue, callId: $0.callID, call: $0.call.map { CallJSON($0, reader: reader) }, at: $0.flaggedAt.rfc3339,
                     by: $0.flaggedBy, note: $0.note,
                     withdrawn: $0.withdrawal.map { LogEntry(at: $0.time.rfc3339, by: $0.actor, action: "withdrawn", note: $0.reason) })
             }
             recordings = timeline.recordings.map {
-                Recording(callId: $0.callID, location: $0.location, sha256: $0.sha256, linkedAt: $0.linkedAt.rfc3339)
+                Recording(callId: $0.callID, location: reader.callText($0.location), sha256: $0.sha256, linkedAt: $0.linkedAt.rfc3339)
             }
             log = timeline.log.map { LogEntry(at: $0.time.rfc3339, by: $0.actor, action: $0.action, note: $0.note) }
         }

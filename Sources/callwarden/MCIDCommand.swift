@@ -38,6 +38,7 @@ struct MCIDFlagCommand: AsyncParsableCommand {
         commandName: "flag",
         abstract: "Flag a call as malicious: capture its identity, open an incident, alert at once (optionally block or redirect).")
     @OptionGroup var options: ConfigOption
+    @OptionGroup var reader: ReaderOption
     @Option(name: .long, help: "The call's id (SIP Call-ID, Asterisk uniqueid or linkedid).") var callID: String?
     @Option(name: .long, help: "Or: the call that reached this extension (rang or was answered there) ...") var `extension`: String?
     @Option(name: .long, help: "... that started within this long (default: incidents.mcid_window).") var within: String?
@@ -52,6 +53,7 @@ struct MCIDFlagCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
+        let reader = try reader.reader(configuration.openTokenStore())
         guard let incidentKind = IncidentKind(rawValue: kind) else {
             throw ValidationError("--kind \"\(kind)\" is not one of " + IncidentKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -90,11 +92,13 @@ struct MCIDFlagCommand: AsyncParsableCommand {
             for candidate in ambiguous.candidates {
                 rows.append([
                     candidate.callID, candidate.start.rfc3339,
-                    candidate.caller.number.map(configuration.plan.nationalFormat) ?? candidate.caller.raw,
+                    candidate.caller.number.map { reader.seesIdentities ? configuration.plan.nationalFormat($0) : $0.masked }
+                        ?? reader.callText(candidate.caller.raw),
                     candidate.disposition?.rawValue ?? "in progress",
                 ])
             }
             printLines(TextTable.render(rows))
+            try reader.audit("cli.read", subject: "calls to extension \(`extension` ?? "")", shownWhole: reader.seesIdentities)
             throw ValidationError(
                 "\(ambiguous.candidates.count) calls reached extension \(`extension` ?? "") in the window: nothing flagged; "
                     + "give --call-id with one of them, or --latest for the newest")
@@ -102,8 +106,9 @@ struct MCIDFlagCommand: AsyncParsableCommand {
         let call = outcome.flag.call
         print("call \(outcome.flag.callID) flagged as \(incidentKind.rawValue): incident \(outcome.incident.id) (\(outcome.openedIncident ? "opened" : "joined"), \(outcome.incident.severity.rawValue))")
         if let call {
-            let asserted = call.caller.assertedIdentity.map { ", asserted identity \($0.description)" } ?? ""
-            print("caller as received \(call.caller.raw)\(call.caller.number.map { ", number \($0.description)" } ?? "")\(asserted)")
+            let asserted = call.caller.assertedIdentity.map { ", asserted identity \(reader.callNumber($0))" } ?? ""
+            let number = call.caller.number.map { ", number \(reader.callNumber($0))" } ?? ""
+            print("caller as received \(reader.callText(call.caller.raw))\(number)\(asserted)")
         } else {
             print("the call is not in the store (yet); it joins the incident's timeline when it arrives")
         }

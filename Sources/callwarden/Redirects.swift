@@ -15,12 +15,13 @@ struct Redirects: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List redirect rules in force.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var reader: ReaderOption
         @Flag(name: .long, help: "Include expired rules and removed ones.") var all = false
         @Flag(name: .long, help: "One JSON document (numbers in E.164).") var json = false
 
         func run() async throws {
             let configuration = try options.load()
-            try RuleListing.show(configuration: configuration, all: all, json: json) { $0.action.redirectTarget != nil }
+            try RuleListing.show(configuration: configuration, reader: reader, all: all, json: json) { $0.action.redirectTarget != nil }
         }
     }
 

@@ -5,7 +5,7 @@ import Logging
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the daemon: follow the configured CDR files, store calls, detect harassment.",
-        discussion: "Stops cleanly on SIGTERM or SIGINT. Under systemd, use Type=notify.")
+        discussion: "Stops cleanly on SIGTERM or SIGINT; SIGHUP re-reads the configuration. Under systemd, use Type=notify.")
 
     @OptionGroup var options: ConfigOption
 
@@ -13,6 +13,6 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.load()
         LogSetup.bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "callwarden")
-        try await Daemon(configuration: configuration, logger: logger).run()
+        try await Daemon(configuration: configuration, logger: logger, configurationPath: options.config).run()
     }
 }

@@ -21,13 +21,13 @@ struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
         @Argument(help: "The token's name (1–64 of a-z A-Z 0-9 . _ -); the audit log names its actions by it.")
         var name: String
-        @Option(name: .long, help: "viewer, ops, security or admin (README: the permission matrix).") var role: String
+        @Option(name: .long, help: "viewer, ops, security, admin, or pbx (a PBX that may only raise MCID flags; README: the permission matrix).") var role: String
         @Option(name: .long, help: "Who is making it (default: the login name).") var by: String?
 
         func run() async throws {
             guard AccessTokenName.isValid(name) else { throw ValidationError("the name must be 1–64 of a-z A-Z 0-9 . _ -") }
             guard let accessRole = AccessRole(rawValue: role) else {
-                throw ValidationError("--role \"\(role)\" is not viewer, ops, security or admin")
+                throw ValidationError("--role \"\(role)\" is not viewer, ops, security, admin or pbx")
             }
             let store = try options.load().openTokenStore()
             let token: AccessTokenText

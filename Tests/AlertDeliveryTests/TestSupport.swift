@@ -14,7 +14,10 @@ import Glibc
 /// A TCP port on 127.0.0.1 held bound but not listening until ``release()``: connections to it are
 /// refused (a receiver that is down) and no other process can take it meanwhile. For the one test
 /// that needs a receiver to come up on the port it was down on; everything else binds port 0 and
-/// reads the port it got.
+/// reads the port it got. The port lies below the kernel's ephemeral range (32768-60999 by
+/// default): a released ephemeral port can be taken at once as the source port of any outgoing
+/// connection on the machine (or by the dispatcher's own retry, a TCP self-connect), and the
+/// receiver's bind would then fail.
 final class HeldPort {
     let port: Int
     private var descriptor: Int32
@@ -25,13 +28,16 @@ final class HeldPort {
         self.descriptor = descriptor
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        var bound: Int32 = -1
+        for _ in 0..<64 where bound != 0 {
+            address.sin_port = UInt16(Int.random(in: 20_000..<32_000)).bigEndian
+            bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+            }
         }
-        guard bound == 0 else { throw TestFailure("bind() failed") }
+        guard bound == 0 else { close(descriptor); throw TestFailure("bind() failed") }
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }

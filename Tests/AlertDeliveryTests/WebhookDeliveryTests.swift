@@ -63,9 +63,11 @@ struct WebhookDeliveryTests {
 
         let secondCounters = AlertDeliveryCounters()
         let second = Task { [store] in try await dispatcher(store: store, port: port, counters: secondCounters).run() }
+        defer { second.cancel() }
         let receiver = try WebhookReceiver(port: port, secret: Self.secret)
         held.release()
-        try await receiver.start()
+        try await receiver.startRetrying()
+        defer { Task { await receiver.stop() } }
         let allArrived = await eventually { receiver.deliveries.count == 4 }
         #expect(allArrived)
         // Let the dispatcher run on: nothing more may arrive.

@@ -58,7 +58,9 @@ final class WebhookReceiver: Sendable {
             }
             return Response(status: .noContent)
         }
-        let ready = AsyncStream<Void>.makeStream()
+        // Yields once the port is bound, or finishes with the error when the server stops before
+        // that (a port that cannot be bound): `start` never waits for a server that is not coming.
+        let ready = AsyncThrowingStream<Void, any Error>.makeStream()
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: requestedPort)),
@@ -67,8 +69,37 @@ final class WebhookReceiver: Sendable {
                 ready.continuation.yield()
             },
             logger: Logger(label: "test.webhook"))
-        task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
-        for await _ in ready.stream { break }
+        task.withLock {
+            $0 = Task {
+                do {
+                    try await app.runService(gracefulShutdownSignals: [])
+                    ready.continuation.finish(throwing: TestFailure("the receiver stopped before it listened"))
+                } catch {
+                    ready.continuation.finish(throwing: error)
+                    throw error
+                }
+            }
+        }
+        for try await _ in ready.stream { return }
+        throw TestFailure("the receiver stopped before it listened")
+    }
+
+    /// ``start()``, retried every 100 ms (at most 100 times) while the port cannot be bound: in a
+    /// full parallel run another test's listener may hold the port for a moment after the test
+    /// that held it let it go. A bound on waiting, not a timing check.
+    func startRetrying() async throws {
+        var lastError: (any Error)?
+        for _ in 0..<100 {
+            do {
+                try await start()
+                return
+            } catch {
+                lastError = error
+                await stop()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw lastError ?? TestFailure("the receiver never listened on port \(requestedPort)")
     }
 
     func stop() async {

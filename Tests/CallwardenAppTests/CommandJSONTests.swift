@@ -11,7 +11,10 @@ import Testing
 @Suite(.serialized)
 struct CommandJSONTests {
     static func cli(_ arguments: [String], config: String) async throws -> (status: Int32, text: String, errors: String) {
-        try await TestSupport.output(arguments + ["--config", config])
+        // Reads as security, who sees numbers whole (CLIReaderTests: what others see).
+        let reads = ["list", "show"].contains(arguments.dropFirst().first ?? "")
+        let token = reads ? ["--token-file", try await TestSupport.tokenFile(role: "security", config: config)] : []
+        return try await TestSupport.output(arguments + ["--config", config] + token)
     }
 
     static func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }

@@ -10,6 +10,7 @@ struct DaemonBuilderTests {
     static let everyListener = """
         decision:
           http: 127.0.0.1:0
+          request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
           agi: 127.0.0.1:0
         metrics:
           http: 127.0.0.1:0
@@ -56,6 +57,7 @@ struct DaemonBuilderTests {
             sections: """
                 decision:
                   http: 127.0.0.1:0
+                  request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
                 """)
         try await TestSupport.withDaemon(config: first) { _, addresses in
             let taken = TestSupport.port(addresses, "decision.http")

@@ -38,6 +38,7 @@ struct DaemonDecisionTests {
             sections: """
                 decision:
                   http: 127.0.0.1:0
+                  request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
                 """)
         try await TestSupport.withDaemon(config: config) { _, addresses in
             let port = TestSupport.port(addresses, "decision.http")

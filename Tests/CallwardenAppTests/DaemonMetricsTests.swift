@@ -83,8 +83,10 @@ struct DaemonMetricsTests {
                   files:
                     - path: \(cdrPath)
                       format: asterisk-csv
+                      start: beginning
                 decision:
                   http: 127.0.0.1:0
+                  request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
                 metrics:
                   http: 127.0.0.1:0
                 hep:

@@ -50,7 +50,10 @@ struct FalsePositiveTests {
     static func cli(_ arguments: [String], config: String) async throws -> (status: Int32, text: String, errors: String) {
         // Only commands that change something take --by.
         let by = ["remove", "add"].contains(arguments.dropFirst().first ?? "") ? ["--by", "ops:carol"] : []
-        return try await TestSupport.output(arguments + by + ["--config", config])
+        // Reads as ops, who see numbers in rules whole (CLIReaderTests: what others see).
+        let reads = ["list", "show"].contains(arguments.dropFirst().first ?? "")
+        let token = reads ? ["--token-file", try await TestSupport.tokenFile(role: "ops", config: config)] : []
+        return try await TestSupport.output(arguments + by + ["--config", config] + token)
     }
 
     static func json(_ text: String) throws -> Any {
@@ -73,6 +76,7 @@ struct FalsePositiveTests {
                   poll_interval: 1s
                 decision:
                   http: 127.0.0.1:0
+                  request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
                 logging:
                   level: warning
                 """)

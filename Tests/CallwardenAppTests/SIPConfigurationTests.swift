@@ -62,7 +62,7 @@ struct SIPConfigurationTests {
         #expect(configuration.capture?.filter == nil)
         #expect(configuration.capture?.bufferSize == 32 << 20)
         #expect(configuration.hep?.transport == .udp)
-        #expect(configuration.hep?.address == "0.0.0.0")
+        #expect(configuration.hep?.address == "127.0.0.1")
     }
 
     @Test("every problem names its key")

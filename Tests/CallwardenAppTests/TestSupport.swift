@@ -64,9 +64,11 @@ enum TestSupport {
                   files:
                     - path: \(cdrPath)
                       format: asterisk-csv
+                      start: beginning
                   poll_interval: 1s
                 decision:
                   http: 127.0.0.1:0
+                  request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
                 logging:
                   level: warning
                 """)

@@ -100,6 +100,7 @@ struct WitnessDaemonTests {
                 decision:
                   http: off
                   agi: 127.0.0.1:0
+                  request_timeout: 60s  # a bound for a loaded test run (the default is 5s)
                 logging:
                   level: warning
                 """)

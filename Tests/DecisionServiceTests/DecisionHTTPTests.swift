@@ -3,6 +3,7 @@ import CallwardenPorts
 import Ingest
 import CallModel
 import DecisionService
+import ListenerGuards
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,7 +18,9 @@ struct DecisionHTTPTests {
         var logger = Logger(label: "decision-http-test")
         logger.logLevel = .warning
         return DecisionHTTPServer.application(
-            configuration: DecisionHTTPConfiguration(host: "127.0.0.1", port: 0), screener: fixture.screener,
+            // A 60 s request deadline: a bound for a loaded test run (the listener's default is 5 s).
+            configuration: DecisionHTTPConfiguration(host: "127.0.0.1", port: 0, limits: ListenerLimits(requestTimeout: .seconds(60))),
+            screener: fixture.screener,
             logger: logger)
     }
 

@@ -1,6 +1,7 @@
 import BoundedQueues
 import CallModel
 import DecisionService
+import ListenerGuards
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -16,7 +17,9 @@ struct DryRunTests {
         var logger = Logger(label: "decision-dry-run-test")
         logger.logLevel = .warning
         return DecisionHTTPServer.application(
-            configuration: DecisionHTTPConfiguration(host: "127.0.0.1", port: 0), screener: fixture.screener,
+            // A 60 s request deadline: a bound for a loaded test run (the listener's default is 5 s).
+            configuration: DecisionHTTPConfiguration(host: "127.0.0.1", port: 0, limits: ListenerLimits(requestTimeout: .seconds(60))),
+            screener: fixture.screener,
             logger: logger)
     }
 

@@ -5,6 +5,7 @@ import CallModel
 import DecisionService
 import Logging
 import NIOCore
+import ListenerTestSupport
 import Testing
 
 @Suite("FastAGI server (real TCP on loopback)")
@@ -14,7 +15,7 @@ struct FastAGIServerTests {
         _ fixture: ScreeningFixture,
         // A generous idle timeout unless a test is about it: on a loaded CI machine the test's
         // client may answer a command seconds later, and the default 5 s would end the session.
-        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(120)),
+        configuration: FastAGIConfiguration = FastAGIConfiguration(host: "127.0.0.1", port: 0, idleTimeout: .seconds(120), requestTimeout: .seconds(60)),
         _ body: @Sendable (AGITestClient) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "fastagi-test")
@@ -181,9 +182,9 @@ struct FastAGIServerTests {
     func connectionLimit() async throws {
         let fixture = ScreeningFixture()
         // The held session must outlive the second connection even on a loaded machine; its idle
-        // timeout is what finally closes it.
+        // timeout is what finally closes it (the request deadline is longer here).
         let configuration = FastAGIConfiguration(
-            host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), maximumSessions: 1)
+            host: "127.0.0.1", port: 0, idleTimeout: .seconds(5), maximumSessions: 1, requestTimeout: .seconds(60))
         let (held, refused) = try await withServer(fixture, configuration: configuration) { client in
             async let held = client.session(opening: Array("agi_network: yes\n".utf8))
             var rounds = 0
@@ -200,5 +201,37 @@ struct FastAGIServerTests {
         #expect(fixture.metrics.agiSessionCount(.overConnectionLimit) == 1)
         #expect(fixture.metrics.agiSessionCount(.idleTimeout) == 1)
         #expect(fixture.queue.drain(maxCount: 4).isEmpty)
+    }
+
+    @Test("one host cannot take every session; a session trickled without end is closed at the request deadline")
+    func hostileHost() async throws {
+        let fixture = ScreeningFixture()
+        let configuration = FastAGIConfiguration(
+            host: "127.0.0.1", port: 0, idleTimeout: .seconds(30), maximumSessions: 8, maximumSessionsPerSource: 2,
+            // 2 s: the served session's own request meets it on a loaded machine; the tricklers
+            // never finish theirs.
+            requestTimeout: .seconds(2))
+        let closedByServer = SharedCount()
+        let transcript = try await withServer(fixture, configuration: configuration) { client in
+            async let slow: Void = HostileThreads.run(3) { _ in
+                guard let socket = try? HostileSocket(port: client.port, from: "127.0.0.2") else { return }
+                // An environment that never ends: the last variable's value grows a byte at a time.
+                if socket.trickle("agi_network: yes\nagi_request: agi://pbx/screen\nagi_slow: ", pauseMilliseconds: 150) {
+                    closedByServer.add()
+                }
+            }
+            var rounds = 0
+            while fixture.metrics.agiSessionCount(.overConnectionLimit) < 1, rounds < 60_000 {
+                rounds += 1
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let served = try await client.session(opening: AGITestClient.environment(callerID: "02079460123"))
+            await slow
+            return served
+        }
+        #expect(transcript.commands.count == 3)
+        #expect(fixture.metrics.agiSessionCount(.overConnectionLimit) == 1)
+        #expect(closedByServer.current == 3)
+        #expect(fixture.queue.drain(maxCount: 4).count == 1)
     }
 }

@@ -37,10 +37,10 @@ struct ScreeningFixture {
     let metrics = DecisionMetrics()
     let screener: CallScreener
 
-    init(queueCapacity: Int = 64, decider: FixedTableDecider = .standard) {
+    init(queueCapacity: Int = 64, decider: FixedTableDecider = .standard, trust: QuestionTrustHolder = QuestionTrustHolder()) {
         queue = BoundedEventQueue(capacity: queueCapacity)
         screener = CallScreener(
-            decider: decider, plan: .unitedKingdom, sink: queue, metrics: metrics,
+            decider: decider, plan: .unitedKingdom, sink: queue, metrics: metrics, trust: trust,
             clock: { Timestamp(secondsSinceEpoch: 1_705_321_822) })
     }
 }

@@ -64,7 +64,9 @@ struct PushFailureTests {
 
     @Test func aStalledConnectionIsClosedAfterTheIdleTimeout() async throws {
         let harness = try StreamHarness("stall")
-        let listener = PushListenerTests.listener(.tcp(host: "127.0.0.1", port: 0), idleTimeout: .seconds(2))
+        // 10 s: the timer runs from the connection's start, and a full parallel run can keep this
+        // test's client off the cooperative pool for seconds before it sends its first line.
+        let listener = PushListenerTests.listener(.tcp(host: "127.0.0.1", port: 0), idleTimeout: .seconds(10))
         try await harness.run(services: [listener], sources: [listener.queue]) {
             let address = try await listener.localAddress.get()
             let answers = try await PushClient.connect(to: address) { session in

@@ -98,12 +98,13 @@ struct IncidentAPITests {
         }
     }
 
-    @Test("the form body Asterisk's CURL() posts works; the lifecycle and notes go through the API")
+    @Test("the form body Asterisk's CURL() posts works with a PBX credential; the lifecycle and notes go through the API")
     func formBodyAndLifecycle() async throws {
         try await withServer { store, base in
+            let pbx = try AccessTokenIssuer.issue(name: "asterisk", role: .pbx, actor: "test", at: Self.now, store: store)
             let (status, json) = try await send(
                 .POST, base + "/v1/mcid", body: "call_id=1700000600.12&kind=threat&note=threatened+me",
-                contentType: "application/x-www-form-urlencoded")
+                contentType: "application/x-www-form-urlencoded", token: pbx.text)
             #expect(status == 201)
             let id = try #require(json["incident"] as? Int)
             #expect(try await send(.POST, base + "/v1/incidents/\(id)/status", body: #"{"status":"ack"}"#).status == 200)
@@ -120,7 +121,7 @@ struct IncidentAPITests {
             #expect(try await send(.GET, base + "/v1/incidents/999").status == 404)
             let flag = try #require(try store.timeline(incidentID: Int64(id))?.flags.first)
             #expect(flag.note == "threatened me")
-            #expect(flag.flaggedBy == "token:sec")
+            #expect(flag.flaggedBy == "token:asterisk")
         }
     }
 

@@ -44,8 +44,11 @@ struct LiveCaptureTests {
         #expect(capture.filter.contains("port \(sender.port)") && capture.filter.contains("vlan"))
         try capture.start()
         let callIDs = (1...3).map { "live-\($0)-\(sender.port)@example.test" }
-        for callID in callIDs { sender.send(SIPMessages.request(callID: callID)) }
+        // The datagram that is not SIP goes first: collecting stops at the third SIP payload, and by
+        // then every frame sent before it has been captured (sent last, it could still be on its way
+        // when the capture stops).
         sender.send(Array("not sip at all".utf8))
+        for callID in callIDs { sender.send(SIPMessages.request(callID: callID)) }
         let (payloads, decoder) = await Self.collect(capture, expected: 3)
         capture.stop()
         #expect(payloads.compactMap { SIPText.callID($0.bytes) } == callIDs)

@@ -52,7 +52,9 @@ struct AccessMatrixTests {
         #expect(who(.manageRules) == [.ops])
         #expect(who(.readAudit) == [.admin])
         #expect(who(.manageTokens) == [.admin])
-        #expect(who(.readRules) == AccessRole.allCases)
+        #expect(who(.readRules) == [.viewer, .ops, .security, .admin])
+        #expect(who(.flagCalls) == [.security, .pbx])
+        #expect(AccessPolicy.permissions(of: .pbx) == [.flagCalls])
         #expect(who(.seeNumbers) == [.ops, .security, .admin])
     }
 }

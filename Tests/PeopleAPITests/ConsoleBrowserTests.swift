@@ -3,6 +3,7 @@ import CallwardenPorts
 import Foundation
 import SQLiteStore
 import HTTPTypes
+import Incidents
 import PeopleAPI
 import Testing
 
@@ -28,7 +29,7 @@ struct ConsoleBrowserTests {
     }
 
     @Test(
-        "ops log in, see the blocked number, unblock it and see it gone; a viewer sees it masked with no unblock button",
+        "ops log in, see the blocked number, mark it a false positive and see it gone; a viewer sees it masked with no unblock button",
         .enabled(if: shouldRun, "needs Debian's chromium (scripts/install-evidence-test-packages)"))
     func opsAndViewerInChromium() async throws {
         try await PeopleServer.with { server in
@@ -54,18 +55,74 @@ struct ConsoleBrowserTests {
                 let before = try browser.visibleText()
                 try browser.screenshot(to: Self.artifacts + "/ops-blocks.png")
                 _ = try browser.evaluate(
-                    "document.querySelector('#rule-\(id) input[name=reason]').value = 'caller was the tenant'; document.querySelector('#rule-\(id) form').submit(); true")
+                    "document.querySelector('#rule-\(id) input[name=reason]').value = 'caller was the tenant'; document.querySelector('#rule-\(id) button.false-positive').click(); true")
                 try browser.wait(until: "location.pathname === '/ui/blocks' && document.getElementById('rule-\(id)') === null")
-                try browser.screenshot(to: Self.artifacts + "/ops-after-unblock.png")
+                try browser.screenshot(to: Self.artifacts + "/ops-after-false-positive.png")
                 return (before, try browser.visibleText())
             }
             #expect(ops.before.contains(national))
             #expect(ops.before.contains("threatened reception"))
             #expect(!ops.after.contains(national))
-            let audit = try #require(try server.store.auditLog(since: nil, limit: 1).first)
-            #expect(audit.action == "rule.remove" && audit.actor == "token:ops" && audit.detail.hasSuffix("caller was the tenant"))
+            let audit = try server.store.auditLog(since: nil, limit: 10)
+            #expect(audit.contains { $0.action == "rule.remove.false-positive" && $0.actor == "token:ops" && $0.detail.hasSuffix("caller was the tenant") })
+            let allowed = try server.store.rules(activeAt: PeopleServer.now, includeExpired: false)
+            #expect(allowed.contains { $0.action == .allow && $0.match == .number(PeopleServer.blocked) })
             let png = try Data(contentsOf: URL(fileURLWithPath: Self.artifacts + "/viewer-blocks.png"))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        }
+    }
+
+    @Test(
+        "security flag a call on the MCID page, choose among the candidates, read the incident (the caller's name inert) and acknowledge it, in Finnish too; a viewer's incident list is masked",
+        .enabled(if: shouldRun, "needs Debian's chromium (scripts/install-evidence-test-packages)"))
+    func securityInChromium() async throws {
+        try await PeopleServer.with { server in
+            try ConsoleCalls.store(server.store)
+            let base = server.base
+            let securityToken = try #require(server.tokens[.security])
+            let security = try await DevToolsBrowser.run { browser -> (text: String, images: Int, finnish: String, path: String) in
+                try Self.logIn(browser, base: base, token: securityToken)
+                try browser.open(base + "/ui/mcid")
+                try browser.wait(until: "document.getElementById('flag') !== null")
+                _ = try browser.evaluate(
+                    "document.querySelector('#flag input[name=extension]').value = '1001'; document.querySelector('#flag').submit(); true")
+                try browser.wait(until: "document.getElementById('candidates') !== null")
+                try browser.screenshot(to: Self.artifacts + "/security-mcid-candidates.png")
+                _ = try browser.evaluate("document.querySelector('input[name=call_id][value=\"call-a\"]').form.querySelector('button').click(); true")
+                try browser.wait(until: "location.pathname.startsWith('/ui/incidents/') && document.getElementById('timeline') !== null")
+                let text = try browser.visibleText()
+                let images = try browser.evaluate("document.querySelectorAll('img').length") as? Int ?? -1
+                try browser.screenshot(to: Self.artifacts + "/security-incident.png")
+                _ = try browser.evaluate("document.querySelector('button.status-acknowledged').click(); true")
+                try browser.wait(until: "document.getElementById('timeline') !== null && document.querySelector('button.status-acknowledged') === null")
+                let path = try browser.evaluate("location.pathname") as? String ?? ""
+                try browser.open(base + path + "?lang=fi")
+                try browser.wait(until: "document.documentElement.lang === 'fi'")
+                try browser.screenshot(to: Self.artifacts + "/security-incident-fi.png")
+                return (text, images, try browser.visibleText(), path)
+            }
+            #expect(security.text.contains("<img src=x onerror=alert(1)>"))
+            #expect(security.images == 0)
+            #expect(security.text.contains(UnitedKingdom.national(ConsoleCalls.hostile)))
+            #expect(security.finnish.contains("Aikajana") && security.finnish.contains("kuitattu"))
+            let id = try #require(Int64(security.path.dropFirst("/ui/incidents/".count)))
+            #expect(try server.store.incident(id: id)?.status == .acknowledged)
+
+            let viewerToken = try #require(server.tokens[.viewer])
+            let viewer = try await DevToolsBrowser.run { browser -> (text: String, cells: Int) in
+                try Self.logIn(browser, base: base, token: viewerToken)
+                try browser.open(base + "/ui/incidents")
+                try browser.wait(until: "document.getElementById('incidents') !== null")
+                try browser.screenshot(to: Self.artifacts + "/viewer-incidents.png")
+                let text = try browser.visibleText()
+                try browser.open(base + "/ui/prevention")
+                try browser.wait(until: "document.getElementById('heatmap') !== null")
+                try browser.screenshot(to: Self.artifacts + "/viewer-prevention.png")
+                return (text, try browser.evaluate("document.querySelectorAll('#heatmap rect').length") as? Int ?? -1)
+            }
+            #expect(viewer.text.contains(ConsoleCalls.hostile.masked))
+            #expect(!viewer.text.contains(UnitedKingdom.national(ConsoleCalls.hostile)))
+            #expect(viewer.cells == 7 * 24)
         }
     }
 }

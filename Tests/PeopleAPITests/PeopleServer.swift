@@ -12,7 +12,8 @@ import PeopleAPI
 import SQLiteStore
 
 /// The people's listener (API and console) on a free loopback port over a temporary SQLite store,
-/// with one token per role (named after it) and one blocked and one redirected number.
+/// with one token per role (named after it) and one blocked and one redirected number; the console
+/// shows times in Europe/Helsinki.
 struct PeopleServer: Sendable {
     static let now = Timestamp(secondsSinceEpoch: 1_700_000_900)
     static let blocked = E164Number(e164: "+447700900123")!
@@ -27,25 +28,34 @@ struct PeopleServer: Sendable {
     let endpoints: [PeopleEndpoint]
 
     /// Runs `body` with a fresh server; `failureLimit`: failed authentications per address per minute.
-    static func with(failureLimit: Int = 1_000, _ body: (PeopleServer) async throws -> Void) async throws {
-        let store = try SQLiteStore.temporary()
+    /// The tokens of a store made by an earlier ``with(failureLimit:storePath:tokens:_:)`` on the same path (a restart).
+    static func with(
+        failureLimit: Int = 1_000, storePath: String? = nil, tokens existing: [AccessRole: String]? = nil,
+        _ body: (PeopleServer) async throws -> Void
+    ) async throws {
+        let store = try storePath.map { try SQLiteStore(path: $0) } ?? SQLiteStore.temporary()
         defer { try? store.close() }
-        var tokens: [AccessRole: String] = [:]
-        for role in AccessRole.allCases {
-            tokens[role] = try AccessTokenIssuer.issue(name: role.rawValue, role: role, actor: "test", at: now, store: store).text
+        var tokens: [AccessRole: String] = existing ?? [:]
+        if existing == nil {
+            for role in AccessRole.allCases {
+                tokens[role] = try AccessTokenIssuer.issue(name: role.rawValue, role: role, actor: "test", at: now, store: store).text
+            }
+            _ = try store.addRule(
+                Rule(match: .number(blocked), action: .block, reason: "threatened reception", createdBy: "cli:alice", createdAt: now), actor: "cli:alice")
+            _ = try store.addRule(
+                Rule(match: .number(redirected), action: .redirect(to: "+442079460999"), reason: "crisis", createdBy: "cli:alice", createdAt: now),
+                actor: "cli:alice")
         }
-        _ = try store.addRule(Rule(match: .number(blocked), action: .block, reason: "threatened reception", createdBy: "cli:alice", createdAt: now), actor: "cli:alice")
-        _ = try store.addRule(
-            Rule(match: .number(redirected), action: .redirect(to: "+442079460999"), reason: "crisis", createdBy: "cli:alice", createdAt: now),
-            actor: "cli:alice")
         let logger = Logger(label: "test.people")
-        let authenticator = Authenticator(store: store, limiter: FailedAuthenticationLimiter(limit: failureLimit))
+        let authenticator = Authenticator(
+            store: store, sessions: ConsoleSessions(store: store, clock: .fixed(now)), limiter: FailedAuthenticationLimiter(limit: failureLimit))
         let routes = IncidentRoutes(store: store, crisisLine: "+442079460999", clock: .fixed(now))
         let server = PeopleHTTPServer(
             store: store, plan: .unitedKingdom, incidentRoutes: routes, authenticator: authenticator, clock: .fixed(now),
             storeExecutor: nil, logger: logger)
         let console = ConsolePages(
-            store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: .fixed(now), work: server.work)
+            store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: .fixed(now), work: server.work,
+            time: ConsoleTime(identifier: "Europe/Helsinki"))
         let (_, served) = server.makeRouter(adding: console.endpoints)
         let port = AsyncStream<Int>.makeStream()
         let app = server.application(
@@ -79,7 +89,7 @@ enum HTTP {
 
     static func send(
         _ method: HTTPMethod, _ url: String, body: String? = nil, contentType: String = "application/json", token: String? = nil,
-        cookie: String? = nil
+        cookie: String? = nil, headers: [String: String] = [:]
     ) async throws -> Exchange {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -89,6 +99,7 @@ enum HTTP {
         }
         if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await client.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 22)
         return Exchange(status: response.status.code, headers: response.headers, text: String(decoding: bytes.readableBytesView, as: UTF8.self))

@@ -40,14 +40,52 @@ struct RuleEndpointTests {
             #expect(try await HTTP.send(.GET, server.base + "/v1/redirects/\(id)", token: ops).status == 404)
             let noReason = try await HTTP.send(.DELETE, server.base + "/v1/rules/\(id)", token: ops)
             #expect(noReason.status == 400 && noReason.json["error"] as? String == "reason")
-            let falsePositive = try await HTTP.send(.DELETE, server.base + "/v1/rules/\(id)", body: #"{"reason":"x","false_positive":true}"#, token: ops)
-            #expect(falsePositive.status == 501)
+            let badFlag = try await HTTP.send(.DELETE, server.base + "/v1/rules/\(id)?reason=x&false_positive=maybe", token: ops)
+            #expect(badFlag.status == 400 && badFlag.json["error"] as? String == "false_positive")
             #expect(try await HTTP.send(.DELETE, server.base + "/v1/rules/\(id)?reason=agreed%20with%20caller", token: ops).status == 200)
             #expect(try await HTTP.send(.GET, server.base + "/v1/rules/\(id)", token: ops).status == 404)
             let audit = try server.store.auditLog(since: nil, limit: 10)
             #expect(audit.first?.action == "rule.remove" && audit.first?.actor == "token:ops")
             #expect(audit.first?.detail.hasSuffix("agreed with caller") == true)
             #expect(audit.dropFirst().first?.action == "rule.add" && audit.dropFirst().first?.actor == "token:ops")
+        }
+    }
+
+    @Test("a false positive over the API: removed into history, the number allowed, escalation reset, audited as the token")
+    func falsePositive() async throws {
+        try await PeopleServer.with { server in
+            let ops = try #require(server.tokens[.ops])
+            let id = try #require(try server.store.rules(activeAt: PeopleServer.now, includeExpired: false).first { $0.action == .block }?.id)
+            let viewer = try await HTTP.send(
+                .DELETE, server.base + "/v1/rules/\(id)", body: #"{"reason":"x","false_positive":true}"#, token: server.tokens[.viewer])
+            #expect(viewer.status == 403)
+            let claimed = try await HTTP.send(
+                .DELETE, server.base + "/v1/rules/\(id)", body: #"{"reason":"x","false_positive":true,"by":"boss"}"#, token: ops)
+            #expect(claimed.status == 400 && claimed.json["error"] as? String == "by")
+            let answer = try await HTTP.send(
+                .DELETE, server.base + "/v1/rules/\(id)", body: #"{"reason":"the caller was our tenant","false_positive":true}"#, token: ops)
+            #expect(answer.status == 200)
+            #expect(answer.json["removed"] as? Int == Int(id) && answer.json["false_positive"] as? Bool == true)
+            #expect(answer.json["escalation_reset"] as? Bool == true)
+            let allow = try #require(answer.json["allow_rule"] as? [String: Any])
+            #expect(allow["action"] as? String == "allow" && allow["match"] as? String == PeopleServer.blocked.description)
+            let rules = try server.store.rules(activeAt: PeopleServer.now, includeExpired: false)
+            #expect(!rules.contains { $0.id == id })
+            #expect(rules.contains { $0.action == .allow && $0.match == .number(PeopleServer.blocked) })
+            let history = try server.store.removedRules(limit: 10)
+            #expect(history.first?.rule.id == id && history.first?.falsePositive == true && history.first?.removedBy == "token:ops")
+            let audit = try server.store.auditLog(since: nil, limit: 20)
+            #expect(audit.contains { $0.action == "rule.remove.false-positive" && $0.actor == "token:ops" })
+            #expect(audit.contains { $0.action == "escalation.reset" && $0.actor == "token:ops" })
+            #expect(!audit.contains { $0.actor.contains("boss") })
+
+            // A prefix names no single number to allow: refused, nothing removed.
+            let prefix = try server.store.addRule(
+                Rule(match: .prefix("4411349"), action: .block, reason: "range", createdBy: "cli:x", createdAt: PeopleServer.now), actor: "cli:x")
+            let refused = try await HTTP.send(
+                .DELETE, server.base + "/v1/rules/\(prefix.id ?? 0)?reason=x&false_positive=true", token: ops)
+            #expect(refused.status == 409 && refused.json["error"] as? String == "false_positive")
+            #expect(try server.store.rules(activeAt: PeopleServer.now, includeExpired: false).contains { $0.id == prefix.id })
         }
     }
 

@@ -123,6 +123,20 @@ struct SIPCallerResolverTests {
         #expect(caller.displayName == "Caller")
     }
 
+    @Test func aRelayedMessageIsBelievedOnlyWhenItsRealSenderIsTrustedToo() throws {
+        let message = try SIPMessage(bytes: SIPFixture.invite(from: Self.anonymousFrom, extra: ["P-Asserted-Identity: <tel:+447700900123>"]))
+        let identity = SIPIdentityReader(plan: SIPFixture.plan).read(message)
+        let relay = SIPAddress.ipv4(0x7F00_0001)
+        let trusting = SIPCallerResolver(plan: SIPFixture.plan, trust: .trustedSources([Self.trunk, relay]))
+        let trunkOnly = SIPCallerResolver(plan: SIPFixture.plan, trust: .trustedSources([Self.trunk]))
+        // A HEP packet that says "from the trunk", sent by a host that is not trusted, asserts nothing.
+        #expect(trunkOnly.caller(identity, source: Self.trunk, relayedBy: Self.stranger).assertedIdentity == nil)
+        #expect(trunkOnly.caller(identity, source: Self.trunk, relayedBy: relay).assertedIdentity == nil)
+        #expect(trusting.caller(identity, source: Self.trunk, relayedBy: relay).assertedIdentity?.description == "+447700900123")
+        #expect(trusting.caller(identity, source: Self.stranger, relayedBy: relay).assertedIdentity == nil)
+        #expect(trunkOnly.caller(identity, source: Self.trunk).assertedIdentity?.description == "+447700900123")
+    }
+
     @Test func withoutTransportInformationOnlyTrustAllTrusts() {
         #expect(SIPTrustPolicy.trustAll.trusts(nil))
         #expect(!SIPTrustPolicy.trustedSources([Self.trunk]).trusts(nil))

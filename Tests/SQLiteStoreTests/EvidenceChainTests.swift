@@ -153,7 +153,89 @@ struct EvidenceChainTests {
         #expect(try store.removeRule(id: try #require(rule.id), actor: "cli:alice", reason: "mistake", at: Fixture.time(400)))
         let report = try store.verifyEvidenceChain()
         #expect(report.findings == [])
-        #expect(report.entries == before + 2)  // the rule's delete entry and the audit entry
+        #expect(report.entries == before + 3)  // the rule's delete entry, its history row's and the audit entry
+    }
+
+    @Test("the history of a rule is chained: an edited or deleted history row is named by its row",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func ruleHistoryEdited() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let rule = try #require(try store.rules(activeAt: Fixture.time(0), includeExpired: true).first)
+        _ = try store.removeRules(
+            RuleRemoval(selector: .id(try #require(rule.id)), actor: "cli:alice", reason: "wrong number", falsePositive: true,
+                        time: Fixture.time(400)))
+        #expect(try store.removedRules(limit: 10).count == 1)
+        #expect(try store.verifyEvidenceChain().findings == [])
+
+        #expect(try shell(
+            directory.databasePath, ".dbconfig enable_trigger off",
+            "UPDATE rule_history SET removal_reason = 'routine expiry', false_positive = 0") == 0)
+        var findings = try store.verifyEvidenceChain().findings
+        #expect(findings.first == EvidenceChainFinding(
+            table: "rule_history", row: "1", entry: findings.first?.entry,
+            problem: .contentDiffers(columns: ["removal_reason", "false_positive"])))
+
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "DELETE FROM rule_history") == 0)
+        findings = try store.verifyEvidenceChain().findings
+        #expect(findings.first?.table == "rule_history" && findings.first?.row == "1" && findings.first?.problem == .deleted)
+    }
+
+    @Test("a false positive's escalation reset is chained: an edited reset is named by its row",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func escalationResetEdited() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let outcome = try store.removeRules(
+            RuleRemoval(selector: .number(Fixture.caller), actor: "cli:alice", reason: "a nurse", falsePositive: true,
+                        time: Fixture.time(400)))
+        #expect(outcome.escalationReset)
+        #expect(try store.verifyEvidenceChain().findings == [])
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "UPDATE escalation_resets SET reason = 'routine'") == 0)
+        let first = try #require(try store.verifyEvidenceChain().findings.first)
+        #expect(first.table == "escalation_resets" && first.row == "1" && first.problem == .contentDiffers(columns: ["reason"]))
+    }
+
+    @Test("erasing a number removes its rule history through the chain, keeps others' history, and the history is append-only again",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func ruleHistoryErased() throws {
+        let (directory, store, id) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let other = try store.addRule(
+            Rule(match: .number(Fixture.otherCaller), action: .block, reason: "x", createdBy: "cli:bob", createdAt: Fixture.time(100)),
+            actor: "cli:bob")
+        for rule in try store.rules(activeAt: Fixture.time(0), includeExpired: true) {
+            _ = try store.removeRules(
+                RuleRemoval(selector: .id(try #require(rule.id)), actor: "cli:alice", reason: "done", falsePositive: false,
+                            time: Fixture.time(400)))
+        }
+        _ = try store.changeStatus(incidentID: id, to: .closed, actor: "alice", note: "resolved", at: Fixture.time(1_000))
+        let removed = try store.erasePersonalData(
+            number: Fixture.caller, pseudonym: "hmac:abc", reason: "SAR-1", actor: "dpo", at: Fixture.time(2_000))
+        #expect(removed["rule_history"] == 1)
+        #expect(try store.removedRules(limit: 10).map(\.rule.id) == [other.id])
+        #expect(try store.verifyEvidenceChain().findings == [])
+        // The guard is there again (DROP TRIGGER fails on a trigger that does not exist).
+        #expect(try shell(directory.databasePath, "DROP TRIGGER rule_history_no_delete") == 0)
+    }
+
+    @Test("a store whose rules were corrected before the history was chained has its history chained when migrated")
+    func migrationChainsRuleHistory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SQLiteStore.migrate(
+            path: directory.databasePath, upTo: "house-rule-history",
+            thenExecute: """
+                INSERT INTO rule_history (
+                    rule_id, match_kind, match_value, action, reason, created_by, created_at, origin,
+                    removed_by, removed_at, removal_reason, false_positive)
+                VALUES (7, 'number', '+447700900123', 'block', 'calls', 'cli:bob', 1, 'manual', 'cli:carol', 2, 'wrong', 1);
+                """)
+        let store = try SQLiteStore(path: directory.databasePath)
+        defer { try? store.close() }
+        let report = try store.verifyEvidenceChain()
+        #expect(report.findings == [])
+        #expect(report.entries == 1)
     }
 
     @Test("a store from before the chain is chained whole when migrated")

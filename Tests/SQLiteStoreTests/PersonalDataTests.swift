@@ -80,10 +80,18 @@ struct PersonalDataTests {
         }
         #expect(try store.statistics().events == 3)
         _ = try store.changeStatus(incidentID: id, to: .closed, actor: "alice", note: "resolved", at: Fixture.time(1_000))
+        // A second block, removed: its history names the number too.
+        let second = try store.addRule(Fixture.blockRule(), actor: "cli:alice")
+        _ = try store.removeRules(
+            RuleRemoval(selector: .id(try #require(second.id)), actor: "cli:bob", reason: "wrong", falsePositive: false,
+                        time: Fixture.time(1_500)))
+        let before = try store.exportPersonalData(number: Fixture.caller, pseudonym: "hmac:abc", actor: "dpo", at: Fixture.time(1_600))
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(before)) as? [String: Any])
+        #expect((listed["rule_history"] as? [Any])?.count == 1)
         let removed = try store.erasePersonalData(
             number: Fixture.caller, pseudonym: "hmac:abc", reason: "request about +447700900123 (SAR-1)", actor: "dpo",
             at: Fixture.time(2_000))
-        #expect(removed["call_events"] == 2 && removed["incidents"] == 1 && removed["rules"] == 1)
+        #expect(removed["call_events"] == 2 && removed["incidents"] == 1 && removed["rules"] == 1 && removed["rule_history"] == 1)
         #expect(try store.statistics().events == 1)
         #expect(try store.rules(activeAt: Fixture.time(0), includeExpired: true).isEmpty)
         let json = try store.exportPersonalData(number: Fixture.caller, pseudonym: "hmac:abc", actor: "dpo", at: Fixture.time(3_000))

@@ -9,7 +9,8 @@ struct SchemaTests {
     static let allMigrations = [
         "v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle", "v5-pushed-event-key-stored-at",
         "witness-call-identity", "evidence-1-chain", "evidence-2-withheld",
-        "v6-access-tokens", "house-rule-history",
+        "v6-access-tokens", "house-rule-history", "ops-history-cutoff", "people-pbx-role-console-sessions",
+        "evidence-3-rule-history",
     ]
 
     @Test("a fresh file is migrated, in WAL mode with synchronous NORMAL and foreign keys on")

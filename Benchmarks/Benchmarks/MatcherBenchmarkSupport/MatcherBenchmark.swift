@@ -2,6 +2,10 @@ import CallModel
 import RuleMatching
 import SyntheticRandom
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The matcher fixture that MatcherProbe and MatcherBenchmarks measure (benchmark code: built
 /// only with `CALLWARDEN_BENCHMARKS=1`, never part of the daemon).
 ///
@@ -43,7 +47,12 @@ package final class MatcherBenchmark: @unchecked Sendable {
         exactNumbers = rules.compactMap { rule in
             if case .number(let number) = rule.match { number.value } else { nil }
         }
-        let compiler = RuleSnapshotCompiler(timeZone: .utc)
+        // The daemon's arena advice (CallwardenApp's ArenaHugePages): transparent huge pages.
+        let compiler = RuleSnapshotCompiler(timeZone: .utc, arenaAdvice: { start, bytes in
+            #if os(Linux)
+                _ = madvise(start, bytes, MADV_HUGEPAGE)
+            #endif
+        })
         snapshots = [compiler.compile(rules, at: time).snapshot, compiler.compile(rules, at: time).snapshot]
         publisher = RulePublisher(initial: snapshots[0])
         self.ruleCount = ruleCount

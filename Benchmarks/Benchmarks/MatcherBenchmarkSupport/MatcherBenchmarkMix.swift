@@ -20,8 +20,9 @@ package enum MatcherBenchmarkMix: Sendable {
     /// How many callee keys the mixes use: extensions 1000 ... 2199.
     static let calleeCount = 1_200
 
-    /// The callee key with index `index`.
-    static func callee(_ index: Int) -> String { String(1_000 + index) }
+    /// The callee key with index `index`: a small (inline) string, as parsers' short keys are, so
+    /// that handing it to the matcher retains nothing (`String(Int)` makes a heap string).
+    static func callee(_ index: Int) -> String { String(decoding: Array(String(1_000 + index).utf8), as: UTF8.self) }
 
     /// A callee index for a question that no scoped rule was made for.
     func anyCallee(_ random: UInt64) -> UInt32 {

@@ -133,9 +133,17 @@ final class KamailioLab: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = log.map { directory + "/" + $0 } ?? "/dev/null"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = FileHandle(forWritingAtPath: output)
+        // Without a log: the null device itself. Never `createFile` on /dev/null: Foundation writes
+        // atomically (a temporary file renamed over the path), which as root replaced the device
+        // with a plain file for every later process on the machine.
+        let handle: FileHandle?
+        if let log {
+            let output = directory + "/" + log
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
+            handle = FileHandle(forWritingAtPath: output)
+        } else {
+            handle = FileHandle.nullDevice
+        }
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

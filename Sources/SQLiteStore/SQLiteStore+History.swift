@@ -1,0 +1,53 @@
+import CallModel
+import GRDB
+
+extension SQLiteStore {
+    /// Stores a detection episode that ended before its file's history cutoff (a `start: beginning`
+    /// import of calls made before the daemon first started) as historical, in
+    /// `historical_detections`: the episode is kept with its calls, but the
+    /// ``Incidents/IncidentLedger`` is not asked — no incident is opened or
+    /// touched and no alert is written. An episode that was historical and goes on after the cutoff
+    /// is stored through ``upsertDetection(_:_:)`` (its incident opened then) and leaves this table
+    /// (``forgetHistorical(_:_:)``).
+    /// Deliberately not handled: automatic rules the response policy asked for such an episode are
+    /// stored like any other (their expiry counts from the episode's own calls, long past).
+    func upsertHistoricalDetection(_ detection: Detection, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO historical_detections (
+                    episode_key, kind, caller, callers, target, calls, first_time, last_time, action,
+                    action_expires, offence, call_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (episode_key) DO UPDATE SET
+                    caller = excluded.caller, callers = excluded.callers, calls = excluded.calls,
+                    last_time = excluded.last_time, action = excluded.action,
+                    action_expires = excluded.action_expires, offence = excluded.offence,
+                    call_ids = excluded.call_ids
+                """
+        ).execute(arguments: [
+            detection.episodeKey,
+            detection.kind.rawValue,
+            detection.caller?.description,
+            try StoredValue.encodeList(detection.callers.map(\.description)),
+            detection.target,
+            detection.calls,
+            detection.first.microsecondsSinceEpoch,
+            detection.last.microsecondsSinceEpoch,
+            detection.action.rawValue,
+            detection.actionExpires?.microsecondsSinceEpoch,
+            detection.offence,
+            try StoredValue.encodeList(detection.callIDs),
+        ])
+    }
+
+    /// An episode stored live: no longer historical.
+    func forgetHistorical(_ detection: Detection, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM historical_detections WHERE episode_key = ?")
+            .execute(arguments: [detection.episodeKey])
+    }
+
+    /// How many detection episodes are historical (imported history, no incident).
+    package func historicalDetectionCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM historical_detections") ?? 0 }
+    }
+}
