@@ -5,7 +5,7 @@
 //
 //   callwarden (executable) → CallwardenApp (composition root: the daemon builder)
 //       → Ingest (the ingest loop on its own thread; the bounded event queue) → CallPipeline, CallwardenPorts
-//       → adapters:  CDRIngest, SQLiteStore, DecisionService, EventStreams (I/O: files, SQLite, HTTP/FastAGI, sockets)
+//       → adapters:  CDRIngest, SQLiteStore, PostgresStore, DecisionService, EventStreams (I/O: files, SQLite, PostgreSQL, HTTP/FastAGI, sockets)
 //                    → ListenerGuards (every listener's slots per source, deadlines, bounded output)
 //                    SystemClock (the one reader of the wall clock, `WallClock.system`; injected everywhere else)
 //                    AlertDelivery, Evidence, IncidentAPI            (HTTP out, recording files, HTTP in)
@@ -66,6 +66,7 @@ let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-h
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let postgresNIO: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 
 let package = Package(
     name: "Callwarden",
@@ -85,6 +86,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // MARK: - Core (pure: no I/O, no NIO, no GRDB, no HTTP)
@@ -137,6 +139,13 @@ let package = Package(
         .target(
             name: "SQLiteStore",
             dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", grdb, crypto],
+            swiftSettings: swiftSettings
+        ),
+        // The shared store of several sites: the same ports as SQLiteStore on PostgreSQL, and the
+        // rule feed (LISTEN/NOTIFY) that wakes every node's rule refresher.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["CallModel", "CallwardenPorts", "Incidents", "SystemClock", postgresNIO, nioCore, nioPosix, logging, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -209,7 +218,7 @@ let package = Package(
             name: "CallwardenApp",
             dependencies: [
                 "BoundedQueues", "CallModel", "CallwardenPorts", "CDRParsing", "HarassmentDetection", "CallPipeline", "Ingest", "CDRIngest",
-                "SQLiteStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
+                "SQLiteStore", "PostgresStore", "EventStreams", "RuleMatching", "DecisionService", nioCore,
                 "SIPParsing", "SIPDialogs", "PacketCapture", "PacketDecoding", "ListenerGuards",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "Console", "MetricsExposition", "SystemClock",
                 logging, serviceLifecycle, unixSignals, yams, hummingbird,
@@ -274,6 +283,14 @@ let package = Package(
         .testTarget(
             name: "SQLiteStoreTests",
             dependencies: ["SQLiteStore", "CallwardenPorts", "PortsTestSupport", "CallModel", "Incidents"],
+            swiftSettings: swiftSettings
+        ),
+        // Starts its own PostgreSQL (initdb in a temporary directory); skipped without the server binaries.
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: [
+                "PostgresStore", "SQLiteStore", "CallwardenApp", "CallwardenPorts", "CallModel", "Incidents", "RuleMatching", logging,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "CallModel"], swiftSettings: swiftSettings),

@@ -10,7 +10,8 @@ import Yams
 /// Keys (defaults in brackets; durations as `45s`, `30m`, `12h`, `7d`, `2w`):
 /// - `store.path` [`/var/lib/callwarden/callwarden.sqlite`]: relative paths are resolved against the
 ///   configuration file's directory. `store.retention.*`: what housekeeping purges, see
-///   ``StoreRetentionSettings``.
+///   ``StoreRetentionSettings``. `store.url`, `store.password_file`, `store.node`: the PostgreSQL
+///   store several sites share, see ``SharedStoreSettings``.
 /// - `numbering.country` [`GB`]: `FI`, `SE`, `RU`, `DE` or `GB`; `numbering.country_code`,
 ///   `trunk_prefix`, `international_prefixes`, `extension_digits` (`4` or `3-5`),
 ///   `digits_may_carry_country_code` override parts of it; `numbering.time_zone` [`UTC`] is the
@@ -30,6 +31,8 @@ import Yams
 /// - `logging.level` [`info`].
 package struct CallwardenConfiguration: Sendable {
     package var storePath: String
+    /// The PostgreSQL store several sites share (`store.url`); nil: SQLite only.
+    package var sharedStore: SharedStoreSettings?
     /// What the daemon's housekeeping purges, and how often.
     package var retention = StoreRetentionSettings()
     package var plan: NumberPlan
@@ -174,6 +177,7 @@ package struct CallwardenConfiguration: Sendable {
             detection: detection, crisisLine: crisisLine, logLevel: level, streams: streams,
             decision: decision)
         configuration.retention = retention
+        configuration.sharedStore = SharedStoreSettings.read(store, resolve: resolve)
         configuration.capture = CaptureSettings.read(root.section("capture"))
         configuration.hep = HEPSettings.read(root.section("hep"), resolve: resolve)
         configuration.sip = SIPSettings.read(root.section("sip"))

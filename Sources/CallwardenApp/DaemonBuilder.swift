@@ -60,6 +60,13 @@ package func buildDaemon(
     configuration: CallwardenConfiguration, logger: Logger, options: DaemonBuildOptions = DaemonBuildOptions()
 ) async throws -> BuiltDaemon {
     let clock = options.clock
+    if let shared = configuration.sharedStore {
+        // Refused rather than half-run: incidents, the alert outbox, evidence, tokens and rule
+        // corrections live in SQLite only, so a daemon on the shared store would lose alerts.
+        throw ConfigurationError(
+            key: "store.url",
+            reason: "\(shared.postgres): callwarden serve does not run on the PostgreSQL store yet (ops commands do; see ARCHITECTURE.md, \"Several sites\")")
+    }
     // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
     // detection's incident change), so the alert leaves at once; the poll stays for other processes.
     let alertWake = AlertWakeSignal()

@@ -1,0 +1,47 @@
+import CallModel
+import Foundation
+package import PostgresStore
+
+/// `store: url:` — the PostgreSQL store several sites share (``PostgresStore``), with
+/// `store: password_file:` (a secret file, see ``SecretFiles``; never a password in the URL) and
+/// `store: node:` [the host name], the name this node's checkpoints and events carry.
+///
+/// What uses it today: the ops commands that add rules and read detections (`callwarden blocks
+/// add`, `redirects add`, `detections`: ``CallwardenConfiguration/openStore()``), so a block made at any site is
+/// in the shared table, and the rule feed that carries such changes to running matchers
+/// (``PostgresRuleFeed``). Deliberately refused for now: `callwarden serve` with `store.url` (its
+/// incidents, alert outbox, evidence, tokens and rule corrections are SQLite-only; see
+/// ARCHITECTURE.md, "Several sites").
+package struct SharedStoreSettings: Sendable, Equatable {
+    package var postgres: PostgresSettings
+    package var node: String
+
+    package init(postgres: PostgresSettings, node: String) {
+        self.postgres = postgres
+        self.node = node
+    }
+
+    static func read(_ store: ConfigNode, resolve: (String) -> String) -> SharedStoreSettings? {
+        guard let url = store.string("url") else {
+            for key in ["password_file", "node"] where store.string(key) != nil {
+                store.fail(key, "only with store.url (the PostgreSQL store)")
+            }
+            return nil
+        }
+        let password = SecretFiles.secret(store, "password_file", resolve: resolve)
+        let node = store.string("node") ?? ProcessInfo.processInfo.hostName
+        guard !node.isEmpty, node.utf8.count <= 64, node.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 }) else {
+            store.fail("node", "a node name is 1 to 64 printable ASCII characters without spaces")
+            return nil
+        }
+        do {
+            let settings = try PostgresSettings(url: url, password: password.map { String(decoding: $0.bytes, as: UTF8.self) })
+            return SharedStoreSettings(postgres: settings, node: node)
+        } catch let error as PostgresStoreError {
+            store.fail("url", error.message)
+        } catch {
+            store.fail("url", "\(error)")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,193 @@
+/// The PostgreSQL store's schema as an append-only list of migrations, recorded by id in
+/// `schema_migrations` (what SQLite's `grdb_migrations` is to `SQLiteStore`). A migration that has
+/// shipped is never changed; a change is a new migration at the end.
+///
+/// It follows `StoreSchema` (SQLiteStore) with the mechanical changes listed there: `BIGINT` for
+/// times (microseconds since the epoch), ids and counters; identity columns; `BOOLEAN` flags. Text
+/// that callers and PBXs control (call ids, caller and callee fields) is `BYTEA`: PostgreSQL's
+/// `TEXT` cannot hold a NUL byte, and bad input must not lose good data. Rule ids come from a
+/// sequence (never reused, as `rule_ids` guarantees in SQLite).
+///
+/// What is shared between sites: every table. `tail_checkpoints` is keyed by node as well as by
+/// path, since two nodes follow the same path on their own machines; `call_events.node` names the
+/// node that stored an event.
+///
+/// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): incidents, the alert outbox,
+/// evidence (recordings, the hash chain), MCID flags, access tokens and rule corrections.
+enum PostgresSchema {
+    /// Every migration, in order: (id, SQL run in one transaction).
+    static let migrations: [(id: String, sql: String)] = [("pg-1", v1)]
+
+    /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
+    /// comment lines left out (the extended query protocol takes one statement at a time).
+    static func statements(_ sql: String) -> [String] {
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingPrefix(while: { $0 == " " }).hasPrefix("--") }
+        var statements: [String] = []
+        var current = ""
+        var inBody = false
+        for piece in lines.joined(separator: "\n").split(separator: "$$", omittingEmptySubsequences: false).enumerated() {
+            if piece.offset > 0 {
+                current += "$$"
+                inBody.toggle()
+            }
+            if inBody {
+                current += piece.element
+                continue
+            }
+            var parts = piece.element.split(separator: ";", omittingEmptySubsequences: false)
+            let last = parts.removeLast()
+            for part in parts {
+                current += part
+                let statement = current.trimmingPrefix(while: \.isWhitespace)
+                if !statement.isEmpty { statements.append(String(statement)) }
+                current = ""
+            }
+            current += last
+        }
+        let rest = current.trimmingPrefix(while: \.isWhitespace)
+        if !rest.isEmpty { statements.append(String(rest)) }
+        return statements
+    }
+
+    /// The advisory lock key two nodes starting at once take around migrating (`pg_advisory_xact_lock`).
+    static let migrationLock: Int64 = 0x4357_4d49_4752  // "CWMIGR"
+
+    /// Channel of the rule notifications (`NOTIFY callwarden_rules, '<revision>'`).
+    static let rulesChannel = "callwarden_rules"
+
+    private static let v1 = """
+        CREATE TABLE call_events (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            node TEXT NOT NULL,
+            time BIGINT NOT NULL,
+            call_id BYTEA NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('asterisk-csv', 'freeswitch-csv', 'jsonl', 'sip', 'decision')),
+            phase TEXT NOT NULL CHECK (phase IN ('started', 'ringing', 'answered', 'ended', 'failed', 'cancelled')),
+            disposition TEXT CHECK (disposition IN (
+                'answered', 'no-answer', 'busy', 'failed', 'congestion', 'cancelled', 'rejected', 'unknown')),
+            call_start BIGINT,
+            duration_us BIGINT,
+            talk_time_us BIGINT,
+            caller_raw BYTEA NOT NULL,
+            caller_e164 TEXT,
+            caller_extension BYTEA,
+            caller_name BYTEA,
+            asserted_identity TEXT,
+            presentation_restricted BOOLEAN NOT NULL,
+            callee_raw BYTEA NOT NULL,
+            callee_key BYTEA NOT NULL,
+            counted_time BIGINT NOT NULL,
+            counted_identity TEXT,
+            decision_action TEXT CHECK (decision_action IN ('allow', 'block', 'redirect', 'flag')),
+            decision_target TEXT,
+            decision_rule BIGINT,
+            decision_reason TEXT
+        );
+        CREATE INDEX call_events_by_call ON call_events (source, call_id);
+        CREATE INDEX call_events_by_counted_time ON call_events (counted_time);
+
+        CREATE TABLE pushed_event_keys (
+            source TEXT NOT NULL,
+            call_id BYTEA NOT NULL,
+            phase TEXT NOT NULL,
+            time BIGINT NOT NULL,
+            stored_at BIGINT NOT NULL,
+            PRIMARY KEY (source, call_id, phase, time)
+        );
+
+        CREATE TABLE detections (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            episode_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('repeat-caller', 'stalking', 'anonymous', 'number-hopping')),
+            caller TEXT,
+            callers TEXT NOT NULL,
+            target TEXT NOT NULL,
+            calls BIGINT NOT NULL CHECK (calls >= 0),
+            first_time BIGINT NOT NULL,
+            last_time BIGINT NOT NULL CHECK (last_time >= first_time),
+            action TEXT NOT NULL CHECK (action IN ('watch', 'alert', 'review', 'block', 'redirect')),
+            action_expires BIGINT,
+            offence BIGINT NOT NULL CHECK (offence >= 1),
+            call_ids TEXT NOT NULL
+        );
+        CREATE INDEX detections_by_last_time ON detections (last_time);
+
+        CREATE SEQUENCE rule_ids;
+        CREATE TABLE rules (
+            id BIGINT PRIMARY KEY DEFAULT nextval('rule_ids'),
+            match_kind TEXT NOT NULL CHECK (match_kind IN ('number', 'prefix', 'unidentified')),
+            match_value TEXT,
+            scope TEXT,
+            action TEXT NOT NULL CHECK (action IN ('allow', 'block', 'redirect', 'flag')),
+            redirect_target TEXT,
+            reason TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT,
+            origin TEXT NOT NULL CHECK (origin IN ('manual', 'detection')),
+            schedule TEXT CHECK (schedule IS NULL OR schedule <> ''),
+            CHECK ((match_kind = 'unidentified' AND match_value IS NULL)
+                OR (match_kind <> 'unidentified' AND match_value IS NOT NULL)),
+            CHECK ((action = 'redirect' AND redirect_target IS NOT NULL AND redirect_target <> '')
+                OR (action <> 'redirect' AND redirect_target IS NULL))
+        );
+        CREATE TABLE rule_history (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            rule_id BIGINT NOT NULL,
+            match_kind TEXT NOT NULL,
+            match_value TEXT,
+            scope TEXT,
+            action TEXT NOT NULL,
+            redirect_target TEXT,
+            reason TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT,
+            origin TEXT NOT NULL,
+            schedule TEXT,
+            removed_by TEXT NOT NULL,
+            removed_at BIGINT NOT NULL,
+            removal_reason TEXT NOT NULL
+        );
+
+        -- One row whose value every change of a rule raises in its own transaction, and a
+        -- notification on the rules channel that PostgreSQL delivers when that transaction commits:
+        -- every node listening wakes and re-reads the rules from the table.
+        CREATE TABLE rules_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value BIGINT NOT NULL);
+        INSERT INTO rules_revision (id, value) VALUES (1, 0);
+        CREATE FUNCTION callwarden_rules_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE revision BIGINT;
+        BEGIN
+            UPDATE rules_revision SET value = value + 1 WHERE id = 1 RETURNING value INTO revision;
+            PERFORM pg_notify('callwarden_rules', revision::text);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE ON rules
+            FOR EACH STATEMENT EXECUTE FUNCTION callwarden_rules_changed();
+
+        CREATE TABLE audit_log (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            time BIGINT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        CREATE INDEX audit_log_by_time ON audit_log (time);
+
+        CREATE TABLE tail_checkpoints (
+            node TEXT NOT NULL,
+            path TEXT NOT NULL,
+            device BIGINT NOT NULL,
+            inode BIGINT NOT NULL,
+            byte_offset BIGINT NOT NULL CHECK (byte_offset >= 0),
+            line_number BIGINT NOT NULL CHECK (line_number >= 0),
+            head_hash BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (node, path)
+        );
+
+        CREATE TABLE ingest_counters (name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL);
+        """
+}

@@ -1,0 +1,71 @@
+package import CallModel
+import CallwardenPorts
+import Foundation
+import PostgresNIO
+
+// MARK: - Detections
+
+extension PostgresStore: DetectionStore {
+    /// Detection episodes of every node, the one with the latest last call first.
+    package func detections(limit: Int) throws -> [Detection] {
+        let rows = try session.query(
+            """
+            SELECT kind, caller, callers, target, calls, first_time, last_time, action, action_expires, offence, call_ids
+            FROM detections ORDER BY last_time DESC, id DESC LIMIT \(Int64(max(limit, 0)))
+            """)
+        return try rows.map { row in
+            let (kind, caller, callers, target, calls, first, last, action, actionExpires, offence, callIDs) = try row.decode(
+                (String, String?, String, String, Int64, Int64, Int64, String, Int64?, Int64, String).self)
+            guard let kind = DetectionKind(rawValue: kind), let action = ResponseAction(rawValue: action) else {
+                throw PostgresStoreError(code: .invalidData, message: "detections.kind or detections.action holds an unknown value")
+            }
+            func number(_ text: String) throws -> E164Number {
+                guard let number = E164Number(e164: text) else {
+                    throw PostgresStoreError(code: .invalidData, message: "detections holds a caller that is not an E.164 number")
+                }
+                return number
+            }
+            return Detection(
+                kind: kind, caller: try caller.map(number), callers: try Self.decodeList(callers).map(number), target: target,
+                calls: Int(calls), first: Timestamp(microsecondsSinceEpoch: first), last: Timestamp(microsecondsSinceEpoch: last),
+                action: action, actionExpires: actionExpires.map(Timestamp.init(microsecondsSinceEpoch:)), offence: Int(offence),
+                callIDs: try Self.decodeList(callIDs))
+        }
+    }
+
+    /// Inserts or updates an episode by its ``Detection/episodeKey`` in the caller's transaction.
+    ///
+    /// Deliberately not handled here yet: the incident ledger, the alert outbox and its claims
+    /// (SQLiteStore only; see ARCHITECTURE.md, "Several sites").
+    static func upsertDetection(_ detection: Detection, _ transaction: PostgresSession.Transaction) throws {
+        try transaction.execute(
+            """
+            INSERT INTO detections (
+                episode_key, kind, caller, callers, target, calls, first_time, last_time, action, action_expires,
+                offence, call_ids)
+            VALUES (\(detection.episodeKey), \(detection.kind.rawValue), \(detection.caller?.description),
+                \(try encodeList(detection.callers.map(\.description))), \(detection.target), \(Int64(detection.calls)),
+                \(detection.first.microsecondsSinceEpoch), \(detection.last.microsecondsSinceEpoch),
+                \(detection.action.rawValue), \(detection.actionExpires?.microsecondsSinceEpoch), \(Int64(detection.offence)),
+                \(try encodeList(detection.callIDs)))
+            ON CONFLICT (episode_key) DO UPDATE SET
+                caller = excluded.caller, callers = excluded.callers, calls = excluded.calls,
+                last_time = excluded.last_time, action = excluded.action, action_expires = excluded.action_expires,
+                offence = excluded.offence, call_ids = excluded.call_ids
+            """)
+    }
+
+    /// A list of strings as a JSON array: unambiguous whatever the items hold, a NUL included
+    /// (escaped as `\u0000`, which `TEXT` can hold).
+    static func encodeList(_ items: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
+    }
+
+    static func decodeList(_ text: String) throws -> [String] {
+        do {
+            return try JSONDecoder().decode([String].self, from: Data(text.utf8))
+        } catch {
+            throw PostgresStoreError(code: .invalidData, message: "detections holds a list that is not a JSON array of strings")
+        }
+    }
+}

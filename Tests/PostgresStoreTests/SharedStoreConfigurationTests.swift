@@ -1,0 +1,97 @@
+import CallModel
+import CallwardenApp
+import CallwardenPorts
+import Foundation
+import Logging
+import PostgresStore
+import Testing
+
+@Suite("store.url: the shared PostgreSQL store in the configuration")
+struct SharedStoreConfigurationTests {
+    /// A temporary directory with a 0600 password file in it.
+    static func directory(password: String = "s3cret-pg") throws -> String {
+        let directory = FileManager.default.temporaryDirectory.path + "/callwarden-shared-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        FileManager.default.createFile(
+            atPath: directory + "/pg.secret", contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return directory
+    }
+
+    @Test("url, password_file and node are read; the URL as printed never holds the password")
+    func readsURLPasswordAndNode() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try CallwardenConfiguration.parse(
+            yaml: """
+                store:
+                  url: postgresql://callwarden@db.example.invalid:6543/callwarden
+                  password_file: pg.secret
+                  node: leeds-1
+                """,
+            baseDirectory: directory)
+        let shared = try #require(configuration.sharedStore)
+        #expect(shared.node == "leeds-1")
+        #expect(shared.postgres.endpoint == .tcp(host: "db.example.invalid", port: 6543))
+        #expect(shared.postgres.password == "s3cret-pg")
+        #expect("\(shared.postgres)" == "postgresql://callwarden@db.example.invalid:6543/callwarden")
+        #expect(!"\(shared)".contains("s3cret"))
+        var dumped = ""
+        dump(shared, to: &dumped)
+        #expect(!dumped.contains("s3cret") && !String(reflecting: shared).contains("s3cret"))
+    }
+
+    @Test("a socket directory is taken as libpq spells it; without store.url the store is SQLite only")
+    func socketAndDefault() throws {
+        let socket = try CallwardenConfiguration.parse(
+            yaml: "store:\n  url: postgresql://callwarden@/shared?host=/run/postgresql\n  node: a\n", baseDirectory: "/tmp")
+        #expect(socket.sharedStore?.postgres.endpoint == .socket(directory: "/run/postgresql", port: 5432))
+        #expect(socket.sharedStore?.postgres.password == nil)
+        #expect(CallwardenConfiguration.defaults.sharedStore == nil)
+    }
+
+    @Test(
+        "a password in the URL, TLS modes, a URL without a database and password_file without url are refused",
+        arguments: [
+            ("store:\n  url: postgresql://callwarden:hunter2@db/callwarden\n", "store.url"),
+            ("store:\n  url: postgresql://callwarden@db/callwarden?sslmode=require\n", "store.url"),
+            ("store:\n  url: postgresql://callwarden@db\n", "store.url"),
+            ("store:\n  url: mysql://callwarden@db/x\n", "store.url"),
+            ("store:\n  node: a\n", "store.node"),
+        ])
+    func refusals(yaml: String, key: String) throws {
+        let error = #expect(throws: ConfigurationErrors.self) {
+            try CallwardenConfiguration.parse(yaml: yaml, baseDirectory: "/tmp")
+        }
+        #expect(error?.errors.map(\.key).contains(key) == true)
+        #expect(error.map { !"\($0)".contains("hunter2") } ?? false)
+    }
+
+    @Test("callwarden serve refuses store.url (not half-run: alerts and incidents are SQLite-only so far)")
+    func serveRefuses() async throws {
+        let configuration = try CallwardenConfiguration.parse(
+            yaml: "store:\n  url: postgresql://callwarden@127.0.0.1:1/x\n  node: a\n", baseDirectory: "/tmp")
+        let error = await #expect(throws: ConfigurationError.self) {
+            _ = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
+        }
+        #expect(error?.key == "store.url")
+    }
+
+    @Test(
+        "the ops commands' store is the shared one: a rule added through it is in the PostgreSQL table",
+        .enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
+    func opsStoreIsShared() throws {
+        let settings = try PostgresTestServer.shared.get().makeDatabase()
+        guard case .socket(let socketDirectory, let port) = settings.endpoint else { return }
+        let configuration = try CallwardenConfiguration.parse(
+            yaml: "store:\n  url: postgresql://\(settings.user)@:\(port)/\(settings.database)?host=\(socketDirectory)\n  node: ops\n",
+            baseDirectory: "/tmp")
+        let added = try configuration.openStore().addRule(
+            Rule(match: .number(E164Number(e164: "+442079460123")!), action: .block, reason: "threats", createdBy: "cli:ops",
+                 createdAt: Timestamp(secondsSinceEpoch: 1_705_320_000)),
+            actor: "cli:ops")
+        let direct = try PostgresStore(settings: settings, node: "check", logger: Logger(label: "test"))
+        defer { direct.close() }
+        #expect(try direct.rules(activeAt: Timestamp(secondsSinceEpoch: 1_705_320_000), includeExpired: false) == [added])
+        #expect(throws: ConfigurationError.self) { try configuration.openRuleCorrections() }
+    }
+}
