@@ -25,7 +25,8 @@ extension CallwardenConfiguration {
             privacy: personalDataPort(store: store))
         let console = ConsolePages(
             store: store, plan: plan, authenticator: authenticator, secureCookies: api.tlsProxy, clock: clock,
-            work: server.work, time: ConsoleTime(identifier: timeZone.name))
+            work: server.work, time: ConsoleTime(identifier: timeZone.name), evidenceDownload: evidenceDownload(store: store, clock: clock),
+            teams: api.teams)
         return (server, console.endpoints)
     }
 }

@@ -12,6 +12,9 @@ import EventStreams
 /// - `api.session_lifetime` [8h]: how long a console login lasts.
 /// - `api.failed_authentication_limit` [10]: failed authentications per client address per minute
 ///   before that address is answered 429 until the minute ends.
+/// - `api.teams` [none]: a list of `{name: Reception, extensions: ["1001", "1002"]}`; the console's
+///   prevention page counts those extensions' incidents as their team's. An extension in two teams
+///   is refused.
 ///
 /// The old `incidents.api` section (one shared token list, no roles) is refused with the new key's
 /// name: its `listen` moves to `api.listen`, and its tokens become named tokens with roles.
@@ -20,6 +23,8 @@ package struct PeopleAPISettings: Sendable {
     package var tlsProxy = false
     package var sessionLifetime = TimeSpan.hours(8)
     package var failedAuthenticationLimit = 10
+    /// Extension → team (`api.teams`).
+    package var teams: [String: String] = [:]
 
     package init() {}
 
@@ -39,6 +44,19 @@ package struct PeopleAPISettings: Sendable {
             section.fail("session_lifetime", "must be 1m–7d")
         }
         settings.failedAuthenticationLimit = section.int("failed_authentication_limit", default: 10, range: 1...1_000)
+        for team in section.sectionList("teams") {
+            let extensions = team.stringList("extensions") ?? []
+            guard let name = team.string("name"), !name.isEmpty, name.unicodeScalars.count <= 64, !InertText.containsControl(name) else {
+                team.fail("name", "is required: 1–64 characters on one line")
+                continue
+            }
+            for key in extensions {
+                if let other = settings.teams[key], other != name {
+                    team.fail("extensions", "\"\(InertText.line(key))\" is already in team \"\(InertText.line(other))\"")
+                }
+                settings.teams[key] = name
+            }
+        }
 
         return settings
     }

@@ -32,6 +32,7 @@ package enum ConsoleHTML {
         var links: [(String, Phrase)] = [("/ui/blocks", .blockedNumbers)]
         if caller.may(.manageRules) { links.append(("/ui/review", .reviewQueue)) }
         if caller.may(.readSummaries) { links.append(("/ui/incidents", .incidents)) }
+        if caller.may(.readSummaries) { links.append(("/ui/calls", .callSearch)) }
         if caller.may(.readSummaries) { links.append(("/ui/prevention", .prevention)) }
         if caller.may(.handleIncidents) { links.append(("/ui/mcid", .maliciousCalls)) }
         if caller.may(.readAudit) { links.append(("/ui/audit", .auditLog)) }

@@ -30,7 +30,32 @@ extension ConsolePages {
                     // Audited before it is shown; no audit entry, no page.
                     let entry = AuditEntry(time: clock.now(), actor: view.caller.actor, action: "incident.view", subject: "incident \(id)", detail: "console")
                     try work.perform { try store.recordAudit(entry) }
-                    return ConsoleHTML.response(.ok, IncidentPages.detail(timeline, view: view))
+                    return ConsoleHTML.response(.ok, IncidentPages.detail(timeline, view: view, evidence: evidenceDownload != nil))
+                }
+            },
+            PeopleEndpoint(.get, "/ui/incidents/{id}/evidence", .open) { request, context, id, _ in
+                await withCaller(request, context, needs: .handleIncidents, form: false) { view, _ in
+                    let id = try Self.incidentID(id)
+                    guard let evidenceDownload else {
+                        throw APIProblem(status: 404, field: "evidence", message: "This listener does not export evidence; on the host: callwarden incidents export.")
+                    }
+                    let bundle: EvidenceDownloadFile?
+                    do {
+                        bundle = try evidenceDownload(id, view.caller.actor)
+                    } catch let problem as APIProblem {
+                        throw problem
+                    } catch {
+                        throw work.failure(error)
+                    }
+                    guard let bundle else { throw APIProblem(status: 404, field: "id", message: "no incident with id \(id)") }
+                    return Response(
+                        status: .ok,
+                        headers: [
+                            .contentType: "application/x-tar", .cacheControl: "no-store",
+                            .contentDisposition: "attachment; filename=\"\(bundle.fileName)\"",
+                            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                        ],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bundle.bytes)))
                 }
             },
             PeopleEndpoint(.post, "/ui/incidents/{id}/status", .open) { request, context, id, _ in
@@ -71,7 +96,7 @@ extension ConsolePages {
                 await withCaller(request, context, needs: .readSummaries, form: false) { view, _ in
                     let name = request.uri.queryParameters["table"].map(String.init) ?? "kinds"
                     guard let rows = try preventionFigures().table(name, language: view.language) else {
-                        throw APIProblem(status: 400, field: "table", message: "must be kinds, hours or targets")
+                        throw APIProblem(status: 400, field: "table", message: "must be kinds, hours, targets or blocks")
                     }
                     return Response(
                         status: .ok,
@@ -105,7 +130,9 @@ extension ConsolePages {
         for incident in incidents {
             if let timeline = try work.perform({ try store.timeline(incidentID: incident.id) }) { timelines.append(timeline) }
         }
-        return PreventionFigures(incidents: incidents, timelines: timelines, time: time)
+        let since = clock.now() - .hours(24 * 7 * Int64(PreventionFigures.blockWeeks))
+        let blockCalls = try work.perform { try store.callsAfterBlocks(since: since) }
+        return PreventionFigures(incidents: incidents, timelines: timelines, blockCalls: blockCalls, teams: teams, time: time)
     }
 
     private func mcidPage(

@@ -13,20 +13,25 @@ package import PeopleAPI
 /// - `GET /ui/blocks`: block and redirect rules in force: what, where, why, who, until when; numbers
 ///   masked for a role without ``Permission/seeNumbers``; for ops an unblock and a false-positive
 ///   button per rule. `POST /ui/blocks/{id}/remove` (`csrf`, `reason`, `false_positive`).
-/// - `GET /ui/review` (ops): the blocks detections made, with their "why" and hits (``ReviewQueuePage``).
+/// - `GET /ui/review?all=1` (ops): the blocks detections made and nobody approved yet, with their
+///   "why" and hits (``ReviewQueuePage``); `POST /ui/review/{id}/approve` (`csrf`, `reason`),
+///   `POST /ui/review/{id}/expiry` (`csrf`, `expires`: `7d` or `never`, `reason`); rejecting is the remove form.
 /// - `GET /ui/incidents` (every reader, callers masked except for security), `GET /ui/incidents/{id}`
 ///   (security; audited), `POST /ui/incidents/{id}/status` (`status`, `note`) and `/notes` (`note`).
 /// - `GET /ui/mcid`, `POST /ui/mcid` (security): flag a malicious call (``MCIDPage``).
 /// - `GET /ui/prevention`, `GET /ui/prevention.csv?table=` (every reader; counts only): `PreventionPage`.
 /// - `GET /ui/audit?since=24h` (admin): the audit log (`AuditPage`).
+/// - `GET /ui/calls?number=&extension=&since=&until=` (every reader): call search as `GET /v1/calls`
+///   (`CallSearchPage`: whole numbers for security only, that search audited).
 ///
 /// Every page in Finnish, Swedish or English (``ConsoleLanguage``; `?lang=` switches and is kept in
 /// a cookie) with times in the deployment's zone and their offset (``ConsoleTime``). Every change
 /// is audited by the store with the token's name (`token:<name>`) as the actor.
 ///
 /// Without a session the pages send the browser to the login (303); a request with a session but
-/// the wrong role is answered 403. Deliberately not handled: call search, and
-/// downloading evidence bundles (on the host: `callwarden evidence export`).
+/// the wrong role is answered 403.
+/// - `GET /ui/incidents/{id}/evidence` (security): the incident's evidence bundle as a tar, made by
+///   ``evidenceDownload`` (the daemon: the exporter `callwarden incidents export` uses; audited).
 package struct ConsolePages: Sendable {
     package var store: any PeopleStore
     package var plan: NumberPlan
@@ -37,11 +42,18 @@ package struct ConsolePages: Sendable {
     package var work: EndpointWork
     /// How times are shown: the deployment's zone (`numbering.time_zone`).
     package var time: ConsoleTime
+    /// Makes an incident's evidence bundle for a download (nil: the incident page offers none).
+    package var evidenceDownload: EvidenceDownload?
+    /// Extension → team (`api.teams`): the prevention page counts by team where one is configured.
+    package var teams: [String: String]
 
     package init(
         store: any PeopleStore, plan: NumberPlan, authenticator: Authenticator, secureCookies: Bool,
-        clock: WallClock, work: EndpointWork, time: ConsoleTime = ConsoleTime(identifier: "UTC")
+        clock: WallClock, work: EndpointWork, time: ConsoleTime = ConsoleTime(identifier: "UTC"), evidenceDownload: EvidenceDownload? = nil,
+        teams: [String: String] = [:]
     ) {
+        self.teams = teams
+        self.evidenceDownload = evidenceDownload
         self.store = store
         self.plan = plan
         self.authenticator = authenticator
@@ -64,7 +76,7 @@ package struct ConsolePages: Sendable {
                     return ConsoleHTML.redirect("/ui/login", headers: [.setCookie: cookie(value: "", maxAge: 0)])
                 }
             },
-        ] + ruleEndpoints + incidentEndpoints
+        ] + ruleEndpoints + incidentEndpoints + callSearchEndpoints
     }
 
     // MARK: - Login

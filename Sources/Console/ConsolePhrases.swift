@@ -7,6 +7,8 @@ enum Phrase: CaseIterable {
     case rulesInForce, numbersMasked, number, action, toExtension, reason, by, since, until, never, everyone
     case unblock, falsePositive, why, change, hits, lastHit
     case reviewIntro, nothingToReview, madeByDetection, keepOrCorrect
+    case approve, reject, newExpiry, changeExpiry, approvedBy
+    case callSearch, search, searchHelp, noCalls, more, incidentOfRule, downloadEvidence, blocksStopped
     case noIncidents, incident, kind, severity, status, caller, extensionColumn, opened, updated, detections
     case statusOpen, statusAcknowledged, statusReported, statusClosed
     case acknowledge, reportToPolice, close, note, addNote, timeline, time, what, policeReference, withheld
@@ -122,6 +124,30 @@ enum Phrase: CaseIterable {
         case .total: ("Total", "Yhteensä", "Totalt")
         case .csv: ("Download as CSV", "Lataa CSV-tiedostona", "Ladda ner som CSV")
         case .preventionScope: ("From the {1} most recently updated incidents.", "{1} viimeksi päivitetyn tapauksen perusteella.", "Från de {1} senast uppdaterade incidenterna.")
+        case .approve: ("Approve", "Hyväksy", "Godkänn")
+        case .reject: ("Reject", "Hylkää", "Avvisa")
+        case .newExpiry: ("New expiry: 7d, 12h or never", "Uusi päättymisaika: 7d, 12h tai never", "Nytt slut: 7d, 12h eller never")
+        case .changeExpiry: ("Change expiry", "Muuta päättymisaikaa", "Ändra slut")
+        case .approvedBy: ("Approved by {1}, {2}", "Hyväksynyt {1}, {2}", "Godkänd av {1}, {2}")
+        case .callSearch: ("Calls", "Puhelut", "Samtal")
+        case .search: ("Search", "Hae", "Sök")
+        case .searchHelp: (
+            "By number, extension and start time (since, until: 2026-12-01T08:00:00Z or 24h back); the last 7 days unless since is given.",
+            "Numeron, alanumeron ja alkamisajan mukaan (since, until: 2026-12-01T08:00:00Z tai 24h taaksepäin); viimeiset 7 päivää, ellei since ole annettu.",
+            "Efter nummer, anknytning och starttid (since, until: 2026-12-01T08:00:00Z eller 24h bakåt); de senaste 7 dagarna om inte since anges."
+        )
+        case .noCalls: ("No calls found.", "Puheluita ei löytynyt.", "Inga samtal hittades.")
+        case .more: ("More", "Lisää", "Fler")
+        case .blocksStopped: (
+            "Did blocks stop the calls? Calls from blocked numbers while blocked, per week",
+            "Pysäyttivätkö estot puhelut? Estettyjen numeroiden puhelut eston aikana viikoittain",
+            "Stoppade blockeringarna samtalen? Samtal från blockerade nummer under blockeringen, per vecka"
+        )
+        case .downloadEvidence: (
+            "Download the evidence bundle (tar; the download is audited)", "Lataa todisteaineisto (tar; lataus kirjataan lokiin)",
+            "Ladda ner bevispaketet (tar; nedladdningen loggas)"
+        )
+        case .incidentOfRule: ("incident {1}: {2}, {3}", "tapaus {1}: {2}, {3}", "incident {1}: {2}, {3}")
         case .viewAudited: ("Your view of this page is in the audit log.", "Tämän sivun katselu kirjataan tarkastuslokiin.", "Din visning av sidan finns i granskningsloggen.")
         }
     }

@@ -46,9 +46,13 @@ enum IncidentPages {
         return view.page(title: title, body: body + "</table>\n")
     }
 
-    static func detail(_ timeline: IncidentTimeline, view: ConsoleView) -> String {
+    static func detail(_ timeline: IncidentTimeline, view: ConsoleView, evidence: Bool = false) -> String {
         let incident = timeline.incident
-        var body = "<p class=\"meta\">" + view.text(.viewAudited) + "</p>\n<table id=\"facts\">"
+        var body = "<p class=\"meta\">" + view.text(.viewAudited) + "</p>\n"
+        if evidence {
+            body += "<p><a id=\"evidence\" href=\"/ui/incidents/\(incident.id)/evidence\" download>" + view.text(.downloadEvidence) + "</a></p>\n"
+        }
+        body += "<table id=\"facts\">"
         let facts: [(Phrase, String)] = [
             (.kind, ConsoleHTML.escape(incident.kind.rawValue)), (.severity, ConsoleHTML.escape(incident.severity.rawValue)),
             (.status, statusText(incident.status, view)), (.caller, identity(incident, view)),

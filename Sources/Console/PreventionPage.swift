@@ -1,4 +1,5 @@
 import CallModel
+import CallwardenPorts
 import Foundation
 import Incidents
 
@@ -7,11 +8,20 @@ import Incidents
 /// map, the most targeted extensions, and how long acknowledging took. Each table is downloadable
 /// as CSV (`/ui/prevention.csv?table=kinds|hours|targets`).
 ///
-/// Counts only, no caller identities: every reader may open it. Deliberately not handled: teams
-/// (extensions are shown one by one), whether blocks stopped the calls and alert delivery times
-/// (the review queue shows each block's stopped calls), and more than ``incidentLimit`` incidents.
+/// Whether blocks stopped the calls: per week (from Monday, in the zone) of the last
+/// ``blockWeeks``, the calls from a number while a block or redirect on it was in force, stopped by
+/// a decision or got through (`table=blocks`).
+///
+/// The most targeted are teams where `api.teams` names the extension's team, extensions otherwise.
+///
+/// Counts only, no caller identities: every reader may open it. Deliberately not handled: alert
+/// delivery times, and more than ``incidentLimit`` incidents.
 struct PreventionFigures {
     static let incidentLimit = 200
+    static let blockWeeks = 12
+
+    /// (Monday's date, calls stopped, calls that got through), oldest first.
+    var blocks: [(week: String, stopped: Int, through: Int)] = []
 
     var byKind: [(kind: IncidentKind, counts: [IncidentStatus: Int])] = []
     /// [weekday Monday = 0][hour] → calls.
@@ -20,13 +30,31 @@ struct PreventionFigures {
     var acknowledgeMinutes: [Int64] = []
     var incidentCount = 0
 
-    init(incidents: [Incident], timelines: [IncidentTimeline], time: ConsoleTime) {
+    /// Whether targets are grouped by team (the header says so).
+    var byTeam = false
+
+    init(
+        incidents: [Incident], timelines: [IncidentTimeline], blockCalls: [CallAfterBlock] = [], teams: [String: String] = [:],
+        time: ConsoleTime
+    ) {
         incidentCount = incidents.count
+        byTeam = !teams.isEmpty
+        var weeks: [Int64: (stopped: Int, through: Int)] = [:]
+        for call in blockCalls {
+            let days = time.civil(call.start).daysSinceEpoch
+            let monday = days - ((days % 7) + 7 + 3) % 7  // 1970-01-01 was a Thursday
+            if call.stopped { weeks[monday, default: (0, 0)].stopped += 1 } else { weeks[monday, default: (0, 0)].through += 1 }
+        }
+        blocks = weeks.keys.sorted().map { monday in
+            let date = CivilDateTime(utc: Timestamp(secondsSinceEpoch: monday * 86_400))
+            let text = String(date.year) + "-" + (date.month < 10 ? "0" : "") + String(date.month) + "-" + (date.day < 10 ? "0" : "") + String(date.day)
+            return (text, weeks[monday]?.stopped ?? 0, weeks[monday]?.through ?? 0)
+        }
         var kinds: [IncidentKind: [IncidentStatus: Int]] = [:]
         var targetCounts: [String: Int] = [:]
         for incident in incidents {
             kinds[incident.kind, default: [:]][incident.status, default: 0] += 1
-            targetCounts[incident.target, default: 0] += 1
+            targetCounts[teams[incident.target] ?? incident.target, default: 0] += 1
             if let acknowledged = incident.transitions.first(where: { $0.status >= .acknowledged }) {
                 acknowledgeMinutes.append(max(0, (acknowledged.time - incident.openedAt).seconds / 60))
             }
@@ -64,8 +92,12 @@ struct PreventionFigures {
             var rows: [[String]] = [["weekday"] + (0..<24).map { String($0) }]
             for day in 0..<7 { rows.append([language.weekdays[day]] + heat[day].map { String($0) }) }
             return rows
+        case "blocks":
+            var rows: [[String]] = [["week", "stopped", "got through"]]
+            for week in blocks { rows.append([week.week, String(week.stopped), String(week.through)]) }
+            return rows
         case "targets":
-            var rows: [[String]] = [["extension", "incidents"]]
+            var rows: [[String]] = [[byTeam ? "team or extension" : "extension", "incidents"]]
             for target in targets { rows.append([target.target, String(target.incidents)]) }
             return rows
         default:
@@ -108,6 +140,7 @@ enum PreventionPage {
         body += "<h2>" + view.text(.heatMap) + "</h2>\n" + heatMap(figures.heat, weekdays: view.language.weekdays)
         body += "<p><a href=\"/ui/prevention.csv?table=hours\">" + view.text(.csv) + "</a></p>\n"
         table("targets", .mostTargeted)
+        table("blocks", .blocksStopped)
         body += "<h2>" + view.text(.timeToAcknowledge) + "</h2>\n<p id=\"acknowledge\">"
             + view.text(.acknowledgedMedian, String(figures.acknowledgeMinutes.count), figures.medianAcknowledgeMinutes.map(String.init) ?? "–")
             + "</p>\n"

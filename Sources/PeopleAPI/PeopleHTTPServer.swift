@@ -6,8 +6,9 @@ package import Incidents
 package import Logging
 package import NIOCore
 
-/// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents.
-package typealias PeopleStore = RuleCorrectionStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
+/// The store the people's listener works on: rules, detections, totals, tokens and audit, incidents, call search.
+package typealias PeopleStore = RuleReviewStore & DetectionStore & EventStore & AccessTokenStore & IncidentStore & RecordingStore
+    & CallSearchStore & BlockEffectStore
 
 /// The `api` listener: the people's JSON API (and, mounted beside it, the console's pages).
 ///
@@ -31,8 +32,10 @@ package struct PeopleHTTPServer: Sendable {
         self.router = PeopleRouter(authenticator: authenticator, storeExecutor: storeExecutor)
         self.endpoints =
             RuleEndpoints(store: store, plan: plan, crisisLine: incidentRoutes.crisisLine, clock: clock, work: work).endpoints
+            + ReviewEndpoints(store: store, clock: clock, work: work).endpoints
             + IncidentEndpointRoles.endpoints(incidentRoutes, audit: store, clock: clock, work: work)
             + ReadEndpoints(store: store, clock: clock, work: work).endpoints
+            + CallSearchEndpoints(store: store, plan: plan, clock: clock, work: work).endpoints
             + TokenEndpoints(store: store, clock: clock, work: work).endpoints
             + PrivacyEndpoints(port: privacy, clock: clock, work: work).endpoints
     }

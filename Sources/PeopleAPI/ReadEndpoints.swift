@@ -12,7 +12,7 @@ import IncidentAPI
 /// - `GET /v1/audit?since=2026-12-01T00:00:00Z&limit=100` (admin): the audit log, newest first;
 ///   `since` is an RFC 3339 time or a duration back from now (`24h`).
 ///
-/// Deliberately not handled yet: call search by number, extension and time; the prevention statistics.
+/// Call search is `CallSearchEndpoints`. Deliberately not handled yet: the prevention statistics over JSON.
 package struct ReadEndpoints: Sendable {
     package var store: any DetectionStore & EventStore & AccessTokenStore
     package var clock: WallClock

@@ -11,14 +11,15 @@ package import IncidentAPI
 /// - `POST /v1/rules`: `match` (a number in any form, a prefix ending in `*`, or `unidentified`),
 ///   `action` (block [default], allow, flag), `reason` (required), `scope`, `expires` (a duration:
 ///   `24h`, `7d`), `schedule` (`mon-fri 18:00-08:00`). 201 with the rule.
-/// - `GET /v1/rules/{id}`, `DELETE /v1/rules/{id}` (`reason` required, in the body or the query;
+/// - `GET /v1/rules/{id}` (with its `why`: who or which detections made it, its incidents, hits
+///   and last hit), `DELETE /v1/rules/{id}` (`reason` required, in the body or the query;
 ///   `false_positive=true`: the block was wrong, so, in the same store transaction as the removal,
 ///   the number goes on the allow list, its escalation is reset and its open incidents are closed
 ///   as false positives, as `callwarden blocks remove --false-positive` does).
 /// - The same under `/v1/redirects`, with `to` (default `response.crisis_line`) instead of `action`.
 ///
 /// Every change is audited by the store with the token's name as the actor (`token:<name>`), never
-/// a client-supplied field. Deliberately not handled yet: the rule's history and "why" over JSON.
+/// a client-supplied field. Deliberately not handled yet: a removed rule's history over JSON (`callwarden blocks show`).
 package struct RuleEndpoints: Sendable {
     package var store: any RuleCorrectionStore
     package var plan: NumberPlan
@@ -46,7 +47,14 @@ package struct RuleEndpoints: Sendable {
                     await work.json(request) { try add($0, redirects: redirects, caller!) }
                 },
                 PeopleEndpoint(.get, base + "/{id}", .token(.readRules)) { request, _, id, caller in
-                    await work.json(request, readsBody: false) { _ in (200, Self.json(try find(id, redirects: redirects), caller!)) }
+                    await work.json(request, readsBody: false) { _ in
+                        let rule = try find(id, redirects: redirects)
+                        var json = Self.json(rule, caller!)
+                        if let detail = try work.perform({ try store.ruleDetails(.id(rule.id ?? 0)).first }) {
+                            json["why"] = ReviewEndpoints.why(detail, caller!)
+                        }
+                        return (200, json)
+                    }
                 },
                 PeopleEndpoint(.delete, base + "/{id}", .token(.manageRules)) { request, _, id, caller in
                     await work.json(request) { try remove(id, $0, query: request.uri.queryParameters, redirects: redirects, caller!) }

@@ -248,7 +248,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     // MARK: - Transaction helpers
 
     /// One write transaction; any error is wrapped, except an ``IncidentChangeError`` or a
-    /// ``RuleCorrectionError`` (a refused change, thrown inside the transaction to roll it back),
+    /// ``RuleCorrectionError`` or ``RuleReviewError`` (a refused change, thrown inside the transaction to roll it back),
     /// which passes through.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
@@ -256,6 +256,8 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         } catch let error as IncidentChangeError {
             throw error
         } catch let error as RuleCorrectionError {
+            throw error
+        } catch let error as RuleReviewError {
             throw error
         } catch let error as MCIDAmbiguousCall {
             throw error

@@ -43,6 +43,7 @@ enum StoreSchema {
         migrator.registerMigration(opsHistoryMigration, migrate: opsHistory)
         migrator.registerMigration(consoleSessionsMigration, migrate: consoleSessions)
         migrator.registerMigration(ruleHistoryChainMigration, migrate: chainRuleHistory)
+        migrator.registerMigration(ruleReviewMigration, migrate: ruleReview)
         return migrator
     }
 

@@ -30,7 +30,7 @@ struct PeopleServer: Sendable {
     /// Runs `body` with a fresh server; `failureLimit`: failed authentications per address per minute.
     /// The tokens of a store made by an earlier ``with(failureLimit:storePath:tokens:_:)`` on the same path (a restart).
     static func with(
-        failureLimit: Int = 1_000, storePath: String? = nil, tokens existing: [AccessRole: String]? = nil,
+        failureLimit: Int = 1_000, storePath: String? = nil, tokens existing: [AccessRole: String]? = nil, teams: [String: String] = [:],
         _ body: (PeopleServer) async throws -> Void
     ) async throws {
         let store = try storePath.map { try SQLiteStore(path: $0) } ?? SQLiteStore.temporary()
@@ -55,7 +55,7 @@ struct PeopleServer: Sendable {
             storeExecutor: nil, logger: logger)
         let console = ConsolePages(
             store: store, plan: .unitedKingdom, authenticator: authenticator, secureCookies: false, clock: .fixed(now), work: server.work,
-            time: ConsoleTime(identifier: "Europe/Helsinki"))
+            time: ConsoleTime(identifier: "Europe/Helsinki"), teams: teams)
         let (_, served) = server.makeRouter(adding: console.endpoints)
         let port = AsyncStream<Int>.makeStream()
         let app = server.application(
