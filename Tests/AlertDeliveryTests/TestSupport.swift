@@ -12,12 +12,10 @@ import Glibc
 #endif
 
 /// A TCP port on 127.0.0.1 held bound but not listening until ``release()``: connections to it are
-/// refused (a receiver that is down) and no other process can take it meanwhile. For the one test
-/// that needs a receiver to come up on the port it was down on; everything else binds port 0 and
-/// reads the port it got. The port lies below the kernel's ephemeral range (32768-60999 by
-/// default): a released ephemeral port can be taken at once as the source port of any outgoing
-/// connection on the machine (or by the dispatcher's own retry, a TCP self-connect), and the
-/// receiver's bind would then fail.
+/// refused (a receiver that is down) and no other process can take it meanwhile. The port lies
+/// below the kernel's ephemeral range (32768-60999 by default), so no outgoing connection's source
+/// port is ever it. Receivers that come up bind port 0 and read the port they got: a released
+/// port is never bound again (a parallel run's other listeners may take it at any moment).
 final class HeldPort {
     let port: Int
     private var descriptor: Int32

@@ -27,9 +27,10 @@ struct WebhookDeliveryTests {
         let directory = try AlertFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("callwarden.sqlite").path
-        // Held (bound, not listening: refused) until the receiver takes it in phase 2.
+        // Held (bound, not listening: refused) for the whole test: the receiver that is down.
         let held = try HeldPort()
         let port = held.port
+        defer { held.release() }
 
         // Phase 1: three incidents alert while nothing listens on the webhook's port.
         var store = try SQLiteStore(path: path)
@@ -53,7 +54,7 @@ struct WebhookDeliveryTests {
         try store.close()
 
         // Phase 2: Callwarden restarts (new store, new dispatcher); a fourth alert comes from a
-        // status change; then the receiver comes up.
+        // status change; then the receiver comes up (on an address of its own).
         store = try SQLiteStore(path: path)
         defer { try? store.close() }
         let incident = try #require(try store.incidents(limit: 10).first)
@@ -61,13 +62,17 @@ struct WebhookDeliveryTests {
         let keys = Set(try store.incidents(limit: 10).flatMap { try store.alerts(incidentID: $0.id).map(\.key) })
         #expect(keys.count == 4)
 
-        let secondCounters = AlertDeliveryCounters()
-        let second = Task { [store] in try await dispatcher(store: store, port: port, counters: secondCounters).run() }
-        defer { second.cancel() }
-        let receiver = try WebhookReceiver(port: port, secret: Self.secret)
-        held.release()
-        try await receiver.startRetrying()
+        // The receiver comes up on a port of its own (port 0) and the restarted Callwarden's webhook
+        // points there: the alerts are the sink's, not the address's. (Reusing the held port made
+        // the rebind race any other listener of a parallel run for that port.)
+        let receiver = try WebhookReceiver(secret: Self.secret)
+        try await receiver.start()
         defer { Task { await receiver.stop() } }
+        let secondCounters = AlertDeliveryCounters()
+        let second = Task { [store, port = receiver.port] in
+            try await dispatcher(store: store, port: port, counters: secondCounters).run()
+        }
+        defer { second.cancel() }
         let allArrived = await eventually { receiver.deliveries.count == 4 }
         #expect(allArrived)
         // Let the dispatcher run on: nothing more may arrive.

@@ -84,24 +84,6 @@ final class WebhookReceiver: Sendable {
         throw TestFailure("the receiver stopped before it listened")
     }
 
-    /// ``start()``, retried every 100 ms (at most 100 times) while the port cannot be bound: in a
-    /// full parallel run another test's listener may hold the port for a moment after the test
-    /// that held it let it go. A bound on waiting, not a timing check.
-    func startRetrying() async throws {
-        var lastError: (any Error)?
-        for _ in 0..<100 {
-            do {
-                try await start()
-                return
-            } catch {
-                lastError = error
-                await stop()
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        throw lastError ?? TestFailure("the receiver never listened on port \(requestedPort)")
-    }
-
     func stop() async {
         let running = task.withLock { task -> Task<Void, any Error>? in
             defer { task = nil }

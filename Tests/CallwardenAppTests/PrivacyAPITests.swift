@@ -39,7 +39,7 @@ struct PrivacyAPITests {
         let directory = try TestSupport.temporaryDirectory("privacy-api")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = try TestSupport.writeConfiguration(
-            in: directory, sections: "api:\n  listen: 127.0.0.1:0\nlogging:\n  level: warning\n")
+            in: directory, sections: "api:\n  listen: 127.0.0.1:0\ndecision:\n  http: off\nlogging:\n  level: warning\n")
         let store = try SQLiteStore(path: directory + "/callwarden.sqlite")
         defer { try? store.close() }
         let start = Timestamp(secondsSinceEpoch: 1_700_000_000)

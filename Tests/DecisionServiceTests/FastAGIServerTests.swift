@@ -140,7 +140,7 @@ struct FastAGIServerTests {
     @Test("more header lines than the limit are refused")
     func tooManyHeaders() async throws {
         let fixture = ScreeningFixture()
-        let configuration = FastAGIConfiguration(host: "127.0.0.1", port: 0, maximumHeaderLines: 10)
+        let configuration = FastAGIConfiguration(host: "127.0.0.1", port: 0, maximumHeaderLines: 10, requestTimeout: .seconds(60))
         let transcript = try await withServer(fixture, configuration: configuration) { client in
             try await client.session(opening: AGITestClient.environment(callerID: "02079460123"))
         }
