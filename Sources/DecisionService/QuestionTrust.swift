@@ -1,7 +1,6 @@
 package import CallModel
 import ListenerGuards
 package import NIOCore
-import Synchronization
 
 /// One PBX allowed to ask questions that count: its name (for logs and metrics), a bearer token
 /// (HTTP `Authorization: Bearer`) and/or the source addresses it asks from, and whether its `pai`
@@ -95,22 +94,22 @@ package struct QuestionTrust: Sendable, Hashable {
 }
 
 /// The ``QuestionTrust`` in force, swapped whole when the configuration is reloaded (SIGHUP);
-/// read once per question (one short lock, no allocation).
+/// read once per question without a lock or an allocation (``ListenerGuards/ReloadableSetting``).
 package final class QuestionTrustHolder: Sendable {
-    private let trust: Mutex<QuestionTrust>
+    private let trust: ReloadableSetting<QuestionTrust>
 
     package init(_ trust: QuestionTrust = QuestionTrust()) {
-        self.trust = Mutex(trust)
+        self.trust = ReloadableSetting(trust)
     }
 
-    package var current: QuestionTrust { trust.withLock { $0 } }
+    package var current: QuestionTrust { trust.current }
 
     package func replace(with trust: QuestionTrust) {
-        self.trust.withLock { $0 = trust }
+        self.trust.publish(trust)
     }
 
     /// Judges a question with the trust in force.
     package func judge(peer: SocketAddress?, presented: QuestionTrust.Presented) -> QuestionSource {
-        trust.withLock { $0.judge(peer: peer, presented: presented) }
+        trust.current.judge(peer: peer, presented: presented)
     }
 }
