@@ -391,7 +391,7 @@ let package = Package(
                 "CallwardenApp", "CallPipeline", "CallwardenPorts", "Ingest", "PortsTestSupport", "CallModel", "CDRParsing", "CDRIngest", "SQLiteStore", "EventStreams",
                 "DecisionService",
                 "RuleMatching", "callwarden",
-                "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport",
+                "SIPDialogs", "SIPParsing", "PacketCapture", "PacketTestSupport", "ListenerGuards",
                 "Incidents", "AlertDelivery", "Evidence", "IncidentAPI", "PeopleAPI", "MetricsExposition", "SystemClock", logging,
                 hummingbird, httpTypes, nioCore, asyncHTTPClient,
             ],

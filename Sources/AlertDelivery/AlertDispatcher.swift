@@ -19,12 +19,19 @@ import Synchronization
 /// `/metrics`): from the round's own read when it saw them all, else from a count in the store at
 /// most once per ``pendingCountInterval``.
 ///
+/// The sinks come from an ``AlertSinkSet``: when a reload swaps it, each sink loop finishes the
+/// delivery in flight and returns, and the dispatcher starts the loops of the new set (within one
+/// ``pollInterval``: the fallback poll of the old set is the last task to notice).
+///
 /// Delivery is at least once: an answer lost after the receiver acted makes the alert go again,
 /// with the same idempotency key. Deliberately not handled: per-sink concurrency (one request at a
 /// time) and a wake-up across processes (the poll interval bounds that delay).
 package struct AlertDispatcher: Service {
     package var outbox: any AlertOutbox
-    package var sinks: [any AlertSink]
+    /// The sinks in force (swapped by a reload).
+    package let sinkSet: AlertSinkSet
+    /// The sinks of the generation in force.
+    package var sinks: [any AlertSink] { sinkSet.current.sinks }
     package var retry: RetrySchedule
     package var pollInterval: Duration
     /// Rung by the store after a commit that wrote an alert; nil: the poll alone.
@@ -41,51 +48,74 @@ package struct AlertDispatcher: Service {
         pollInterval: Duration = .seconds(1), wake: AlertWakeSignal? = nil, clock: WallClock, logger: Logger,
         counters: AlertDeliveryCounters = AlertDeliveryCounters()
     ) {
+        self.init(
+            outbox: outbox, sinkSet: AlertSinkSet(sinks), retry: retry, pollInterval: pollInterval, wake: wake,
+            clock: clock, logger: logger, counters: counters)
+    }
+
+    package init(
+        outbox: any AlertOutbox, sinkSet: AlertSinkSet, retry: RetrySchedule = RetrySchedule(),
+        pollInterval: Duration = .seconds(1), wake: AlertWakeSignal? = nil, clock: WallClock, logger: Logger,
+        counters: AlertDeliveryCounters = AlertDeliveryCounters()
+    ) {
         self.clock = clock
         self.outbox = outbox
-        self.sinks = sinks
+        self.sinkSet = sinkSet
         self.retry = retry
         self.pollInterval = pollInterval
         self.wake = wake
         self.logger = logger
         self.counters = counters
-        counters.register(sinks: sinks.map(\.name))
+        counters.register(sinks: sinkSet.current.sinks.map(\.name))
     }
 
     /// Runs until cancelled or a graceful shutdown; what is in flight is finished or left undelivered.
     package func run() async throws {
         try await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                // One doorbell per sink, keeping only the newest ring: a ring while the sink is busy
-                // means one more round afterwards, never a lost alert.
-                var doorbells: [AsyncStream<Void>.Continuation] = []
-                for sink in sinks {
-                    let (rings, doorbell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-                    doorbells.append(doorbell)
-                    group.addTask { await runLoop(for: sink, rings: rings) }
-                }
-                let subscription = wake?.subscribe(doorbells)
-                // The fallback poll.
-                group.addTask { [pollInterval, doorbells] in
-                    while (try? await Task.sleep(for: pollInterval)) != nil {
-                        for doorbell in doorbells { doorbell.yield() }
-                    }
-                    for doorbell in doorbells { doorbell.finish() }
-                }
-                await group.waitForAll()
-                if let subscription { wake?.unsubscribe(subscription) }
+            while !Task.isCancelled {
+                let generation = sinkSet.current
+                counters.register(sinks: generation.sinks.map(\.name))
+                await run(generation)
             }
+        }
+    }
+
+    /// Serves one generation of sinks until a swap replaces it (or the task is cancelled).
+    private func run(_ generation: AlertSinkSet.Generation) async {
+        let sinkSet = self.sinkSet
+        let inForce = { @Sendable in sinkSet.current.number == generation.number }
+        await withTaskGroup(of: Void.self) { group in
+            // One doorbell per sink, keeping only the newest ring: a ring while the sink is busy
+            // means one more round afterwards, never a lost alert.
+            var doorbells: [AsyncStream<Void>.Continuation] = []
+            for sink in generation.sinks {
+                let (rings, doorbell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                doorbells.append(doorbell)
+                group.addTask { await runLoop(for: sink, rings: rings, while: inForce) }
+            }
+            let subscription = wake?.subscribe(doorbells)
+            let swapSubscription = sinkSet.changed.subscribe(doorbells)
+            // The fallback poll; it ends the generation's doorbells when a swap replaced it.
+            group.addTask { [pollInterval, doorbells] in
+                while inForce(), (try? await Task.sleep(for: pollInterval)) != nil {
+                    for doorbell in doorbells { doorbell.yield() }
+                }
+                for doorbell in doorbells { doorbell.finish() }
+            }
+            await group.waitForAll()
+            if let subscription { wake?.unsubscribe(subscription) }
+            sinkSet.changed.unsubscribe(swapSubscription)
         }
     }
 
     /// Resend and pending-count intervals are monotonic (`ContinuousClock`), deliberately not the
     /// injected WallClock; retry times and delivery marks are processing time (`clock`).
-    private func runLoop(for sink: any AlertSink, rings: AsyncStream<Void>) async {
+    private func runLoop(for sink: any AlertSink, rings: AsyncStream<Void>, while inForce: @Sendable () -> Bool) async {
         var lastResend: ContinuousClock.Instant?
         var lastPendingCount: ContinuousClock.Instant?
         var random = SystemRandomNumberGenerator()
         var nextRing = rings.makeAsyncIterator()
-        while !Task.isCancelled {
+        while !Task.isCancelled && inForce() {
             let busy = await step(sink, lastResend: &lastResend, lastPendingCount: &lastPendingCount, random: &random)
             if busy { continue }
             guard await nextRing.next() != nil else { return }

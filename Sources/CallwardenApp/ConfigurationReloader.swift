@@ -1,10 +1,14 @@
-import CallModel
 import CallPipeline
 import DecisionService
 import Ingest
 package import Logging
 package import MetricsExposition
 import ServiceLifecycle
+import AlertDelivery
+import EventStreams
+import PacketCapture
+package import ListenerGuards
+package import CallModel
 import SQLiteStore
 import Synchronization
 import UnixSignals
@@ -22,16 +26,23 @@ package enum ReloadOutcome: Sendable, Equatable {
 ///
 /// Applied at once: what the detector and the response policy read — `detection.*` (the allow and
 /// customer lists, every threshold and window) and `response.crisis_line` — and whom the decision
-/// listeners believe (`decision.pbx`: the PBX credentials, their sources and `assert_identity`). The ingest loop swaps
+/// listeners believe (`decision.pbx`: the PBX credentials, their sources and `assert_identity`), the
+/// push listeners' `AUTH` secrets and the HEP auth key (``ListenerSecrets``: read when a connection
+/// opens, or per HEP packet; connections already open keep theirs), the
+/// alert sinks (`incidents.journal`, `.webhooks`, `.alertmanagers`, their secrets re-read: the
+/// dispatcher moves to them between two deliveries, see ``AlertSinkSet``) and `logging.level`
+/// (``ProcessLogLevel``). The ingest loop swaps
 /// its processor between two rounds (``Ingest/IngestLoop/replaceProcessor(_:)``) for one built from
 /// the new file, given the store's counting exemptions in force and warmed up from the store,
 /// exactly as a restart would; the files' checkpoints and the pushed sources' queues do not move.
 ///
 /// Deliberately not applied (logged as "takes effect at the next restart", key by key): what binds
 /// or opens something — the store, CDR files, listeners and their addresses, capture, HEP, event
-/// stream clients, the people's API — and, in this version, the push and stream clients'
-/// credentials, alert sinks and the log level. A secret file's new content is not noticed (secrets never print themselves, so
-/// they are not compared).
+/// stream clients, the people's API — and, in this version, the AMI/ESL/evapi clients' logins
+/// (they live with a connection to the PBX that a reload would have to drop). A secret file's
+/// new content is not logged as a change (secrets never print themselves); the listeners' secrets
+/// and the alert sinks are put in force on every applied reload, so a rotated secret file is
+/// taken at once.
 ///
 /// An invalid file (YAML, a key, a secret file) is refused: every problem is logged with its key
 /// and the running configuration stays. `callwarden_config_reloads_total{result="applied|refused"}`
@@ -44,6 +55,8 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
     private let store: SQLiteStore
     private let exemptions: CountingExemptionsMailbox
     private let decisionTrust: QuestionTrustHolder
+    private let alertSinks: AlertSinkSet
+    private let listenerSecrets: ListenerSecrets
     private let clock: WallClock
     private let logger: Logger
     /// [applied, refused]
@@ -51,7 +64,8 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
 
     init(
         path: String?, configuration: CallwardenConfiguration, ingest: IngestLoop, store: SQLiteStore,
-        exemptions: CountingExemptionsMailbox, decisionTrust: QuestionTrustHolder, clock: WallClock, logger: Logger
+        exemptions: CountingExemptionsMailbox, decisionTrust: QuestionTrustHolder, alertSinks: AlertSinkSet,
+        listenerSecrets: ListenerSecrets, clock: WallClock, logger: Logger
     ) {
         self.path = path
         self.current = Mutex(configuration)
@@ -59,6 +73,8 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
         self.store = store
         self.exemptions = exemptions
         self.decisionTrust = decisionTrust
+        self.alertSinks = alertSinks
+        self.listenerSecrets = listenerSecrets
         self.clock = clock
         self.logger = logger
     }
@@ -119,6 +135,9 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
         }
         current.withLock { $0 = next }
         decisionTrust.replace(with: next.decision.trust)
+        alertSinks.replace(with: next.makeAlertSinks(logger: logger, clock: clock))
+        listenerSecrets.apply(next)
+        if let level = Logger.Level(rawValue: next.logLevel) { ProcessLogLevel.shared.level = level }
         counts.add(0)
         for key in needsRestart {
             logger.warning("configuration changed; takes effect at the next restart", metadata: ["config.key": "\(key)"])
@@ -143,9 +162,15 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
             ("capture", { "\(String(describing: $0.capture))" }),
             ("hep", { "\(String(describing: $0.hep))" }),
             ("sip", { "\($0.sip)" }),
-            ("incidents/alerts/recordings", { "\($0.incidents)" }),
+            ("incidents/recordings", { configuration in
+                // The alert sinks are applied by the reload; the rest of `incidents` is not.
+                var incidents = configuration.incidents
+                incidents.journal = true
+                incidents.webhooks = []
+                incidents.alertmanagers = []
+                return "\(incidents)"
+            }),
             ("metrics", { "\($0.metrics)" }),
-            ("logging.level", { $0.logLevel }),
         ]
         return parts.filter { $0.1(old) != $0.1(new) }.map(\.0)
     }
@@ -154,5 +179,27 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
         let help = "Configuration reloads (SIGHUP), applied or refused (an invalid file; the running configuration stayed)."
         collector.counter("callwarden_config_reloads_total", help: help, labels: ["result": "applied"], value: counts.value(0))
         collector.counter("callwarden_config_reloads_total", help: help, labels: ["result": "refused"], value: counts.value(1))
+    }
+}
+
+/// The listeners' secrets a reload replaces: each push listener's `AUTH` secret (by listener name)
+/// and the HEP listeners' auth key. A listener added or removed by the new file, or a HEP section
+/// added or removed, needs a restart (logged as such); its secret is not applied here.
+package struct ListenerSecrets: Sendable {
+    package var push: [String: ReloadableSetting<Secret?>] = [:]
+    package var hep: ReloadableSetting<Secret?>?
+
+    package init(push: [String: ReloadableSetting<Secret?>] = [:], hep: ReloadableSetting<Secret?>? = nil) {
+        self.push = push
+        self.hep = hep
+    }
+
+    package func apply(_ configuration: CallwardenConfiguration) {
+        for listener in configuration.streams.listeners {
+            push[listener.name]?.publish(listener.secret)
+        }
+        if let hep, let next = configuration.hep {
+            hep.publish(next.listenerConfiguration.authKey)
+        }
     }
 }

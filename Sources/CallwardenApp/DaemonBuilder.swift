@@ -137,16 +137,17 @@ package func buildDaemon(
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
         clock: clock, beforeRound: { exemptions.apply(to: &$0) }, logger: logger)
 
+    let alertSinks = AlertSinkSet(configuration.makeAlertSinks(logger: logger, clock: clock))
     let reloader = ConfigurationReloader(
         path: options.configurationPath, configuration: configuration, ingest: ingest, store: store,
-        exemptions: exemptions, decisionTrust: decisions.trust, clock: clock, logger: logger)
+        exemptions: exemptions, decisionTrust: decisions.trust, alertSinks: alertSinks,
+        listenerSecrets: ListenerSecrets(push: streams.pushSecrets, hep: sipSources.hepAuthKey), clock: clock, logger: logger)
     registry.register(reloader)
 
-    let sinks = configuration.makeAlertSinks(logger: logger, clock: clock)
     let alertCounters = AlertDeliveryCounters()
     registry.register(ingest.metrics)
     registry.register(decisions.metricsSources + streams.metricsSources + sipSources.metricsSources)
-    if !sinks.isEmpty { registry.register(alertCounters) }
+    registry.register(alertCounters)
 
     // THE START-UP ORDER (shutdown is the reverse). ARCHITECTURE.md and the README point here.
     var services: [DaemonService] = []
@@ -165,16 +166,15 @@ package func buildDaemon(
     }
     // 2. The alert dispatcher: drains the incident outbox into the sinks; stops after the ingest
     //    loop, so alerts from its last commits still leave (what is not delivered stays in the outbox).
-    if !sinks.isEmpty {
-        services.append(DaemonService(
+    //    It runs with no sink too, so that a reload can add the first one.
+    services.append(DaemonService(
+        name: "alerts",
+        service: OnOwnThread(
             name: "alerts",
-            service: OnOwnThread(
-                name: "alerts",
-                inner: AlertDispatcher(
-                    outbox: store, sinks: sinks, retry: configuration.incidents.retry,
-                    pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
-                    clock: clock, logger: logger, counters: alertCounters))))
-    }
+            inner: AlertDispatcher(
+                outbox: store, sinkSet: alertSinks, retry: configuration.incidents.retry,
+                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
+                clock: clock, logger: logger, counters: alertCounters))))
     // 3. The ingest loop: resumes the files from their checkpoints; on shutdown finishes its step
     //    and drains the acknowledged sources once more (they have stopped reading by then).
     services.append(DaemonService(name: "ingest", service: ingest))
@@ -187,7 +187,7 @@ package func buildDaemon(
         service: OnOwnThread(
             name: "housekeeping",
             inner: StoreHousekeeping(
-                store: store, retention: configuration.retention, alertSinks: Set(sinks.map(\.name)), logger: logger,
+                store: store, retention: configuration.retention, alertSinks: { alertSinks.names }, logger: logger,
                 now: { clock.now() }))))
     // 5. The recording watcher and the people's listener (API and console).
     if !configuration.incidents.recordingDirectories.isEmpty {

@@ -17,6 +17,8 @@ struct EventStreamServices {
     var services: [DaemonService] = []
     /// For `/metrics`: each listener (its queue and open connections) and each client's queue.
     var metricsSources: [any MetricsSource] = []
+    /// Each push listener's `AUTH` secret by the listener's name (a reload replaces them).
+    var pushSecrets: [String: ReloadableSetting<Secret?>] = [:]
 
     /// The ingest loop's longest sleep while streams are configured: pushed events wait at most
     /// this long for the loop (and a push sender for its `OK`) when the loop was idle.
@@ -36,6 +38,7 @@ struct EventStreamServices {
                 }
             }
             sources.append(listener.queue)
+            pushSecrets[listenerConfiguration.name] = listener.secret
             services.append(DaemonService(name: listenerConfiguration.name, service: listener, listener: binding))
             metricsSources.append(listener)
             metricsSources.append(listener.connectionGuard.counters)

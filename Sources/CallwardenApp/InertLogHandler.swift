@@ -9,14 +9,22 @@ package import Logging
 ///
 /// Deliberately not handled: the message and metadata keys' length (a client's text is already
 /// bounded where it is read).
+///
+/// The level is the process's (``ProcessLogLevel``, which a reload changes) unless a logger sets
+/// its own.
 package struct InertLogHandler: LogHandler {
     package var wrapped: any LogHandler
+    private let processLevel: ProcessLogLevel
+    private var ownLevel: Logger.Level?
 
-    package init(wrapping handler: any LogHandler) { self.wrapped = handler }
+    package init(wrapping handler: any LogHandler, level: ProcessLogLevel = .shared) {
+        self.wrapped = handler
+        self.processLevel = level
+    }
 
     package var logLevel: Logger.Level {
-        get { wrapped.logLevel }
-        set { wrapped.logLevel = newValue }
+        get { ownLevel ?? processLevel.level }
+        set { ownLevel = newValue }
     }
 
     package var metadata: Logger.Metadata {

@@ -1,6 +1,7 @@
 package import CallModel
 package import CallPipeline
 package import CallwardenPorts
+package import ListenerGuards
 package import Logging
 package import MetricsExposition
 import PacketCapture
@@ -14,6 +15,8 @@ package struct SIPSources {
     package var services: [any Service] = []
     /// For `/metrics`: each source's pipeline counters and each capture thread's counters.
     package var metricsSources: [any MetricsSource] = []
+    /// The HEP listeners' auth key, shared by the UDP and TCP listeners (a reload replaces it).
+    package var hepAuthKey: ReloadableSetting<Secret?>?
 
     /// Opens everything configured. Capture needs CAP_NET_RAW; the error says so.
     /// - Throws: ``ConfigurationError`` naming the section when an interface, filter or port cannot be used.
@@ -38,18 +41,21 @@ package struct SIPSources {
                 metadata: ["capture.interface": "\(capture.interface)", "capture.filter": "\(live.filter)", "capture.link": "\(live.linkType)"])
         }
         if let hep = configuration.hep {
+            // One configuration (so one auth key setting) for both listeners.
+            let listenerConfiguration = hep.listenerConfiguration
+            hepAuthKey = listenerConfiguration.reloadableAuthKey
             var threads: [any CaptureThread] = []
             // Each listener thread runs its own SIP pipeline (dialogs are tracked per listener).
             var workers: [SIPCaptureWorker] = []
             do {
                 if hep.transport != .tcp {
                     let worker = SIPCaptureWorker(configuration: ingest)
-                    threads.append(try HEPListener(configuration: hep.listenerConfiguration, sink: worker))
+                    threads.append(try HEPListener(configuration: listenerConfiguration, sink: worker))
                     workers.append(worker)
                 }
                 if hep.transport != .udp {
                     let worker = SIPCaptureWorker(configuration: ingest)
-                    threads.append(try HEPStreamListener(configuration: hep.listenerConfiguration, sink: worker))
+                    threads.append(try HEPStreamListener(configuration: listenerConfiguration, sink: worker))
                     workers.append(worker)
                 }
             } catch {

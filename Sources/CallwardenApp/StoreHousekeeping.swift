@@ -21,16 +21,16 @@ package import SQLiteStore
 package struct StoreHousekeeping: Service {
     package var store: SQLiteStore
     package var retention: StoreRetentionSettings
-    /// The configured alert sinks' names: an alert still pending for one of them (not confirmed,
-    /// and within the outbox's week-long horizon) is kept.
-    package var alertSinks: Set<String>
+    /// The names of the alert sinks in force (a reload may change them): an alert still pending for
+    /// one of them (not confirmed, and within the outbox's week-long horizon) is kept.
+    package var alertSinks: @Sendable () -> Set<String>
     package var logger: Logger
     package var now: @Sendable () -> Timestamp
     /// Rows per transaction (and keys per read of the walk over pushed-event keys).
     package var chunk: Int
 
     package init(
-        store: SQLiteStore, retention: StoreRetentionSettings, alertSinks: Set<String>, logger: Logger,
+        store: SQLiteStore, retention: StoreRetentionSettings, alertSinks: @escaping @Sendable () -> Set<String>, logger: Logger,
         now: @escaping @Sendable () -> Timestamp, chunk: Int = 2_000
     ) {
         self.store = store
@@ -79,7 +79,7 @@ package struct StoreHousekeeping: Service {
         var purged = Purged()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let removed = try store.purgeAlerts(
-                createdBefore: time - retention.deliveredAlerts, sinks: alertSinks, now: time, limit: chunk)
+                createdBefore: time - retention.deliveredAlerts, sinks: alertSinks(), now: time, limit: chunk)
             purged.alerts += removed
             guard removed == chunk else { break }
             await Task.yield()

@@ -54,7 +54,7 @@ final class PushConnectionHandler: ChannelDuplexHandler {
     private var lineDeadline: Scheduled<Void>?
 
     init(
-        configuration: PushListenerConfiguration, decoderConfiguration: CDRDecoderConfiguration,
+        configuration: PushListenerConfiguration, secret: Secret?, decoderConfiguration: CDRDecoderConfiguration,
         queue: PushedEventQueue, registry: PushConnectionRegistry, connectionGuard: ConnectionGuard, logger: Logger
     ) {
         self.configuration = configuration
@@ -62,8 +62,8 @@ final class PushConnectionHandler: ChannelDuplexHandler {
         self.queue = queue
         self.registry = registry
         self.logger = logger
-        self.secret = configuration.secret
-        self.authenticated = configuration.secret == nil
+        self.secret = secret
+        self.authenticated = secret == nil
         self.decoder = CDRLineDecoder(format: configuration.format, configuration: decoderConfiguration)
         self.framer = LineFramer(maximumLineLength: PushListenerConfiguration.maximumLineLength)
     }

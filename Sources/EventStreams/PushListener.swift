@@ -1,4 +1,5 @@
 package import CDRParsing
+package import CallModel
 package import ListenerGuards
 package import Logging
 package import NIOCore
@@ -35,6 +36,9 @@ package final class PushListener: Service, Sendable {
     /// Slots per source, bounded output; its counters are a metrics source
     /// (`callwarden_listener_*{listener="push:..."}`), as are the AUTH and line deadlines' closes.
     package let connectionGuard: ConnectionGuard
+    /// The `AUTH` secret in force, read when a connection opens; a configuration reload replaces it
+    /// (connections already open keep what they authenticated with).
+    package let secret: ReloadableSetting<Secret?>
 
     package init(
         configuration: PushListenerConfiguration, decoderConfiguration: CDRDecoderConfiguration,
@@ -42,6 +46,7 @@ package final class PushListener: Service, Sendable {
     ) {
         let queue = PushedEventQueue(name: configuration.name)
         self.configuration = configuration
+        self.secret = ReloadableSetting(configuration.secret)
         self.queue = queue
         self.decoderConfiguration = decoderConfiguration
         self.group = group
@@ -101,6 +106,7 @@ package final class PushListener: Service, Sendable {
         let registry = self.registry
         let logger = self.logger
         let connectionGuard = self.connectionGuard
+        let secret = self.secret
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
             + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
         let bootstrap = ServerBootstrap(group: group)
@@ -114,7 +120,7 @@ package final class PushListener: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(
                         PushConnectionHandler(
-                            configuration: configuration, decoderConfiguration: decoderConfiguration,
+                            configuration: configuration, secret: secret.current, decoderConfiguration: decoderConfiguration,
                             queue: queue, registry: registry, connectionGuard: connectionGuard, logger: logger))
                 }
             }

@@ -2,6 +2,7 @@ package import BoundedQueues
 import CPcap
 import CallModel
 import Glibc
+import ListenerGuards
 import MetricsExposition
 import PacketDecoding
 import Synchronization
@@ -10,13 +11,14 @@ import Synchronization
 /// SIP payload and hand it to the ``CaptureSink`` (or queue it, without one); or count why not. Used from the listener's own thread only (one
 /// producer); the counters may be read from anywhere.
 final class HEPIntake: @unchecked Sendable {
-    let authKey: Secret?
+    /// Read once per packet (an atomic load): a reload may replace it.
+    let authKey: ReloadableSetting<Secret?>
     let payloads: BoundedQueue<SIPPayload>
     let sink: (any CaptureSink)?
     private let drops = AtomicCounterArray(count: PacketDropReason.allCases.count)
     private let handedToSink = Atomic<UInt64>(0)
 
-    init(authKey: Secret?, queueCapacity: Int, sink: (any CaptureSink)?) {
+    init(authKey: ReloadableSetting<Secret?>, queueCapacity: Int, sink: (any CaptureSink)?) {
         self.authKey = authKey
         self.sink = sink
         self.payloads = BoundedQueue(capacity: sink == nil ? queueCapacity : 2)
@@ -46,7 +48,7 @@ final class HEPIntake: @unchecked Sendable {
     func take(_ packetBytes: UnsafeRawBufferPointer, from sender: IPAddress? = nil) -> Taken {
         do {
             let packet = try HEPDecoder.decode(packetBytes)
-            if let authKey, !Self.keyMatches(authKey, packet: packet, in: packetBytes) {
+            if let authKey = authKey.current, !Self.keyMatches(authKey, packet: packet, in: packetBytes) {
                 count(.hepAuthKeyMismatch)
                 return .authFailed
             }

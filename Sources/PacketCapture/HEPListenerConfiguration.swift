@@ -1,4 +1,5 @@
 package import CallModel
+package import ListenerGuards
 
 /// Where and how the HEP listener receives.
 package struct HEPListenerConfiguration: Sendable {
@@ -8,7 +9,13 @@ package struct HEPListenerConfiguration: Sendable {
     package var port: UInt16
     /// When set, a HEPv3 packet must carry this auth key (chunk 0x000e); others are dropped and
     /// counted (`hepAuthKeyMismatch`). HEPv1/v2 have no key and are dropped the same way.
-    package var authKey: Secret?
+    package var authKey: Secret? {
+        get { reloadableAuthKey.current }
+        set { reloadableAuthKey = ReloadableSetting(newValue) }
+    }
+    /// The auth key as every copy of this configuration shares it: a configuration reload publishes
+    /// a new key here, and the listeners made from this configuration check the next packet with it.
+    package var reloadableAuthKey: ReloadableSetting<Secret?>
     /// SIP payloads the queue to the consumer holds (rounded up to a power of two).
     package var queueCapacity: Int
     /// `SO_RCVBUF` in bytes: what absorbs bursts while the listener thread is busy.
@@ -27,7 +34,7 @@ package struct HEPListenerConfiguration: Sendable {
         self.packetTimeout = packetTimeout
         self.host = host
         self.port = port
-        self.authKey = authKey
+        self.reloadableAuthKey = ReloadableSetting(authKey)
         self.queueCapacity = queueCapacity
         self.receiveBufferBytes = receiveBufferBytes
     }

@@ -17,7 +17,7 @@ final class HEPSocketRunner: @unchecked Sendable {
         socket = try BoundSocket(
             kind, host: configuration.host, port: configuration.port, receiveBufferBytes: configuration.receiveBufferBytes,
             receiveTimeoutMilliseconds: 100)
-        intake = HEPIntake(authKey: configuration.authKey, queueCapacity: configuration.queueCapacity, sink: sink)
+        intake = HEPIntake(authKey: configuration.reloadableAuthKey, queueCapacity: configuration.queueCapacity, sink: sink)
     }
 
     deinit {

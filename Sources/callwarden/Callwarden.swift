@@ -48,10 +48,11 @@ struct ConfigOption: ParsableArguments {
 /// (``InertLogHandler``: control characters from callers, PBXs and clients escaped).
 enum LogSetup {
     static func bootstrap(level: String) {
-        let parsed = Logger.Level(rawValue: level) ?? .info
+        // The process's level, which a reload (`logging.level`) changes for every logger.
+        ProcessLogLevel.shared.level = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = InertLogHandler(wrapping: StreamLogHandler.standardError(label: label))
-            handler.logLevel = parsed
+            handler.wrapped.logLevel = .trace  // the inner handler lets through what the level above passed
             return handler
         }
     }

@@ -1,4 +1,10 @@
+import CallModel
 import CallwardenApp
+import Incidents
+import ListenerGuards
+import EventStreams
+import Logging
+import SystemClock
 import CallwardenPorts
 import MetricsExposition
 import Foundation
@@ -99,6 +105,90 @@ struct ReloadTests {
             await daemon.shutdown()
             try await tasks.waitForAll()
         }
+    }
+
+    @Test("a reload adds a webhook (secret read from its file) and sets the log level; an alert raised before it reaches the new sink once")
+    func reloadAlertSinksAndLogLevel() async throws {
+        let directory = try TestSupport.temporaryDirectory("reload-sinks")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TestSupport.writeSecret(IncidentDaemonTests.secret, named: "hook.secret", in: directory)
+        let cdr = directory + "/Master.csv"
+        let config = try writeConfiguration(in: directory, cdr: cdr, allow: [], extra: "alerts:\n  journal: false")
+        let daemon = try await buildDaemon(
+            configuration: try CallwardenConfiguration.load(path: config), logger: TestSupport.daemonLogger,
+            options: DaemonBuildOptions(configurationPath: config))
+        let received = ReceivedBodies()
+        let (receiverTask, port) = try await IncidentDaemonTests.startReceiver(collecting: received)
+        defer { receiverTask.cancel() }
+        defer { ProcessLogLevel.shared.level = .info }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await daemon.run() }
+            _ = try await daemon.ready()
+            // No sink yet: the flag's alert waits in the outbox.
+            _ = try daemon.store.flagMaliciousCall(
+                MCIDRequest(
+                    call: .lastCall(toExtension: "1001", within: .minutes(10)), kind: .bombThreat, actor: "pbx:*391 from 1001",
+                    note: "before the reload", time: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))),
+                crisisLine: nil)
+            #expect(try daemon.store.pendingAlertCount(forSink: "webhook:security", at: WallClock.system.now()) == 1)
+
+            _ = try writeConfiguration(
+                in: directory, cdr: cdr, allow: [],
+                extra: """
+                    alerts:
+                      journal: false
+                      webhooks:
+                        - name: security
+                          url: http://127.0.0.1:\(port)/hook
+                          secret_file: hook.secret
+                    """, level: "debug")
+            #expect(await daemon.reload() == .applied(needsRestart: []))
+            #expect(ProcessLogLevel.shared.level == .debug)
+            #expect(await TestSupport.wait(upTo: 30) { received.all.count == 1 })
+            #expect(await TestSupport.wait(upTo: 30) {
+                daemon.registry.prometheusText().contains("callwarden_alerts_delivered_total{sink=\"webhook:security\"} 1")
+            })
+            let body = try #require(received.all.first)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+            #expect(json["type"] as? String == "incident.flagged")
+            let data = try #require(json["data"] as? [String: Any])
+            #expect(data["kind"] as? String == "bomb-threat")
+            await daemon.shutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(received.all.count == 1)
+    }
+
+    @Test("a reload puts the listeners' rotated secret files in force: the push AUTH secret and the HEP auth key")
+    func reloadListenerSecrets() throws {
+        let directory = try TestSupport.temporaryDirectory("reload-secrets")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TestSupport.writeSecret("push-secret-one", named: "push.secret", in: directory)
+        try TestSupport.writeSecret("hep-key-one", named: "hep.key", in: directory)
+        let config = try writeConfiguration(
+            in: directory, cdr: directory + "/Master.csv", allow: [],
+            extra: """
+                push:
+                  listeners:
+                    - tcp: 127.0.0.1:7070
+                      secret_file: push.secret
+                hep:
+                  address: 127.0.0.1
+                  port: 9060
+                  auth_key_file: hep.key
+                """)
+        let first = try CallwardenConfiguration.load(path: config)
+        let name = try #require(first.streams.listeners.first?.name)
+        let push = ReloadableSetting<Secret?>(first.streams.listeners.first?.secret)
+        let hep = ReloadableSetting<Secret?>(first.hep?.authKey)
+        let secrets = ListenerSecrets(push: [name: push], hep: hep)
+
+        try TestSupport.writeSecret("push-secret-two", named: "push.secret", in: directory)
+        try TestSupport.writeSecret("hep-key-two", named: "hep.key", in: directory)
+        secrets.apply(try CallwardenConfiguration.load(path: config))
+        #expect(push.current == Secret("push-secret-two"))
+        #expect(hep.current == Secret("hep-key-two"))
+        #expect(push.current != Secret("push-secret-one"))
     }
 
     @Test("a real SIGHUP to `callwarden serve` reloads and the daemon keeps running")

@@ -127,7 +127,7 @@ struct StoreHousekeepingTests {
         var retention = StoreRetentionSettings()
         retention.purgeInterval = .hours(1)
         let housekeeping = StoreHousekeeping(
-            store: store, retention: retention, alertSinks: ["journal"], logger: Logger(label: "test.housekeeping"),
+            store: store, retention: retention, alertSinks: { ["journal"] }, logger: Logger(label: "test.housekeeping"),
             now: { later }, chunk: 2)
         let running = Task { try await housekeeping.run() }
         let deadline = Date().addingTimeInterval(120)

@@ -2,6 +2,7 @@ import CDRParsing
 import CallModel
 import EventStreams
 import Foundation
+import ListenerGuards
 import NIOCore
 import Testing
 
@@ -77,5 +78,36 @@ struct PushListenerTests {
         }
         #expect(try harness.storedEvents().isEmpty)
         #expect(listener.queue.counters.snapshot.connectionsRefused == 2)
+    }
+
+    @Test("a reload's new secret applies to the next connection; the old one is refused from then on")
+    func aReplacedSecretAppliesToNewConnections() async throws {
+        let harness = try StreamHarness("auth-reload")
+        let listener = Self.listener(.tcp(host: "127.0.0.1", port: 0), secret: "old-secret")
+        try await harness.run(services: [listener], sources: [listener.queue]) {
+            let address = try await listener.localAddress.get()
+            try await PushClient.connect(to: address) { session in
+                try await session.send(lines: ["AUTH old-secret", Fixtures.jsonLine(1)])
+                #expect(try await session.readLine() == "OK 1")
+                #expect(try await session.readUntilAcknowledged(2).allSatisfy { $0.hasPrefix("OK ") })
+                session.finish()
+                _ = try await session.input.readLinesUntilEnd()
+            }
+            #expect(listener.secret.publish(Secret("new-secret")))
+            #expect(!listener.secret.publish(Secret("new-secret")), "an unchanged secret is not published again")
+            let refused = try await PushClient.connect(to: address) { session in
+                try await session.send(lines: ["AUTH old-secret", Fixtures.jsonLine(2)])
+                return try await session.input.readLinesUntilEnd()
+            }
+            #expect(refused == ["ERR 1 auth-failed"])
+            try await PushClient.connect(to: address) { session in
+                try await session.send(lines: ["AUTH new-secret", Fixtures.jsonLine(3)])
+                #expect(try await session.readLine() == "OK 1")
+                #expect(try await session.readUntilAcknowledged(2).allSatisfy { $0.hasPrefix("OK ") })
+                session.finish()
+                _ = try await session.input.readLinesUntilEnd()
+            }
+        }
+        #expect(try harness.storedEvents().map(\.callID) == ["push-1", "push-3"])
     }
 }

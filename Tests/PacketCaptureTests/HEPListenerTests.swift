@@ -1,5 +1,6 @@
 import CallModel
 import BoundedQueues
+import ListenerGuards
 import PacketCapture
 import PacketDecoding
 import PacketTestSupport
@@ -71,6 +72,24 @@ struct HEPListenerTests {
         listener.stop()
         #expect(payloads.count == 1)
         #expect(listener.dropCount(.hepAuthKeyMismatch) == 3)
+    }
+
+    @Test("a reload's new auth key applies to the next packet; the old key is dropped from then on")
+    func replacedAuthKey() async throws {
+        let configuration = HEPListenerConfiguration(host: "127.0.0.1", port: 0, authKey: "old-key")
+        let listener = try HEPListener(configuration: configuration)
+        try listener.start()
+        let sender = LoopbackSender()
+        sender.send(HEPBuilder.sipVersion3(authKey: "old-key", payload: SIPMessages.request(callID: "before@example.test")), to: listener.port)
+        let before = await Self.collect(listener, expected: 1)
+        #expect(configuration.reloadableAuthKey.publish(Secret("new-key")))
+        sender.send(HEPBuilder.sipVersion3(authKey: "old-key", payload: SIPMessages.request(callID: "stale@example.test")), to: listener.port)
+        sender.send(HEPBuilder.sipVersion3(authKey: "new-key", payload: SIPMessages.request(callID: "after@example.test")), to: listener.port)
+        let after = await Self.collect(listener, expected: 1)
+        await Self.waitForDatagrams(listener, 3)
+        listener.stop()
+        #expect(before.count == 1 && after.count == 1)
+        #expect(listener.dropCount(.hepAuthKeyMismatch) == 1)
     }
 
     @Test("IPv6 loopback binds; a bad address, or a TCP port in use, fails at init")
