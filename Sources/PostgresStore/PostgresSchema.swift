@@ -16,7 +16,7 @@
 /// evidence (recordings, the hash chain), MCID flags, access tokens and rule corrections.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
-    static let migrations: [(id: String, sql: String)] = [("pg-1", v1)]
+    static let migrations: [(id: String, sql: String)] = [("pg-1", v1), ("pg-2-job-leases", jobLeases)]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
     /// comment lines left out (the extended query protocol takes one statement at a time).
@@ -189,5 +189,18 @@ enum PostgresSchema {
         );
 
         CREATE TABLE ingest_counters (name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL);
+        """
+
+    /// Leases for the jobs that must run on one node at a time (``PostgresJobLease``). `fence` goes
+    /// up every time the lease changes hands (or is taken again after it lapsed), so a write made
+    /// under an old lease can be refused by comparing fences.
+    private static let jobLeases = """
+        CREATE TABLE job_leases (
+            job TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            fence BIGINT NOT NULL CHECK (fence > 0),
+            acquired_at TIMESTAMPTZ NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        );
         """
 }

@@ -108,6 +108,13 @@ final class PostgresTestServer: Sendable {
         return settings(database: String(name))
     }
 
+    /// Runs `sql` with `psql` as the server's superuser (roles, sessions: what an operator or a
+    /// network fault does to a node, for tests of a node that loses its database).
+    func psql(_ sql: String, database: String = "postgres") throws {
+        try Self.run(
+            binDirectory + "/psql", ["-h", socketDirectory, "-p", "\(Self.port)", "-U", Self.user, "-d", database, "-q", "-c", sql])
+    }
+
     private func runAsServerUser(_ tool: String, _ arguments: [String]) throws {
         if Self.runsAsRoot && !Self.devNullIsDevice {
             // Some sandboxes leave /dev/null a root-owned plain file, which `nobody` cannot write
