@@ -49,6 +49,29 @@ package enum InertText {
         return escaped
     }
 
+    /// JSON text an encoder wrote, for a terminal or a file a person opens: every control or format
+    /// scalar the encoder left raw inside a string — DEL, C1 controls (U+009B starts an escape
+    /// sequence in some terminals), bidi controls, zero-width and prepended marks, line and
+    /// paragraph separators, noncharacters — as its JSON escape (`\u202E`; a surrogate pair beyond
+    /// U+FFFF). The document parses to the same values. Scalars below U+007F are left as they are:
+    /// encoders escape those inside strings, so a raw one is the document's own white space.
+    package static func json(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x7F && isHidden($0) }) else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 12)
+        for scalar in text.unicodeScalars {
+            guard scalar.value >= 0x7F, isHidden(scalar) else {
+                escaped.unicodeScalars.append(scalar)
+                continue
+            }
+            for unit in String(scalar).utf16 {
+                let hex = String(unit, radix: 16, uppercase: true)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return escaped
+    }
+
     /// Whether `text` holds a control or format scalar (what ``line(_:)`` would escape, bar `\`).
     package static func containsControl(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: isHidden)

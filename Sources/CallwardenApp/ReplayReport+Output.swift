@@ -32,10 +32,13 @@ extension ReplayReport {
     }
 
     /// A readable table for people at a terminal.
+    /// The table form. Paths and targets (a CDR file's callee text) have their control and format
+    /// characters escaped (``InertText/line(_:)``) before columns are measured: nothing from a
+    /// file can add a line or send the terminal an escape sequence or bidi control.
     package func table() -> String {
         var lines: [String] = []
         for file in files {
-            lines.append("\(file.path): \(file.formatName ?? "?"), \(file.events) events, \(file.malformed) malformed")
+            lines.append("\(InertText.line(file.path)): \(file.formatName ?? "?"), \(file.events) events, \(file.malformed) malformed")
         }
         lines.append("\(events) events, \(calls) calls, \(malformed) malformed lines, \(detections.count) detections")
         guard !detections.isEmpty else { return lines.joined(separator: "\n") }
@@ -47,7 +50,7 @@ extension ReplayReport {
             var action = detection.action.rawValue
             if let expires = detection.actionExpires { action += " until " + expires.rfc3339 }
             rows.append([
-                detection.kind.rawValue, caller, detection.target, String(detection.calls),
+                detection.kind.rawValue, caller, InertText.line(detection.target), String(detection.calls),
                 detection.first.rfc3339, detection.last.rfc3339, action,
             ])
         }

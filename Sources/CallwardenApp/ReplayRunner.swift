@@ -17,6 +17,14 @@ package struct ReplayReport: Sendable {
     package var detections: [Detection]
     /// Per input file: the detected or configured format and how many lines were bad.
     package var files: [ReplayFileSummary]
+
+    package init(events: Int, calls: Int, malformed: Int, detections: [Detection], files: [ReplayFileSummary]) {
+        self.events = events
+        self.calls = calls
+        self.malformed = malformed
+        self.detections = detections
+        self.files = files
+    }
 }
 
 package struct ReplayFileSummary: Sendable {

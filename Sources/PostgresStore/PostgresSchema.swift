@@ -12,11 +12,21 @@
 /// path, since two nodes follow the same path on their own machines; `call_events.node` names the
 /// node that stored an event.
 ///
+/// `pg-2-text-whole` makes `BYTEA` of the rest of such text (what a NUL would otherwise make the
+/// whole ingest transaction fail on): a detection's episode key and target (the callee's text), a
+/// rule's scope (a stalking block is scoped to that target), reason and authors, the same in the
+/// history of rules, the audit log's actor, subject and detail (an automatic rule's audit entry
+/// names its scope), and a decision's redirect target and reason. Deliberately left `TEXT`:
+/// `rules.redirect_target` (the configured crisis line; its `CHECK` compares with text), match
+/// values (E.164 numbers and digits) and what only the program writes.
+///
 /// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): incidents, the alert outbox,
 /// evidence (recordings, the hash chain), MCID flags, access tokens and rule corrections.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
-    static let migrations: [(id: String, sql: String)] = [("pg-1", v1), ("pg-2-job-leases", jobLeases)]
+    static let migrations: [(id: String, sql: String)] = [
+        ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
+    ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
     /// comment lines left out (the extended query protocol takes one statement at a time).
@@ -189,6 +199,31 @@ enum PostgresSchema {
         );
 
         CREATE TABLE ingest_counters (name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL);
+        """
+
+    /// Text from callers, PBXs, clients and people as `BYTEA` (see the type's comment); stored text
+    /// becomes its UTF-8 bytes.
+    private static let v2TextWhole = """
+        ALTER TABLE detections
+            ALTER COLUMN episode_key TYPE BYTEA USING convert_to(episode_key, 'UTF8'),
+            ALTER COLUMN target TYPE BYTEA USING convert_to(target, 'UTF8');
+        ALTER TABLE rules
+            ALTER COLUMN scope TYPE BYTEA USING convert_to(scope, 'UTF8'),
+            ALTER COLUMN reason TYPE BYTEA USING convert_to(reason, 'UTF8'),
+            ALTER COLUMN created_by TYPE BYTEA USING convert_to(created_by, 'UTF8');
+        ALTER TABLE rule_history
+            ALTER COLUMN scope TYPE BYTEA USING convert_to(scope, 'UTF8'),
+            ALTER COLUMN reason TYPE BYTEA USING convert_to(reason, 'UTF8'),
+            ALTER COLUMN created_by TYPE BYTEA USING convert_to(created_by, 'UTF8'),
+            ALTER COLUMN removed_by TYPE BYTEA USING convert_to(removed_by, 'UTF8'),
+            ALTER COLUMN removal_reason TYPE BYTEA USING convert_to(removal_reason, 'UTF8');
+        ALTER TABLE audit_log
+            ALTER COLUMN actor TYPE BYTEA USING convert_to(actor, 'UTF8'),
+            ALTER COLUMN subject TYPE BYTEA USING convert_to(subject, 'UTF8'),
+            ALTER COLUMN detail TYPE BYTEA USING convert_to(detail, 'UTF8');
+        ALTER TABLE call_events
+            ALTER COLUMN decision_target TYPE BYTEA USING convert_to(decision_target, 'UTF8'),
+            ALTER COLUMN decision_reason TYPE BYTEA USING convert_to(decision_reason, 'UTF8');
         """
 
     /// Leases for the jobs that must run on one node at a time (``PostgresJobLease``). `fence` goes

@@ -1,6 +1,7 @@
 package import CallModel
 import CallwardenPorts
 import Foundation
+import NIOCore
 import PostgresNIO
 
 // MARK: - Detections
@@ -15,7 +16,7 @@ extension PostgresStore: DetectionStore {
             """)
         return try rows.map { row in
             let (kind, caller, callers, target, calls, first, last, action, actionExpires, offence, callIDs) = try row.decode(
-                (String, String?, String, String, Int64, Int64, Int64, String, Int64?, Int64, String).self)
+                (String, String?, String, ByteBuffer, Int64, Int64, Int64, String, Int64?, Int64, String).self)
             guard let kind = DetectionKind(rawValue: kind), let action = ResponseAction(rawValue: action) else {
                 throw PostgresStoreError(code: .invalidData, message: "detections.kind or detections.action holds an unknown value")
             }
@@ -26,7 +27,7 @@ extension PostgresStore: DetectionStore {
                 return number
             }
             return Detection(
-                kind: kind, caller: try caller.map(number), callers: try Self.decodeList(callers).map(number), target: target,
+                kind: kind, caller: try caller.map(number), callers: try Self.decodeList(callers).map(number), target: String(buffer: target),
                 calls: Int(calls), first: Timestamp(microsecondsSinceEpoch: first), last: Timestamp(microsecondsSinceEpoch: last),
                 action: action, actionExpires: actionExpires.map(Timestamp.init(microsecondsSinceEpoch:)), offence: Int(offence),
                 callIDs: try Self.decodeList(callIDs))
@@ -34,6 +35,7 @@ extension PostgresStore: DetectionStore {
     }
 
     /// Inserts or updates an episode by its ``Detection/episodeKey`` in the caller's transaction.
+    /// The key and the target hold the callee's text: `BYTEA`, whole, NUL included (migration `pg-2-text-whole`).
     ///
     /// Deliberately not handled here yet: the incident ledger, the alert outbox and its claims
     /// (SQLiteStore only; see ARCHITECTURE.md, "Several sites").
@@ -43,8 +45,9 @@ extension PostgresStore: DetectionStore {
             INSERT INTO detections (
                 episode_key, kind, caller, callers, target, calls, first_time, last_time, action, action_expires,
                 offence, call_ids)
-            VALUES (\(detection.episodeKey), \(detection.kind.rawValue), \(detection.caller?.description),
-                \(try encodeList(detection.callers.map(\.description))), \(detection.target), \(Int64(detection.calls)),
+            VALUES (\(ByteBuffer(string: detection.episodeKey)), \(detection.kind.rawValue), \(detection.caller?.description),
+                \(try encodeList(detection.callers.map(\.description))), \(ByteBuffer(string: detection.target)),
+                \(Int64(detection.calls)),
                 \(detection.first.microsecondsSinceEpoch), \(detection.last.microsecondsSinceEpoch),
                 \(detection.action.rawValue), \(detection.actionExpires?.microsecondsSinceEpoch), \(Int64(detection.offence)),
                 \(try encodeList(detection.callIDs)))

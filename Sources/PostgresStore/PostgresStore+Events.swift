@@ -144,9 +144,9 @@ extension PostgresStore: EventStore {
                 binds.append(event.countedTime.microsecondsSinceEpoch)
                 binds.append(caller.countedNumber?.description)
                 binds.append(event.decision?.action.name)
-                binds.append(event.decision?.action.redirectTarget)
+                binds.append(event.decision?.action.redirectTarget.map { ByteBuffer(string: $0) })
                 binds.append(event.decision?.ruleID)
-                binds.append(event.decision?.reason)
+                binds.append(event.decision.map { ByteBuffer(string: $0.reason) })
                 let base = row * eventColumnCount
                 sql += (row == 0 ? " (" : ", (")
                     + (1...eventColumnCount).map { "$\(base + $0)" }.joined(separator: ", ") + ")"
@@ -209,7 +209,7 @@ extension PostgresStore: EventStore {
         var decision: CallDecision?
         if let name = try value(16, String?.self) {
             let action: RuleAction
-            switch (name, try value(17, String?.self)) {
+            switch (name, try text(17)) {
             case ("allow", nil): action = .allow
             case ("block", nil): action = .block
             case ("flag", nil): action = .flag
@@ -218,7 +218,7 @@ extension PostgresStore: EventStore {
                 throw PostgresStoreError(
                     code: .invalidData, message: "call_events.decision_action and decision_target disagree")
             }
-            decision = CallDecision(action: action, ruleID: try value(18, Int64?.self), reason: try value(19, String?.self) ?? "")
+            decision = CallDecision(action: action, ruleID: try value(18, Int64?.self), reason: try text(19) ?? "")
         }
         return CallEvent(
             time: Timestamp(microsecondsSinceEpoch: try value(0)),

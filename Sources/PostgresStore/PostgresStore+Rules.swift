@@ -1,5 +1,6 @@
 package import CallModel
 package import CallwardenPorts
+import NIOCore
 import PostgresNIO
 
 // MARK: - Rules and the audit log
@@ -51,10 +52,11 @@ extension PostgresStore: RuleStore {
                 INSERT INTO rule_history (
                     rule_id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
                     expires_at, origin, schedule, removed_by, removed_at, removal_reason)
-                SELECT \(id), \(Self.matchKind(rule.match)), \(Self.matchValue(rule.match)), \(rule.scope),
-                    \(rule.action.name), \(rule.action.redirectTarget), \(rule.reason), \(rule.createdBy),
-                    \(rule.createdAt.microsecondsSinceEpoch), \(rule.expiresAt?.microsecondsSinceEpoch),
-                    \(rule.origin.rawValue), \(rule.schedule?.description), \(actor), \(time.microsecondsSinceEpoch), \(reason)
+                SELECT \(id), \(Self.matchKind(rule.match)), \(Self.matchValue(rule.match)), \(Self.bytes(rule.scope)),
+                    \(rule.action.name), \(rule.action.redirectTarget), \(ByteBuffer(string: rule.reason)),
+                    \(ByteBuffer(string: rule.createdBy)), \(rule.createdAt.microsecondsSinceEpoch),
+                    \(rule.expiresAt?.microsecondsSinceEpoch), \(rule.origin.rawValue), \(rule.schedule?.description),
+                    \(ByteBuffer(string: actor)), \(time.microsecondsSinceEpoch), \(ByteBuffer(string: reason))
                 """)
             try Self.appendAudit(
                 AuditEntry(
@@ -70,9 +72,10 @@ extension PostgresStore: RuleStore {
         let rows = try session.query(
             "SELECT time, actor, action, subject, detail FROM audit_log ORDER BY time DESC, id DESC LIMIT \(max(limit, 0))")
         return try rows.map { row in
-            let (time, actor, action, subject, detail) = try row.decode((Int64, String, String, String, String).self)
+            let (time, actor, action, subject, detail) = try row.decode((Int64, ByteBuffer, String, ByteBuffer, ByteBuffer).self)
             return AuditEntry(
-                time: Timestamp(microsecondsSinceEpoch: time), actor: actor, action: action, subject: subject, detail: detail)
+                time: Timestamp(microsecondsSinceEpoch: time), actor: String(buffer: actor), action: action,
+                subject: String(buffer: subject), detail: String(buffer: detail))
         }
     }
 
@@ -85,8 +88,9 @@ extension PostgresStore: RuleStore {
             INSERT INTO rules (
                 match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
                 expires_at, origin, schedule)
-            VALUES (\(matchKind(rule.match)), \(matchValue(rule.match)), \(rule.scope), \(rule.action.name),
-                \(rule.action.redirectTarget), \(rule.reason), \(rule.createdBy), \(rule.createdAt.microsecondsSinceEpoch),
+            VALUES (\(matchKind(rule.match)), \(matchValue(rule.match)), \(bytes(rule.scope)), \(rule.action.name),
+                \(rule.action.redirectTarget), \(ByteBuffer(string: rule.reason)), \(ByteBuffer(string: rule.createdBy)),
+                \(rule.createdAt.microsecondsSinceEpoch),
                 \(rule.expiresAt?.microsecondsSinceEpoch), \(rule.origin.rawValue), \(rule.schedule?.description))
             RETURNING id
             """)
@@ -107,8 +111,14 @@ extension PostgresStore: RuleStore {
         try transaction.execute(
             """
             INSERT INTO audit_log (time, actor, action, subject, detail)
-            VALUES (\(entry.time.microsecondsSinceEpoch), \(entry.actor), \(entry.action), \(entry.subject), \(entry.detail))
+            VALUES (\(entry.time.microsecondsSinceEpoch), \(ByteBuffer(string: entry.actor)), \(entry.action),
+                \(ByteBuffer(string: entry.subject)), \(ByteBuffer(string: entry.detail)))
             """)
+    }
+
+    /// Text from people, clients or PBXs as `BYTEA`, whole (migration `pg-2-text-whole`); nil stays NULL.
+    static func bytes(_ text: String?) -> ByteBuffer? {
+        text.map { ByteBuffer(string: $0) }
     }
 
     private static func matchKind(_ match: RuleMatch) -> String {
@@ -142,7 +152,7 @@ extension PostgresStore: RuleStore {
     static func rule(from row: PostgresRow) throws -> Rule {
         let (id, matchKind, matchValue, scope, actionName, redirectTarget, reason, createdBy, createdAt, expiresAt, origin, scheduleText) =
             try row.decode(
-                (Int64, String, String?, String?, String, String?, String, String, Int64, Int64?, String, String?).self)
+                (Int64, String, String?, ByteBuffer?, String, String?, ByteBuffer, ByteBuffer, Int64, Int64?, String, String?).self)
         let match: RuleMatch
         switch (matchKind, matchValue) {
         case ("number", let value?):
@@ -178,7 +188,8 @@ extension PostgresStore: RuleStore {
             throw PostgresStoreError(code: .invalidData, message: "rules.origin holds an unknown value")
         }
         return Rule(
-            id: id, match: match, scope: scope, action: action, reason: reason, createdBy: createdBy,
+            id: id, match: match, scope: scope.map { String(buffer: $0) }, action: action, reason: String(buffer: reason),
+            createdBy: String(buffer: createdBy),
             createdAt: Timestamp(microsecondsSinceEpoch: createdAt),
             expiresAt: expiresAt.map(Timestamp.init(microsecondsSinceEpoch:)), origin: origin, schedule: schedule)
     }

@@ -8,14 +8,19 @@ import GRDBSQLite
 /// binds through this type, and the event reader selects text columns `CAST(... AS BLOB)` (read
 /// with their length) and decodes them as UTF-8.
 ///
-/// Statements written with GRDB's arguments (the MCID flag's copy of the caller and its withdrawal,
-/// the incident log, the audit log) pass such text as ``argument(_:)`` — its UTF-8 bytes as a blob —
-/// under the placeholder ``placeholder`` (`CAST(? AS TEXT)`, which SQLite turns into text of the
-/// same bytes, length included), and read it back with ``Row/fullText(atIndex:)`` from a column
-/// selected `CAST(... AS BLOB)`.
+/// Statements written with GRDB's arguments pass such text as ``argument(_:)`` — its UTF-8 bytes as
+/// a blob — under the placeholder ``placeholder`` (`CAST(? AS TEXT)`, which SQLite turns into text
+/// of the same bytes, length included), and read it back with ``Row/fullText(atIndex:)`` from a
+/// column selected `CAST(... AS BLOB)`; a look-up compares with the same placeholder, so a value
+/// and the text before its NUL are two values. That is every column holding text from callers,
+/// PBXs, clients, people or configuration: call events, pushed-event keys, detections (episode key
+/// and target; historical ones too), incidents (identity, target), incident calls and log, MCID
+/// flags and withdrawals, recordings (call id, location, author), rules, their history, reviews and
+/// escalation resets (match value, scope, redirect target, reason, authors), the alert outbox
+/// (identity, target, detail), access tokens (name, author) and the audit log.
 ///
-/// Deliberately not handled: text that comes from configuration or the program itself (rule
-/// reasons, token names, recording locations), still bound through GRDB and cut at a NUL.
+/// Deliberately not handled: text that only the program writes (enum values, E.164 numbers,
+/// timestamps, hashes, token look-ups) and the paths of CDR checkpoints (a file path holds no NUL).
 struct FullLengthText: StatementBinding {
     var text: String
 

@@ -12,16 +12,20 @@ extension SQLiteStore: AccessTokenStore {
     ///   ``SQLiteStoreError`` otherwise.
     package func addToken(_ token: StoredAccessToken, actor: String) throws {
         let added = try write { db -> Bool in
-            let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM access_tokens WHERE name = ?)", arguments: [token.name]) ?? false
+            // Names and authors whole, NUL included (``FullLengthText``): a name that only shares the
+            // text before a NUL with a taken one is another name.
+            let taken = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM access_tokens WHERE name = \(FullLengthText.placeholder))",
+                arguments: [FullLengthText.argument(token.name)]) ?? false
             guard !taken else { return false }
             try db.execute(
                 sql: """
                     INSERT INTO access_tokens (name, role, lookup, secret_sha256, created_at, created_by)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    VALUES (\(FullLengthText.placeholder), ?, ?, ?, ?, \(FullLengthText.placeholder))
                     """,
                 arguments: [
-                    token.name, token.role.rawValue, token.lookup, Data(token.secretHash), token.createdAt.microsecondsSinceEpoch,
-                    token.createdBy,
+                    FullLengthText.argument(token.name), token.role.rawValue, token.lookup, Data(token.secretHash),
+                    token.createdAt.microsecondsSinceEpoch, FullLengthText.argument(token.createdBy),
                 ])
             try appendAudit(
                 AuditEntry(
@@ -53,8 +57,8 @@ extension SQLiteStore: AccessTokenStore {
     package func revokeToken(name: String, actor: String, at time: Timestamp) throws -> Bool {
         try write { db in
             try db.execute(
-                sql: "UPDATE access_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
-                arguments: [time.microsecondsSinceEpoch, name])
+                sql: "UPDATE access_tokens SET revoked_at = ? WHERE name = \(FullLengthText.placeholder) AND revoked_at IS NULL",
+                arguments: [time.microsecondsSinceEpoch, FullLengthText.argument(name)])
             guard db.changesCount == 1 else { return false }
             try appendAudit(AuditEntry(time: time, actor: actor, action: "token.revoke", subject: "token \(name)", detail: ""), db)
             return true
@@ -80,15 +84,15 @@ extension SQLiteStore: AccessTokenStore {
         }
     }
 
-    private static let tokenColumns = "name, role, lookup, secret_sha256, created_at, created_by, revoked_at"
+    private static let tokenColumns = "CAST(name AS BLOB), role, lookup, secret_sha256, created_at, CAST(created_by AS BLOB), revoked_at"
 
     private static func token(from row: Row) throws -> StoredAccessToken {
         let hash: Data = try row.decode(atIndex: 3)
         return StoredAccessToken(
-            name: try row.decode(atIndex: 0),
+            name: try row.fullText(atIndex: 0) ?? "",
             role: try StoredValue.decode(row.decode(atIndex: 1), as: AccessRole.self, column: "access_tokens.role"),
             lookup: try row.decode(atIndex: 2), secretHash: Array(hash),
-            createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 4)), createdBy: try row.decode(atIndex: 5),
+            createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 4)), createdBy: try row.fullText(atIndex: 5) ?? "",
             revokedAt: StoredValue.timestamp(try row.decode(atIndex: 6)))
     }
 }

@@ -12,8 +12,8 @@ extension SQLiteStore {
     static let outboxHorizon = TimeSpan.days(7)
 
     private static let noticeColumns = """
-        o.id, o.idempotency_key, o.incident_id, o.event, o.kind, o.severity, o.status, o.identity, o.target, \
-        o.detail, o.starts_at, o.ends_at, o.created_at, o.withheld
+        o.id, o.idempotency_key, o.incident_id, o.event, o.kind, o.severity, o.status, CAST(o.identity AS BLOB), \
+        CAST(o.target AS BLOB), CAST(o.detail AS BLOB), o.starts_at, o.ends_at, o.created_at, o.withheld
         """
 
     /// Alerts `sink` has not delivered, oldest first, each with its attempts and when it is due.
@@ -134,11 +134,12 @@ extension SQLiteStore {
             sql: """
                 INSERT INTO alert_outbox (idempotency_key, incident_id, event, kind, severity, status, identity, target,
                                           detail, starts_at, ends_at, created_at, withheld)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT withheld FROM incidents WHERE id = ?))
+                VALUES (?, ?, ?, ?, ?, ?, \(FullLengthText.placeholder), \(FullLengthText.placeholder), \(FullLengthText.placeholder),
+                        ?, ?, ?, (SELECT withheld FROM incidents WHERE id = ?))
                 """
         ).execute(arguments: [
             key, incidentID, alert.event.rawValue, alert.kind.rawValue, alert.severity.rawValue, alert.status.rawValue,
-            alert.identity, alert.target, alert.detail, alert.startsAt.microsecondsSinceEpoch,
+            FullLengthText.argument(alert.identity), FullLengthText.argument(alert.target), FullLengthText.argument(alert.detail), alert.startsAt.microsecondsSinceEpoch,
             alert.endsAt?.microsecondsSinceEpoch, now.microsecondsSinceEpoch, incidentID,
         ])
         // Once per transaction, however many alerts it writes: every registered callback is a
@@ -165,9 +166,9 @@ extension SQLiteStore {
             kind: try StoredValue.decode(row.decode(atIndex: 4), as: IncidentKind.self, column: "alert_outbox.kind"),
             severity: try StoredValue.decode(row.decode(atIndex: 5), as: IncidentSeverity.self, column: "alert_outbox.severity"),
             status: try StoredValue.decode(row.decode(atIndex: 6), as: IncidentStatus.self, column: "alert_outbox.status"),
-            identity: try row.decode(atIndex: 7),
-            target: try row.decode(atIndex: 8),
-            detail: try row.decode(atIndex: 9),
+            identity: try row.fullText(atIndex: 7) ?? "",
+            target: try row.fullText(atIndex: 8) ?? "",
+            detail: try row.fullText(atIndex: 9) ?? "",
             startsAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 10)),
             endsAt: StoredValue.timestamp(try row.decode(atIndex: 11)),
             createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 12)),

@@ -25,8 +25,9 @@ extension SQLiteStore: CallSearchStore {
             }
         }
         if let key = query.extensionKey {
-            conditions.append("(CAST(callee_key AS BLOB) = CAST(? AS BLOB) OR CAST(caller_extension AS BLOB) = CAST(? AS BLOB))")
-            arguments += [key, key]
+            // Compared as bytes, the key whole (NUL included: ``FullLengthText``).
+            conditions.append("(CAST(callee_key AS BLOB) = ? OR CAST(caller_extension AS BLOB) = ?)")
+            arguments += [FullLengthText.argument(key), FullLengthText.argument(key)]
         }
         arguments += [query.limit + 1, query.offset]
         return try read { db in

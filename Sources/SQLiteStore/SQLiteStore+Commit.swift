@@ -145,9 +145,9 @@ extension SQLiteStore {
         try bind(caller.countedNumber?.description, offset + 18, statement)
         let decision = event.decision
         try bind(decision?.action.name, offset + 19, statement)
-        try bind(decision?.action.redirectTarget, offset + 20, statement)
+        try bind(decision?.action.redirectTarget.map(FullLengthText.init), offset + 20, statement)
         try bind(decision?.ruleID, offset + 21, statement)
-        try bind(decision?.reason, offset + 22, statement)
+        try bind(decision.map { FullLengthText($0.reason) }, offset + 22, statement)
     }
 
     @inline(__always)

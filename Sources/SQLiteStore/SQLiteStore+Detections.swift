@@ -14,11 +14,7 @@ extension SQLiteStore {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT kind, caller, callers, target, calls, first_time, last_time, action,
-                           action_expires, offence, call_ids
-                    FROM detections ORDER BY last_time DESC, id DESC LIMIT ?
-                    """,
+                sql: "SELECT \(Self.detectionColumns) FROM detections ORDER BY last_time DESC, id DESC LIMIT ?",
                 arguments: [max(limit, 0)])
             return try rows.map(Self.detection(from:))
         }
@@ -31,8 +27,8 @@ extension SQLiteStore {
     func upsertDetection(_ detection: Detection, _ db: Database) throws {
         let episodeKey = detection.episodeKey
         let stored = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT incident_id, call_ids FROM detections WHERE episode_key = ?"),
-            arguments: [episodeKey])
+            db.cachedStatement(sql: "SELECT incident_id, call_ids FROM detections WHERE episode_key = \(FullLengthText.placeholder)"),
+            arguments: [FullLengthText.argument(episodeKey)])
         let episodeIncidentID: Int64? = try stored?.decode(atIndex: 0)
         let openIncident = try openIncidentState(IncidentKey(detection: detection), db)
         var plan = ledger.plan(detection, openIncident: openIncident, episodeIncidentID: episodeIncidentID)
@@ -47,12 +43,13 @@ extension SQLiteStore {
         }
         let incidentID = try execute(plan, db).incidentID
 
+        // The episode key and the target hold the callee's text whole, NUL included (``FullLengthText``).
         try db.cachedStatement(
             sql: """
                 INSERT INTO detections (
                     episode_key, kind, caller, callers, target, calls, first_time, last_time, action,
                     action_expires, offence, call_ids, incident_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (\(FullLengthText.placeholder), ?, ?, ?, \(FullLengthText.placeholder), ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (episode_key) DO UPDATE SET
                     caller = excluded.caller, callers = excluded.callers, calls = excluded.calls,
                     last_time = excluded.last_time, action = excluded.action,
@@ -60,11 +57,11 @@ extension SQLiteStore {
                     call_ids = excluded.call_ids, incident_id = excluded.incident_id
                 """
         ).execute(arguments: [
-            episodeKey,
+            FullLengthText.argument(episodeKey),
             detection.kind.rawValue,
             detection.caller?.description,
             try StoredValue.encodeList(detection.callers.map(\.description)),
-            detection.target,
+            FullLengthText.argument(detection.target),
             detection.calls,
             detection.first.microsecondsSinceEpoch,
             detection.last.microsecondsSinceEpoch,
@@ -75,6 +72,13 @@ extension SQLiteStore {
             incidentID,
         ])
     }
+
+    /// The columns ``detection(from:)`` reads, in order; the target (the callee's text) whole, NUL
+    /// included (``FullLengthText``). `caller` and `callers` hold E.164 numbers (digits only) and
+    /// `call_ids` a JSON list, which escapes a NUL as `\u0000`.
+    static let detectionColumns = """
+        kind, caller, callers, CAST(target AS BLOB), calls, first_time, last_time, action, action_expires, offence, call_ids
+        """
 
     /// A detection from a row with ``detectionColumns`` in order.
     static func detection(from row: Row) throws -> Detection {
@@ -88,7 +92,7 @@ extension SQLiteStore {
             kind: try StoredValue.decode(row.decode(atIndex: 0), as: DetectionKind.self, column: "detections.kind"),
             caller: try StoredValue.number(row.decode(atIndex: 1), column: "detections.caller"),
             callers: callers,
-            target: try row.decode(atIndex: 3),
+            target: try row.fullText(atIndex: 3) ?? "",
             calls: try row.decode(atIndex: 4),
             first: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 5)),
             last: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6)),

@@ -83,7 +83,7 @@ extension SQLiteStore {
         time, CAST(call_id AS BLOB), source, phase, disposition, call_start, duration_us, talk_time_us, \
         CAST(caller_raw AS BLOB), caller_e164, CAST(caller_extension AS BLOB), CAST(caller_name AS BLOB), \
         asserted_identity, presentation_restricted, CAST(callee_raw AS BLOB), CAST(callee_key AS BLOB), \
-        decision_action, decision_target, decision_rule, decision_reason
+        decision_action, CAST(decision_target AS BLOB), decision_rule, CAST(decision_reason AS BLOB)
         """
 
     /// A call event from a row with ``eventColumns`` in order.
@@ -114,7 +114,7 @@ extension SQLiteStore {
     /// The decision columns (action, target, rule, reason) from `index` on; nil when none was stored.
     private static func decision(from row: Row, at index: Int) throws -> CallDecision? {
         guard let name: String = try row.decode(atIndex: index) else { return nil }
-        let target: String? = try row.decode(atIndex: index + 1)
+        let target = try fullText(row, index + 1)
         let action: RuleAction
         switch (name, target) {
         case ("allow", nil): action = .allow
@@ -126,7 +126,7 @@ extension SQLiteStore {
                 code: .invalidData, message: "call_events.decision_action and call_events.decision_target disagree")
         }
         return CallDecision(
-            action: action, ruleID: try row.decode(atIndex: index + 2), reason: try row.decode(atIndex: index + 3) ?? "")
+            action: action, ruleID: try row.decode(atIndex: index + 2), reason: try fullText(row, index + 3) ?? "")
     }
 
     /// A text column selected as a blob (``eventReadColumns``), with every byte, NUL included.

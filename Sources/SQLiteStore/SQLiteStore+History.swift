@@ -17,7 +17,7 @@ extension SQLiteStore {
                 INSERT INTO historical_detections (
                     episode_key, kind, caller, callers, target, calls, first_time, last_time, action,
                     action_expires, offence, call_ids)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (\(FullLengthText.placeholder), ?, ?, ?, \(FullLengthText.placeholder), ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (episode_key) DO UPDATE SET
                     caller = excluded.caller, callers = excluded.callers, calls = excluded.calls,
                     last_time = excluded.last_time, action = excluded.action,
@@ -25,11 +25,11 @@ extension SQLiteStore {
                     call_ids = excluded.call_ids
                 """
         ).execute(arguments: [
-            detection.episodeKey,
+            FullLengthText.argument(detection.episodeKey),
             detection.kind.rawValue,
             detection.caller?.description,
             try StoredValue.encodeList(detection.callers.map(\.description)),
-            detection.target,
+            FullLengthText.argument(detection.target),
             detection.calls,
             detection.first.microsecondsSinceEpoch,
             detection.last.microsecondsSinceEpoch,
@@ -42,8 +42,8 @@ extension SQLiteStore {
 
     /// An episode stored live: no longer historical.
     func forgetHistorical(_ detection: Detection, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM historical_detections WHERE episode_key = ?")
-            .execute(arguments: [detection.episodeKey])
+        try db.cachedStatement(sql: "DELETE FROM historical_detections WHERE episode_key = \(FullLengthText.placeholder)")
+            .execute(arguments: [FullLengthText.argument(detection.episodeKey)])
     }
 
     /// How many detection episodes are historical (imported history, no incident).

@@ -20,15 +20,19 @@ extension SQLiteStore {
     var ledger: IncidentLedger { IncidentLedger(policy: alertPolicy) }
 
     private static let stateColumns = """
-        id, kind, identity, target, severity, status, opened_at, updated_at, alerted_action, last_detection_alert
+        id, kind, CAST(identity AS BLOB), CAST(target AS BLOB), severity, status, opened_at, updated_at, alerted_action,
+        last_detection_alert
         """
 
     /// The unclosed incident with `key`, inside the caller's transaction.
     func openIncidentState(_ key: IncidentKey, _ db: Database) throws -> IncidentState? {
         try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT \(Self.stateColumns) FROM incidents WHERE kind = ? AND identity = ? AND target = ? AND status <> 'closed'"),
-            arguments: [key.kind.rawValue, key.identity, key.target]
+                sql: """
+                    SELECT \(Self.stateColumns) FROM incidents WHERE kind = ? AND identity = \(FullLengthText.placeholder)
+                      AND target = \(FullLengthText.placeholder) AND status <> 'closed'
+                    """),
+            arguments: [key.kind.rawValue, FullLengthText.argument(key.identity), FullLengthText.argument(key.target)]
         ).map(Self.incidentState(from:))
     }
 
@@ -51,51 +55,48 @@ extension SQLiteStore {
     }
 
     /// Executes the ledger's plan inside the caller's transaction, in the plan's order; decides nothing.
+    ///
+    /// The incident row is written by one statement per plan — its status and time, detection
+    /// count, withheld mark and alert bookkeeping together (an `INSERT` for a new incident, one
+    /// `UPDATE` otherwise, none when nothing of it changes) — because the evidence chain appends an
+    /// entry for every row a statement writes (migration `evidence-4-incidents-withdrawals`): four
+    /// `UPDATE`s per detection were four entries.
     func execute(_ plan: IncidentPlan, _ db: Database) throws -> ExecutedIncidentPlan {
+        let withheld = try anyWithheld(plan.links, db)
+        let alerts = plan.alertState
         let incidentID: Int64
         switch plan.incident {
         case .open(let new):
             let ids = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        INSERT INTO incidents (kind, identity, target, severity, status, opened_at, updated_at, detection_count)
-                        VALUES (?, ?, ?, ?, 'open', ?, ?, 0) RETURNING id
+                        INSERT INTO incidents (kind, identity, target, severity, status, opened_at, updated_at, detection_count,
+                                               suppressed_alerts, alerted_action, last_detection_alert, withheld)
+                        VALUES (?, \(FullLengthText.placeholder), \(FullLengthText.placeholder), ?, 'open', ?, ?, ?, ?, ?, ?, ?)
+                        RETURNING id
                         """),
                 arguments: [
-                    new.key.kind.rawValue, new.key.identity, new.key.target, new.severity.rawValue,
-                    new.openedAt.microsecondsSinceEpoch, new.updatedAt.microsecondsSinceEpoch,
+                    new.key.kind.rawValue, FullLengthText.argument(new.key.identity), FullLengthText.argument(new.key.target),
+                    new.severity.rawValue, new.openedAt.microsecondsSinceEpoch, new.updatedAt.microsecondsSinceEpoch,
+                    plan.countsDetection ? 1 : 0, plan.suppressesAlert ? 1 : 0, alerts?.highestAction?.rawValue,
+                    alerts?.lastDetectionAlert?.microsecondsSinceEpoch, withheld ? 1 : 0,
                 ])
             guard let id = ids.first else {
                 throw SQLiteStoreError(code: .database, message: "opening an incident returned no id")
             }
             incidentID = id
         case .update(let id, let status, let updatedAt):
-            try db.cachedStatement(sql: "UPDATE incidents SET status = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [status.rawValue, updatedAt.microsecondsSinceEpoch, id])
+            try updateIncident(id, status: status, updatedAt: updatedAt, plan, withheld: withheld, db)
             incidentID = id
         case .keep(let id):
+            try updateIncident(id, status: nil, updatedAt: nil, plan, withheld: withheld, db)
             incidentID = id
-        }
-        if plan.countsDetection {
-            try db.cachedStatement(sql: "UPDATE incidents SET detection_count = detection_count + 1 WHERE id = ?")
-                .execute(arguments: [incidentID])
         }
         for entry in plan.log {
             try appendIncidentLog(incidentID, entry, db)
         }
         for callID in plan.links {
             try linkCall(callID, toIncident: incidentID, at: plan.linkedAt, db)
-        }
-        try markWithheld(incidentID, calls: plan.links, db)
-        if plan.suppressesAlert {
-            try db.cachedStatement(sql: "UPDATE incidents SET suppressed_alerts = suppressed_alerts + 1 WHERE id = ?")
-                .execute(arguments: [incidentID])
-        }
-        if let alerts = plan.alertState {
-            try db.cachedStatement(sql: "UPDATE incidents SET alerted_action = ?, last_detection_alert = ? WHERE id = ?")
-                .execute(arguments: [
-                    alerts.highestAction?.rawValue, alerts.lastDetectionAlert?.microsecondsSinceEpoch, incidentID,
-                ])
         }
         var ruleID: Int64?
         if let addition = plan.rule {
@@ -105,22 +106,49 @@ extension SQLiteStore {
         return ExecutedIncidentPlan(incidentID: incidentID, alertKey: alertKey, ruleID: ruleID)
     }
 
-    /// Marks the incident `withheld` once one of `calls` (stored already) had its number withheld
-    /// (presentation restricted): from then on readers who are not security see `withheld` only.
-    /// A call stored after its link does not mark it (its detection or flag comes with or after
-    /// the call in practice).
-    func markWithheld(_ incidentID: Int64, calls: [String], _ db: Database) throws {
-        guard !calls.isEmpty else { return }
+    /// Everything the plan changes on an existing incident row, in one `UPDATE` (status and time
+    /// when given); none when the plan changes nothing of it. The withheld mark alone updates only
+    /// an incident not marked yet.
+    private func updateIncident(
+        _ id: Int64, status: IncidentStatus?, updatedAt: Timestamp?, _ plan: IncidentPlan, withheld: Bool, _ db: Database
+    ) throws {
+        let alerts = plan.alertState
+        let changes = status != nil || updatedAt != nil || plan.countsDetection || plan.suppressesAlert || alerts != nil
+        guard changes || withheld else { return }
+        try db.cachedStatement(
+            sql: """
+                UPDATE incidents SET
+                    status = coalesce(?, status), updated_at = coalesce(?, updated_at),
+                    detection_count = detection_count + ?, suppressed_alerts = suppressed_alerts + ?,
+                    alerted_action = CASE WHEN ? THEN ? ELSE alerted_action END,
+                    last_detection_alert = CASE WHEN ? THEN ? ELSE last_detection_alert END,
+                    withheld = max(withheld, ?)
+                WHERE id = ? AND (? OR withheld = 0)
+                """
+        ).execute(arguments: [
+            status?.rawValue, updatedAt?.microsecondsSinceEpoch,
+            plan.countsDetection ? 1 : 0, plan.suppressesAlert ? 1 : 0,
+            alerts != nil, alerts?.highestAction?.rawValue,
+            alerts != nil, alerts?.lastDetectionAlert?.microsecondsSinceEpoch,
+            withheld ? 1 : 0, id, changes,
+        ])
+    }
+
+    /// Whether one of `calls` (stored already) had its number withheld (presentation restricted):
+    /// the incident is then marked `withheld`, and from then on readers who are not security see
+    /// `withheld` only. A call stored after its link does not mark it (its detection or flag comes
+    /// with or after the call in practice).
+    func anyWithheld(_ calls: [String], _ db: Database) throws -> Bool {
+        guard !calls.isEmpty else { return false }
         let restricted = try db.cachedStatement(
             sql: """
                 SELECT 1 FROM call_events WHERE source IN (\(Self.allSourcesList))
                   AND call_id = \(FullLengthText.placeholder) AND presentation_restricted = 1 LIMIT 1
                 """)
         for callID in calls where try Bool.fetchOne(restricted, arguments: [FullLengthText.argument(callID)]) == true {
-            try db.cachedStatement(sql: "UPDATE incidents SET withheld = 1 WHERE id = ? AND withheld = 0")
-                .execute(arguments: [incidentID])
-            return
+            return true
         }
+        return false
     }
 
     /// Every event source, so that a look-up by call id alone can use the `(source, call_id)` index.

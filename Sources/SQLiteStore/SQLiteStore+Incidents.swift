@@ -7,8 +7,11 @@ package import Incidents
 // MARK: - Incidents: reading and the lifecycle
 
 extension SQLiteStore {
-    /// The columns ``incident(from:transitions:)`` reads, in order.
-    static let incidentColumns = "id, kind, identity, target, severity, status, opened_at, updated_at, detection_count, withheld"
+    /// The columns ``incident(from:transitions:)`` reads, in order; identity and target (an
+    /// extension, the callee's text) whole, NUL included (``FullLengthText``).
+    static let incidentColumns = """
+        id, kind, CAST(identity AS BLOB), CAST(target AS BLOB), severity, status, opened_at, updated_at, detection_count, withheld
+        """
 
     /// Incidents, the most recently updated first; only those in `status` when given.
     ///
@@ -100,7 +103,7 @@ extension SQLiteStore {
     }
 
     /// The first eight columns every incident read starts with — `id, kind, identity, target,
-    /// severity, status, opened_at, updated_at` — decoded once for ``incident(from:transitions:)``
+    /// severity, status, opened_at, updated_at`, identity and target selected `CAST(... AS BLOB)` — decoded once for ``incident(from:transitions:)``
     /// and the ledger's ``incidentState(id:_:)``.
     struct IncidentHead {
         var id: Int64
@@ -114,8 +117,8 @@ extension SQLiteStore {
             id = try row.decode(atIndex: 0)
             key = IncidentKey(
                 kind: try StoredValue.decode(row.decode(atIndex: 1), as: IncidentKind.self, column: "incidents.kind"),
-                identity: try row.decode(atIndex: 2),
-                target: try row.decode(atIndex: 3))
+                identity: try row.fullText(atIndex: 2) ?? "",
+                target: try row.fullText(atIndex: 3) ?? "")
             severity = try StoredValue.decode(row.decode(atIndex: 4), as: IncidentSeverity.self, column: "incidents.severity")
             status = try StoredValue.decode(row.decode(atIndex: 5), as: IncidentStatus.self, column: "incidents.status")
             openedAt = Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 6))

@@ -80,12 +80,12 @@ extension SQLiteStore {
             db,
             sql: """
                 SELECT call_id, max(id) FROM call_events
-                WHERE counted_time >= ? AND counted_time <= ? AND callee_key = ?
+                WHERE counted_time >= ? AND counted_time <= ? AND callee_key = \(FullLengthText.placeholder)
                 GROUP BY call_id
                 HAVING max(phase = 'ringing' OR phase = 'answered' OR disposition = 'answered' OR disposition = 'no-answer') = 1
                 ORDER BY min(counted_time) DESC, max(id) DESC LIMIT 20
                 """,
-            arguments: [from.microsecondsSinceEpoch, (to + .minutes(1)).microsecondsSinceEpoch, callee])
+            arguments: [from.microsecondsSinceEpoch, (to + .minutes(1)).microsecondsSinceEpoch, FullLengthText.argument(callee)])
         return try ids.compactMap { row in
             let eventID: Int64 = try row.decode(atIndex: 1)
             guard let eventRow = try Row.fetchOne(

@@ -6,7 +6,9 @@ package import Incidents
 // MARK: - Recordings linked to calls
 
 extension SQLiteStore {
-    static let recordingColumns = "id, call_id, location, origin, size, sha256, recorded_at, linked_at"
+    /// The columns ``recording(from:)`` reads, in order; call id and location whole, NUL included
+    /// (``FullLengthText``).
+    static let recordingColumns = "id, CAST(call_id AS BLOB), CAST(location AS BLOB), origin, size, sha256, recorded_at, linked_at"
 
     /// Links a recording to its call with an audit entry (`recording.link`); a location already
     /// linked is returned as stored, unchanged (the first hash is the evidence).
@@ -23,12 +25,13 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     INSERT INTO recordings (call_id, location, origin, size, sha256, recorded_at, linked_at, linked_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (location) DO NOTHING
+                    VALUES (\(FullLengthText.placeholder), \(FullLengthText.placeholder), ?, ?, ?, ?, ?, \(FullLengthText.placeholder))
+                    ON CONFLICT (location) DO NOTHING
                     """,
                 arguments: [
-                    recording.callID, location, recording.origin.rawValue, recording.size, recording.sha256,
-                    recording.recordedAt?.microsecondsSinceEpoch, recording.linkedAt.microsecondsSinceEpoch,
-                    recording.actor,
+                    FullLengthText.argument(recording.callID), FullLengthText.argument(location), recording.origin.rawValue,
+                    recording.size, recording.sha256, recording.recordedAt?.microsecondsSinceEpoch,
+                    recording.linkedAt.microsecondsSinceEpoch, FullLengthText.argument(recording.actor),
                 ])
             if db.changesCount == 1 {
                 try appendAudit(
@@ -39,7 +42,8 @@ extension SQLiteStore {
                     db)
             }
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT \(Self.recordingColumns) FROM recordings WHERE location = ?", arguments: [location])
+                db, sql: "SELECT \(Self.recordingColumns) FROM recordings WHERE location = \(FullLengthText.placeholder)",
+                arguments: [FullLengthText.argument(location)])
             else { throw SQLiteStoreError(code: .database, message: "a linked recording cannot be read back") }
             return try Self.recording(from: row)
         }
@@ -63,8 +67,8 @@ extension SQLiteStore {
     static func recording(from row: Row) throws -> RecordingEvidence {
         RecordingEvidence(
             id: try row.decode(atIndex: 0),
-            callID: try row.decode(atIndex: 1),
-            location: try row.decode(atIndex: 2),
+            callID: try row.fullText(atIndex: 1) ?? "",
+            location: try row.fullText(atIndex: 2) ?? "",
             origin: try StoredValue.decode(row.decode(atIndex: 3), as: RecordingOrigin.self, column: "recordings.origin"),
             size: try row.decode(atIndex: 4),
             sha256: try row.decode(atIndex: 5),

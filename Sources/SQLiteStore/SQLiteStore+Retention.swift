@@ -65,18 +65,21 @@ extension SQLiteStore {
     ) throws -> (purged: Int, next: PushedEventKeyPosition?) {
         guard limit > 0 else { return (0, position) }
         let (expired, scanned, last): ([PushedEventKeyPosition], Int, PushedEventKeyPosition?) = try read { db in
-            let columns = "SELECT source, call_id, phase, time, stored_at FROM pushed_event_keys"
+            // Call ids whole, NUL included (``FullLengthText``): the walk resumes after the very key it
+            // read, and the delete finds it.
+            let columns = "SELECT source, CAST(call_id AS BLOB), phase, time, stored_at FROM pushed_event_keys"
             let order = "ORDER BY source, call_id, phase, time LIMIT ?"
             let rows: [Row]
             if let position {
                 rows = try Row.fetchAll(
-                    db.cachedStatement(sql: "\(columns) WHERE (source, call_id, phase, time) > (?, ?, ?, ?) \(order)"),
-                    arguments: [position.source, position.callID, position.phase, position.time, limit])
+                    db.cachedStatement(
+                        sql: "\(columns) WHERE (source, call_id, phase, time) > (?, \(FullLengthText.placeholder), ?, ?) \(order)"),
+                    arguments: [position.source, FullLengthText.argument(position.callID), position.phase, position.time, limit])
             } else {
                 rows = try Row.fetchAll(db.cachedStatement(sql: "\(columns) \(order)"), arguments: [limit])
             }
-            let keys = rows.map { row in
-                PushedEventKeyPosition(source: row[0], callID: row[1], phase: row[2], time: row[3])
+            let keys = try rows.map { row in
+                PushedEventKeyPosition(source: row[0], callID: try row.fullText(atIndex: 1) ?? "", phase: row[2], time: row[3])
             }
             let expired = zip(rows, keys).compactMap { row, key -> PushedEventKeyPosition? in
                 let storedAt: Int64? = row[4]
@@ -87,9 +90,12 @@ extension SQLiteStore {
         if !expired.isEmpty {
             try write { db in
                 let delete = try db.cachedStatement(
-                    sql: "DELETE FROM pushed_event_keys WHERE source = ? AND call_id = ? AND phase = ? AND time = ?")
+                    sql: """
+                        DELETE FROM pushed_event_keys
+                        WHERE source = ? AND call_id = \(FullLengthText.placeholder) AND phase = ? AND time = ?
+                        """)
                 for key in expired {
-                    try delete.execute(arguments: [key.source, key.callID, key.phase, key.time])
+                    try delete.execute(arguments: [key.source, FullLengthText.argument(key.callID), key.phase, key.time])
                 }
             }
         }

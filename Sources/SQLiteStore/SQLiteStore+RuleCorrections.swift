@@ -6,8 +6,19 @@ import Incidents
 // MARK: - Correcting rules: history, false positives, a rule's detail
 
 extension SQLiteStore: RuleCorrectionStore {
-    static let ruleColumns = """
-        id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at, expires_at, origin, schedule
+    /// The columns ``rule(from:)`` reads after the id, in order: text that people and configuration
+    /// give (value, scope, redirect target, reason, author) whole, NUL included (``FullLengthText``).
+    static let ruleBodyColumns = """
+        match_kind, CAST(match_value AS BLOB), CAST(scope AS BLOB), action, CAST(redirect_target AS BLOB), \
+        CAST(reason AS BLOB), CAST(created_by AS BLOB), created_at, expires_at, origin, schedule
+        """
+
+    /// The columns ``rule(from:)`` reads, in order.
+    static let ruleColumns = "id, " + ruleBodyColumns
+
+    /// The columns ``removedRule(from:)`` reads from `rule_history`, in order.
+    static let removedRuleColumns = """
+        rule_id, \(ruleBodyColumns), CAST(removed_by AS BLOB), removed_at, CAST(removal_reason AS BLOB), false_positive
         """
 
     /// Removes the rules `removal` names (by id: that rule; by number: every rule in force on that
@@ -63,8 +74,14 @@ extension SQLiteStore: RuleCorrectionStore {
         guard let number else { return RuleRemovalOutcome(removed: rules) }
 
         try db.execute(
-            sql: "INSERT INTO escalation_resets (identity, reset_at, actor, reason) VALUES (?, ?, ?, ?)",
-            arguments: [number.description, removal.time.microsecondsSinceEpoch, actor, reason])
+            sql: """
+                INSERT INTO escalation_resets (identity, reset_at, actor, reason)
+                VALUES (?, ?, \(FullLengthText.placeholder), \(FullLengthText.placeholder))
+                """,
+            arguments: [
+                number.description, removal.time.microsecondsSinceEpoch, FullLengthText.argument(actor),
+                FullLengthText.argument(reason),
+            ])
         try appendAudit(
             AuditEntry(
                 time: removal.time, actor: actor, action: "escalation.reset", subject: number.description,
@@ -108,10 +125,13 @@ extension SQLiteStore: RuleCorrectionStore {
                     rule_id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
                     expires_at, origin, schedule, removed_by, removed_at, removal_reason, false_positive)
                 SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
-                       expires_at, origin, schedule, ?, ?, ?, ?
+                       expires_at, origin, schedule, \(FullLengthText.placeholder), ?, \(FullLengthText.placeholder), ?
                 FROM rules WHERE id = ?
                 """,
-            arguments: [actor, time.microsecondsSinceEpoch, reason, falsePositive ? 1 : 0, rule.id])
+            arguments: [
+                FullLengthText.argument(actor), time.microsecondsSinceEpoch, FullLengthText.argument(reason), falsePositive ? 1 : 0,
+                rule.id,
+            ])
     }
 
     /// Removed rules, newest removal first.
@@ -119,11 +139,7 @@ extension SQLiteStore: RuleCorrectionStore {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT rule_id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
-                           expires_at, origin, schedule, removed_by, removed_at, removal_reason, false_positive
-                    FROM rule_history ORDER BY removed_at DESC, id DESC LIMIT ?
-                    """,
+                sql: "SELECT \(Self.removedRuleColumns) FROM rule_history ORDER BY removed_at DESC, id DESC LIMIT ?",
                 arguments: [max(0, limit)]
             ).map(Self.removedRule(from:))
         }
@@ -134,14 +150,17 @@ extension SQLiteStore: RuleCorrectionStore {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT identity, reset_at, actor, reason FROM escalation_resets WHERE reset_at >= ? ORDER BY reset_at, id",
+                sql: """
+                    SELECT identity, reset_at, CAST(actor AS BLOB), CAST(reason AS BLOB) FROM escalation_resets
+                    WHERE reset_at >= ? ORDER BY reset_at, id
+                    """,
                 arguments: [time.microsecondsSinceEpoch]
             ).compactMap { row in
                 guard let identity = try StoredValue.number(row.decode(atIndex: 0), column: "escalation_resets.identity")
                 else { return nil }
                 return EscalationReset(
                     identity: identity, time: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 1)),
-                    actor: try row.decode(atIndex: 2), reason: try row.decode(atIndex: 3))
+                    actor: try row.fullText(atIndex: 2) ?? "", reason: try row.fullText(atIndex: 3) ?? "")
             }
         }
     }
@@ -165,11 +184,7 @@ extension SQLiteStore: RuleCorrectionStore {
                 .map { (try Self.rule(from: $0), nil) }
             found += try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT rule_id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
-                           expires_at, origin, schedule, removed_by, removed_at, removal_reason, false_positive
-                    FROM rule_history WHERE \(historyCondition)
-                    """,
+                sql: "SELECT \(Self.removedRuleColumns) FROM rule_history WHERE \(historyCondition)",
                 arguments: [argument]
             ).map { row in
                 let removed = try Self.removedRule(from: row)
@@ -187,8 +202,7 @@ extension SQLiteStore: RuleCorrectionStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT kind, caller, callers, target, calls, first_time, last_time, action, action_expires, offence,
-                           call_ids, incident_id
+                    SELECT \(Self.detectionColumns), incident_id
                     FROM detections WHERE caller = ? AND action = ? AND action_expires IS ? ORDER BY first_time, id
                     """,
                 arguments: [number.description, rule.action.name, rule.expiresAt?.microsecondsSinceEpoch])
@@ -226,9 +240,9 @@ extension SQLiteStore: RuleCorrectionStore {
     private static func removedRule(from row: Row) throws -> RemovedRule {
         RemovedRule(
             rule: try rule(from: row),
-            removedBy: try row.decode(atIndex: 12),
+            removedBy: try row.fullText(atIndex: 12) ?? "",
             removedAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 13)),
-            reason: try row.decode(atIndex: 14),
+            reason: try row.fullText(atIndex: 14) ?? "",
             falsePositive: (try row.decode(Int64.self, atIndex: 15)) == 1)
     }
 }

@@ -13,8 +13,11 @@ extension SQLiteStore: RuleReviewStore {
             let rule = try Self.ruleInTable(id, db)
             guard rule.origin == .detection else { throw RuleReviewError.notAutomatic(id) }
             try db.execute(
-                sql: "INSERT INTO rule_reviews (rule_id, reviewed_by, reviewed_at, reason) VALUES (?, ?, ?, ?)",
-                arguments: [id, actor, time.microsecondsSinceEpoch, reason])
+                sql: """
+                    INSERT INTO rule_reviews (rule_id, reviewed_by, reviewed_at, reason)
+                    VALUES (?, \(FullLengthText.placeholder), ?, \(FullLengthText.placeholder))
+                    """,
+                arguments: [id, FullLengthText.argument(actor), time.microsecondsSinceEpoch, FullLengthText.argument(reason)])
             try appendAudit(
                 AuditEntry(
                     time: time, actor: actor, action: "rule.review.approve", subject: "rule \(id)",
@@ -52,11 +55,16 @@ extension SQLiteStore: RuleReviewStore {
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT rule_id, reviewed_by, reviewed_at, reason FROM rule_reviews WHERE rule_id IN (\(marks)) ORDER BY id",
+                sql: """
+                    SELECT rule_id, CAST(reviewed_by AS BLOB), reviewed_at, CAST(reason AS BLOB) FROM rule_reviews
+                    WHERE rule_id IN (\(marks)) ORDER BY id
+                    """,
                 arguments: StatementArguments(ids))
             for row in rows {
                 let id: Int64 = row[0]
-                reviews[id] = RuleReview(ruleID: id, reviewedBy: row[1], reviewedAt: Timestamp(microsecondsSinceEpoch: row[2]), reason: row[3])
+                reviews[id] = RuleReview(
+                    ruleID: id, reviewedBy: try row.fullText(atIndex: 1) ?? "", reviewedAt: Timestamp(microsecondsSinceEpoch: row[2]),
+                    reason: try row.fullText(atIndex: 3) ?? "")
             }
             return reviews
         }

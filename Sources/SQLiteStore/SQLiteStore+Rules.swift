@@ -13,11 +13,7 @@ extension SQLiteStore {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by,
-                           created_at, expires_at, origin, schedule
-                    FROM rules WHERE ? OR expires_at IS NULL OR expires_at > ? ORDER BY id
-                    """,
+                sql: "SELECT \(Self.ruleColumns) FROM rules WHERE ? OR expires_at IS NULL OR expires_at > ? ORDER BY id",
                 arguments: [includeExpired, time.microsecondsSinceEpoch])
             return try rows.map(Self.rule(from:))
         }
@@ -114,12 +110,14 @@ extension SQLiteStore {
                     INSERT INTO rules (
                         id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
                         expires_at, origin, schedule)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, \(FullLengthText.placeholder), \(FullLengthText.placeholder), ?, \(FullLengthText.placeholder),
+                            \(FullLengthText.placeholder), \(FullLengthText.placeholder), ?, ?, ?, ?)
                     RETURNING id
                     """),
             arguments: [
-                nextID, matchKind, matchValue, rule.scope, rule.action.name, rule.action.redirectTarget, rule.reason,
-                rule.createdBy, rule.createdAt.microsecondsSinceEpoch, rule.expiresAt?.microsecondsSinceEpoch,
+                nextID, matchKind, FullLengthText.argument(matchValue), FullLengthText.argument(rule.scope), rule.action.name,
+                FullLengthText.argument(rule.action.redirectTarget), FullLengthText.argument(rule.reason),
+                FullLengthText.argument(rule.createdBy), rule.createdAt.microsecondsSinceEpoch, rule.expiresAt?.microsecondsSinceEpoch,
                 rule.origin.rawValue, rule.schedule?.description,
             ])
         guard let id = ids.first else {
@@ -158,9 +156,10 @@ extension SQLiteStore {
         return text
     }
 
+    /// A rule from a row with ``ruleColumns`` in order (text whole, NUL included: ``FullLengthText``).
     static func rule(from row: Row) throws -> Rule {
         let matchKind: String = try row.decode(atIndex: 1)
-        let matchValue: String? = try row.decode(atIndex: 2)
+        let matchValue: String? = try row.fullText(atIndex: 2)
         let match: RuleMatch
         switch (matchKind, matchValue) {
         case ("number", let value?):
@@ -176,7 +175,7 @@ extension SQLiteStore {
             throw SQLiteStoreError(code: .invalidData, message: "rules.match_kind and rules.match_value disagree")
         }
         let actionName: String = try row.decode(atIndex: 4)
-        let redirectTarget: String? = try row.decode(atIndex: 5)
+        let redirectTarget: String? = try row.fullText(atIndex: 5)
         let action: RuleAction
         switch (actionName, redirectTarget) {
         case ("allow", nil): action = .allow
@@ -197,10 +196,10 @@ extension SQLiteStore {
         return Rule(
             id: try row.decode(atIndex: 0),
             match: match,
-            scope: try row.decode(atIndex: 3),
+            scope: try row.fullText(atIndex: 3),
             action: action,
-            reason: try row.decode(atIndex: 6),
-            createdBy: try row.decode(atIndex: 7),
+            reason: try row.fullText(atIndex: 6) ?? "",
+            createdBy: try row.fullText(atIndex: 7) ?? "",
             createdAt: Timestamp(microsecondsSinceEpoch: try row.decode(atIndex: 8)),
             expiresAt: StoredValue.timestamp(try row.decode(atIndex: 9)),
             origin: try StoredValue.decode(row.decode(atIndex: 10), as: RuleOrigin.self, column: "rules.origin"),

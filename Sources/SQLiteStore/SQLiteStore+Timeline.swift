@@ -19,11 +19,7 @@ extension SQLiteStore {
             let calls = try Self.calls(incidentID: incidentID, db)
             let detections = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT kind, caller, callers, target, calls, first_time, last_time, action,
-                           action_expires, offence, call_ids
-                    FROM detections WHERE incident_id = ? ORDER BY first_time, id
-                    """,
+                sql: "SELECT \(Self.detectionColumns) FROM detections WHERE incident_id = ? ORDER BY first_time, id",
                 arguments: [incidentID]
             ).map(Self.detection(from:))
             let flags = try Self.flags(incidentID: incidentID, db)
@@ -102,17 +98,13 @@ extension SQLiteStore {
             arguments += numbers.sorted().map { $0.description }
         }
         if let target {
-            conditions.append("(match_kind = 'unidentified' AND (scope IS NULL OR scope = ?))")
-            arguments.append(target)
+            conditions.append("(match_kind = 'unidentified' AND (scope IS NULL OR scope = \(FullLengthText.placeholder)))")
+            arguments.append(FullLengthText.argument(target))
         }
         guard !conditions.isEmpty else { return [] }
         let rows = try Row.fetchAll(
             db,
-            sql: """
-                SELECT id, match_kind, match_value, scope, action, redirect_target, reason, created_by,
-                       created_at, expires_at, origin, schedule
-                FROM rules WHERE \(conditions.joined(separator: " OR ")) ORDER BY id
-                """,
+            sql: "SELECT \(Self.ruleColumns) FROM rules WHERE \(conditions.joined(separator: " OR ")) ORDER BY id",
             arguments: StatementArguments(arguments))
         return try rows.map { row in
             let rule = try Self.rule(from: row)

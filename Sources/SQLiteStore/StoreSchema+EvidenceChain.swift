@@ -60,7 +60,8 @@ extension StoreSchema {
     /// Every table the evidence chain covers, with the spec its triggers were made from.
     ///
     /// The history of rules and escalation resets joined in migration `evidence-3-rule-history`
-    /// (``ruleCorrectionChains``).
+    /// (``ruleCorrectionChains``), the incidents themselves and the MCID withdrawals in migration
+    /// `evidence-4-incidents-withdrawals` (``incidentChains``).
     /// Hook for later tables (the witnesses of a call): a migration of their
     /// own that calls ``createChainTriggers(_:_:)`` for their spec and backfills with
     /// ``chainExistingRows(_:_:)``, and their spec appended here so that `evidence verify` checks
@@ -68,7 +69,7 @@ extension StoreSchema {
     /// drops the table's three triggers, creates them from the new spec and calls
     /// ``chainExistingRows(_:_:)`` again, so that every row's latest entry hashes the new column
     /// list (older entries keep the old form; only the latest is compared with the row).
-    static let chainedTables: [ChainedTable] = firstChainedTables + ruleCorrectionChains
+    static let chainedTables: [ChainedTable] = firstChainedTables + ruleCorrectionChains + incidentChains
 
     /// The tables migration `evidence-1-chain` chains (its triggers were made from these specs).
     static let firstChainedTables: [ChainedTable] = [
@@ -135,7 +136,8 @@ extension StoreSchema {
     ///
     /// Deliberately not handled: a rewrite of the whole chain by someone holding the database and
     /// the functions (the chain head goes into every signed evidence bundle, which fixes what came
-    /// before it), and the incidents table itself (its status changes are in the incident log).
+    /// before it). The incidents table itself was left out here and joined the chain in migration
+    /// `evidence-4-incidents-withdrawals` (``incidentsChain``).
     static func evidenceChain(_ db: Database) throws {
         try db.execute(
             sql: """

@@ -6,7 +6,9 @@ import Incidents
 /// `--json` on every list and show command: one JSON document on standard output, keys in
 /// snake_case and sorted, numbers in E.164 (`+447700900123`), times in RFC 3339 UTC, rule ids as
 /// plain integers (`"id": 112`; the `r112` form is for the command line only). Strings are
-/// escaped by the encoder, so nothing a caller typed can break out of its value. Personal data is
+/// escaped by the encoder, so nothing a caller typed can break out of its value, and what the
+/// encoder leaves raw (C1 and bidi controls, format characters) by ``InertText/json(_:)``, so it
+/// cannot drive the terminal either. Personal data is
 /// masked as the ``Reader`` may see it, the same as in tables.
 enum JSONOutput {
     static func print(_ value: some Encodable) throws {
@@ -14,7 +16,7 @@ enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(value)
-        printLines(String(decoding: data, as: UTF8.self))
+        printLines(InertText.json(String(decoding: data, as: UTF8.self)))
     }
 
     struct RuleJSON: Encodable {

@@ -21,7 +21,9 @@ struct PrivacyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let requests = try options.load().personalDataRequests()
-            let json = try requests.export(number, actor: Actor.resolve(by), at: WallClock.system.now())
+            // Control and format characters a caller put in a name stay escaped in the JSON, for
+            // the terminal and for whoever opens the file (``InertText/json(_:)``).
+            let json = Array(InertText.json(String(decoding: try requests.export(number, actor: Actor.resolve(by), at: WallClock.system.now()), as: UTF8.self)).utf8)
             if let out {
                 let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
                 guard descriptor >= 0 else { throw ValidationError("cannot create \(out): \(String(cString: strerror(errno)))") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDRParsing
+import CallModel
 import CallwardenApp
 import Foundation
 import Logging
@@ -52,6 +53,6 @@ struct Replay: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        printLines(json ? report.json() : report.table())
+        printLines(json ? InertText.json(report.json()) : report.table())
     }
 }

@@ -99,7 +99,7 @@ struct AuditCommand: AsyncParsableCommand {
                     "time": entry.time.rfc3339, "actor": entry.actor, "action": entry.action, "subject": entry.subject, "detail": entry.detail,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-                printLines(String(decoding: data, as: UTF8.self))
+                printLines(InertText.json(String(decoding: data, as: UTF8.self)))
             }
             return
         }

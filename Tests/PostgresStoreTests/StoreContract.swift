@@ -185,6 +185,52 @@ enum StoreContract {
         #expect(try store.checkpoint(forPath: "/nowhere") == nil)
     }
 
+    /// A callee's text with a NUL and markup after it: a stalking episode's target, and so the
+    /// scope of its block and the rule's audit entry.
+    static let hostileTarget = "1001\u{0}<b>evil</b>"
+
+    static func textAfterNULIsKept(_ subject: StoreUnderTest) throws {
+        let store = subject.store
+        var event = Fixture.fullEvent()
+        event.callee = CalledParty(raw: "sip:" + hostileTarget, key: hostileTarget)
+        event.decision = CallDecision(action: .block, ruleID: 7, reason: "rule\u{0}seven")
+        var batch = IngestBatch()
+        batch.events = [event]
+        batch.detections = [Fixture.detection(target: hostileTarget), Fixture.detection(target: "1001")]
+        batch.rules = [
+            Rule(match: .number(Fixture.caller), scope: hostileTarget, action: .block, reason: "stalking\u{0}x",
+                 createdBy: "detection\u{0}y", createdAt: Fixture.time(100), origin: .detection),
+        ]
+        try store.commit(batch)
+        #expect(try store.events(countedSince: Fixture.time(-10), limit: 10) == [event])
+        #expect(Set(try store.detections(limit: 10).map(\.target)) == [hostileTarget, "1001"])
+        let rule = try #require(try store.rules(activeAt: Fixture.time(0), includeExpired: true).first)
+        #expect(rule == Rule(
+            id: rule.id, match: .number(Fixture.caller), scope: hostileTarget, action: .block, reason: "stalking\u{0}x",
+            createdBy: "detection\u{0}y", createdAt: Fixture.time(100), origin: .detection))
+        #expect(try store.auditLog(limit: 10).first?.detail == "block +447700900123 scope \(hostileTarget): stalking\u{0}x")
+
+        // The episode is found again by its whole key.
+        var grown = Fixture.detection(calls: 7, last: 900, target: hostileTarget)
+        grown.offence = 2
+        batch = IngestBatch()
+        batch.upsert(grown)
+        try store.commit(batch)
+        #expect(try store.detections(limit: 10).first == grown)
+        #expect(try store.statistics().detections == 2)
+
+        #expect(try store.removeRule(id: try #require(rule.id), actor: "alice\u{0}x", reason: "wrong\u{0}number", at: Fixture.time(200)))
+        let removal = try #require(try store.auditLog(limit: 10).first)
+        #expect(removal.actor == "alice\u{0}x" && removal.detail.hasSuffix(": wrong\u{0}number"))
+
+        // A pushed resend of a call id with a NUL is stored once, apart from the id cut at the NUL.
+        batch = IngestBatch()
+        batch.events = [Fixture.minimalEvent(callID: "push\u{0}tail"), Fixture.minimalEvent(callID: "push")]
+        try store.commitPushed(batch)
+        try store.commitPushed(batch)
+        #expect(try store.statistics().events == 3)
+    }
+
     static func pushedResendIsStoredOnce(_ subject: StoreUnderTest) throws {
         let store = subject.store
         var batch = IngestBatch()
@@ -209,6 +255,7 @@ struct SQLiteStoreContractTests {
     @Test func eventRoundTrip() throws { try run(StoreContract.eventsRoundTripEveryField) }
     @Test func checkpoints() throws { try run(StoreContract.checkpointsRoundTrip) }
     @Test func pushedResend() throws { try run(StoreContract.pushedResendIsStoredOnce) }
+    @Test func textAfterNUL() throws { try run(StoreContract.textAfterNULIsKept) }
 }
 
 @Suite("Store contract on PostgreSQL", .enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
@@ -225,4 +272,5 @@ struct PostgresStoreContractTests {
     @Test func eventRoundTrip() throws { try run(StoreContract.eventsRoundTripEveryField) }
     @Test func checkpoints() throws { try run(StoreContract.checkpointsRoundTrip) }
     @Test func pushedResend() throws { try run(StoreContract.pushedResendIsStoredOnce) }
+    @Test func textAfterNUL() throws { try run(StoreContract.textAfterNULIsKept) }
 }

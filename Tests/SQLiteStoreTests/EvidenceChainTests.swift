@@ -219,6 +219,76 @@ struct EvidenceChainTests {
         #expect(try shell(directory.databasePath, "DROP TRIGGER rule_history_no_delete") == 0)
     }
 
+    @Test("the incident row is chained: a status change verifies, a status set back behind the store's back is named by its row",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func incidentEdited() throws {
+        let (directory, store, id) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let before = try store.verifyEvidenceChain().entries
+        _ = try store.changeStatus(incidentID: id, to: .reported, actor: "alice", note: "crime ref 12/3456", at: Fixture.time(500))
+        let report = try store.verifyEvidenceChain()
+        #expect(report.findings == [])
+        // One entry for the incident row (status and time in one statement), its log entry and its
+        // audit entry; the alert outbox is not chained.
+        #expect(report.entries == before + 3)
+
+        #expect(try shell(directory.databasePath, "UPDATE incidents SET status = 'open'") != 0)  // no chain functions
+        #expect(try shell(
+            directory.databasePath, "DROP TRIGGER evidence_incidents_update", "UPDATE incidents SET status = 'open', target = '1002'") == 0)
+        let findings = try store.verifyEvidenceChain().findings
+        #expect(findings.first == EvidenceChainFinding(
+            table: "incidents", row: String(id), entry: findings.first?.entry, problem: .contentDiffers(columns: ["target", "status"])))
+        #expect(findings.contains { $0.problem == .triggerMissing("evidence_incidents_update") })
+
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "PRAGMA foreign_keys = OFF", "DELETE FROM incidents") == 0)
+        let deleted = try #require(try store.verifyEvidenceChain().findings.first { $0.table == "incidents" })
+        #expect(deleted.row == String(id) && deleted.problem == .deleted)
+    }
+
+    @Test("an MCID withdrawal is chained: reworded or removed behind the store's back, it is named by its flag",
+          .enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func withdrawalEdited() throws {
+        let (directory, store, _) = try storeWithEvidence()
+        defer { try? store.close(); directory.remove() }
+        let outcome = try store.flagMaliciousCall(
+            MCIDRequest(call: .callID("call,0\n\"x\""), kind: .threat, actor: "pbx", note: "bomb threat", time: Fixture.time(600)),
+            crisisLine: nil)
+        _ = try store.withdrawFlag(MCIDWithdrawal(flagID: outcome.flag.id, actor: "bob", reason: "wrong call", time: Fixture.time(700)))
+        #expect(try store.verifyEvidenceChain().findings == [])
+
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "UPDATE mcid_withdrawals SET reason = 'a test'") == 0)
+        let first = try #require(try store.verifyEvidenceChain().findings.first)
+        #expect(first.table == "mcid_withdrawals" && first.row == String(outcome.flag.id))
+        #expect(first.problem == .contentDiffers(columns: ["reason"]))
+
+        #expect(try shell(directory.databasePath, ".dbconfig enable_trigger off", "DELETE FROM mcid_withdrawals") == 0)
+        let gone = try #require(try store.verifyEvidenceChain().findings.first)
+        #expect(gone.table == "mcid_withdrawals" && gone.row == String(outcome.flag.id) && gone.problem == .deleted)
+    }
+
+    @Test("a store with incidents and withdrawals from before they were chained has them chained when migrated")
+    func migrationChainsIncidentsAndWithdrawals() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SQLiteStore.migrate(
+            path: directory.databasePath, upTo: "console2-rule-review",
+            thenExecute: """
+                INSERT INTO incidents (id, kind, identity, target, severity, status, opened_at, updated_at, detection_count)
+                VALUES (1, 'harassment', '+447700900123', '1001', 'low', 'open', 1, 2, 1),
+                       (2, 'threat', 'unidentified', '*', 'high', 'closed', 3, 4, 0);
+                INSERT INTO mcid_flags (id, incident_id, kind, call_id, flagged_at, flagged_by, note, sip_headers)
+                VALUES (5, 2, 'threat', 'call-9', 3, 'pbx', '', '[]');
+                INSERT INTO mcid_withdrawals (flag_id, withdrawn_at, withdrawn_by, reason) VALUES (5, 4, 'bob', 'wrong call');
+                """)
+        let store = try SQLiteStore(path: directory.databasePath)
+        defer { try? store.close() }
+        let report = try store.verifyEvidenceChain()
+        #expect(report.findings == [])
+        #expect(report.entries == 4)  // the flag when it was stored; the two incidents and the withdrawal when migrated
+        _ = try store.changeStatus(incidentID: 1, to: .acknowledged, actor: "alice", note: "", at: Fixture.time(0))
+        #expect(try store.verifyEvidenceChain().findings == [])
+    }
+
     @Test("a store whose rules were corrected before the history was chained has its history chained when migrated")
     func migrationChainsRuleHistory() throws {
         let directory = try TemporaryDirectory()
