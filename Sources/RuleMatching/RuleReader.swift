@@ -40,6 +40,38 @@ package struct RuleReader: ~Copyable, @unchecked Sendable {
         read { $0.verdict(for: caller, calleeKey: calleeKey, atMicroseconds: time.microsecondsSinceEpoch) }
     }
 
+    /// The compact verdict for `caller` calling the party whose key is the UTF-8 `calleeBytes`
+    /// (as a decoder holds them; read only during the call): what ``verdict(for:calleeKey:at:)``
+    /// does after reading the key's bytes in place, with no string to retain or release.
+    @inline(__always)
+    package func verdict(for caller: MatchCaller, calleeBytes: UnsafeRawBufferPointer, at time: Timestamp) -> RuleVerdict {
+        read { $0.verdict(for: caller, calleeBytes: calleeBytes, atMicroseconds: time.microsecondsSinceEpoch) }
+    }
+
+    /// Verdicts for several questions at `time`, for a caller that has several at once (a queue
+    /// drained in one go): `callers[i]` calling the party keyed by the UTF-8 `calleeBytes[i]`
+    /// gets `verdicts[i]` (the three of the same length). Up to 32 questions share one read
+    /// section, and their global exact entries are all loaded before the first is decided, so
+    /// that their cache misses overlap.
+    package func verdicts(
+        for callers: UnsafeBufferPointer<MatchCaller>, calleeBytes: UnsafeBufferPointer<UnsafeRawBufferPointer>,
+        at time: Timestamp, into verdicts: UnsafeMutableBufferPointer<RuleVerdict>
+    ) {
+        precondition(calleeBytes.count == callers.count && verdicts.count == callers.count, "one callee and one verdict per caller")
+        let micros = time.microsecondsSinceEpoch
+        var start = 0
+        while start < callers.count {
+            let end = min(callers.count, start &+ RuleSnapshotView.batchLimit)
+            read { view in
+                view.verdicts(
+                    for: UnsafeBufferPointer(rebasing: callers[start..<end]),
+                    calleeBytes: UnsafeBufferPointer(rebasing: calleeBytes[start..<end]), atMicroseconds: micros,
+                    into: UnsafeMutableBufferPointer(rebasing: verdicts[start..<end]))
+            }
+            start = end
+        }
+    }
+
     /// The full decision for `caller` (counted identity) calling the party keyed `calleeKey` at `time`.
     package func decide(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> CallDecision {
         read { view in

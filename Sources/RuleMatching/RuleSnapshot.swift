@@ -43,6 +43,11 @@ package final class RuleSnapshot: @unchecked Sendable {
         withExtendedLifetime(self) { view.verdict(for: caller, calleeKey: calleeKey, atMicroseconds: time.microsecondsSinceEpoch) }
     }
 
+    /// The compact verdict for a callee key given as its UTF-8 bytes (see ``RuleReader``).
+    package func verdict(for caller: MatchCaller, calleeBytes: UnsafeRawBufferPointer, at time: Timestamp) -> RuleVerdict {
+        withExtendedLifetime(self) { view.verdict(for: caller, calleeBytes: calleeBytes, atMicroseconds: time.microsecondsSinceEpoch) }
+    }
+
     /// The full decision: the counted identity of `caller` against the rules for `calleeKey` at `time`.
     package func decide(_ caller: CallerIdentity, calleeKey: String, at time: Timestamp) -> CallDecision {
         withExtendedLifetime(self) {

@@ -68,6 +68,14 @@ struct RandomizedReferenceTests {
             let expected = ReferenceMatcher.decide(rules, caller: caller, callee: callee, at: time, zone: zone)
             let actual = snapshot.decide(caller, calleeKey: callee, at: time)
             if actual.ruleID != nil { matched += 1 }
+            // The same question with the callee key handed over as bytes (the benchmarks' form).
+            let fromBytes = Array(callee.utf8).withUnsafeBytes {
+                snapshot.verdict(for: MatchCaller(caller), calleeBytes: $0, at: time).ruleID
+            }
+            if fromBytes != actual.ruleID ?? 0 {
+                mismatches += 1
+                Issue.record("seed \(seed): \(caller.raw) → \(callee) at \(time): bytes \(fromBytes), string \(actual)")
+            }
             if actual.ruleID != expected.ruleID || actual.action != expected.action {
                 mismatches += 1
                 if mismatches <= 5 {

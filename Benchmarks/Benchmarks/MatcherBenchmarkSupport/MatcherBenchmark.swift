@@ -33,6 +33,10 @@ package final class MatcherBenchmark: @unchecked Sendable {
     let queries: UnsafeMutableBufferPointer<Query>
     /// Callee keys (extensions 1000 ... 2199) by index.
     let callees: UnsafeMutableBufferPointer<String>
+    /// The same callee keys as UTF-8 bytes (one allocation), as a decoder holds a key it parsed:
+    /// what ``MatcherBenchmarkReader/decide(_:)`` hands the matcher, so that no string is retained.
+    let calleeBytes: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>
+    private let calleeByteStorage: UnsafeMutableRawPointer
     let time: Timestamp
     /// The exact numbers among the rules, for ``FlatExactTable``.
     package let exactNumbers: [UInt64]
@@ -61,6 +65,16 @@ package final class MatcherBenchmark: @unchecked Sendable {
 
         callees = .allocate(capacity: MatcherBenchmarkMix.calleeCount)
         for index in 0..<callees.count { callees.initializeElement(at: index, to: MatcherBenchmarkMix.callee(index)) }
+        let byteCount = callees.reduce(0) { $0 + $1.utf8.count }
+        calleeByteStorage = .allocate(byteCount: max(byteCount, 1), alignment: 8)
+        calleeBytes = .allocate(capacity: callees.count)
+        var byteOffset = 0
+        for (index, callee) in callees.enumerated() {
+            let start = calleeByteStorage + byteOffset
+            for (position, byte) in callee.utf8.enumerated() { start.storeBytes(of: byte, toByteOffset: position, as: UInt8.self) }
+            calleeBytes.initializeElement(at: index, to: UnsafeRawBufferPointer(start: start, count: callee.utf8.count))
+            byteOffset += callee.utf8.count
+        }
         queries = .allocate(capacity: max(queryCount, 1))
         var hits = 0
         for index in 0..<queries.count {
@@ -84,6 +98,8 @@ package final class MatcherBenchmark: @unchecked Sendable {
         queries.deallocate()
         callees.baseAddress?.deinitialize(count: callees.count)
         callees.deallocate()
+        calleeBytes.deallocate()
+        calleeByteStorage.deallocate()
     }
 
     /// Looks up `count` questions' numbers in `table` from position `start` (the flat yardstick);

@@ -4,7 +4,7 @@ import Synchronization
 
 // A plain timing loop beside the ordo-one benchmarks, for profiling (`perf record`) and for
 // thread-scaling tables on bigger machines:
-//   CALLWARDEN_BENCHMARKS=1 swift run -c release MatcherProbe [rules] [seconds] [max-threads] [dense|exact] [full]
+//   CALLWARDEN_BENCHMARKS=1 swift run -c release MatcherProbe [rules] [seconds] [max-threads] [dense|exact] [full|strings|batch]
 // Prints ns per decision on one thread, then decisions/s for 1...max-threads readers while a
 // writer publishes every 10 ms.
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
@@ -14,6 +14,10 @@ let maxThreads = arguments.dropFirst(2).first ?? 2
 let mix: MatcherBenchmarkMix =
     CommandLine.arguments.contains("dense") ? .denseScopes : CommandLine.arguments.contains("exact") ? .exactOnly : .typical
 let full = CommandLine.arguments.contains("full")
+/// Callee keys as `String`s (the daemon's form) rather than UTF-8 bytes.
+let strings = CommandLine.arguments.contains("strings")
+/// Questions 16 at a time through the batched read (their entries loaded before any is decided).
+let batched = CommandLine.arguments.contains("batch")
 
 func now() -> Double {
     var time = timespec()
@@ -52,12 +56,17 @@ func best(_ seconds: Double, _ body: () -> Void) -> (wall: Double, cpu: Double) 
 
 do {
     guard var reader = fixture.makeReader() else { fatalError("no slot") }
-    let matcher = best(seconds) { _ = full ? reader.decideFully(1_000_000) : reader.decide(1_000_000) }
+    let matcher = best(seconds) {
+        _ =
+            full
+            ? reader.decideFully(1_000_000)
+            : strings ? reader.decideWithStrings(1_000_000) : batched ? reader.decideBatched(1_000_000) : reader.decide(1_000_000)
+    }
     // The flat exact-number table of hot-path-scaling.md over the same questions, timed in the same run.
     let flat = FlatExactTable(numbers: fixture.exactNumbers)
     let yardstick = best(seconds) { _ = fixture.flatLookups(flat, count: 1_000_000) }
     print(
-        "1 thread, no writer\(full ? ", full decisions" : ""): \(String(format: "%.1f", matcher.wall * 1e3)) ns/decision wall, "
+        "1 thread, no writer\(full ? ", full decisions" : strings ? ", string callee keys" : batched ? ", batches of 16" : ""): \(String(format: "%.1f", matcher.wall * 1e3)) ns/decision wall, "
             + "\(String(format: "%.1f", matcher.cpu * 1e3)) ns CPU (best of 1M-decision rounds); flat exact table "
             + "\(String(format: "%.1f", yardstick.wall * 1e3)) ns wall, \(String(format: "%.1f", yardstick.cpu * 1e3)) ns CPU; "
             + "matcher/flat (CPU) \(String(format: "%.2f", matcher.cpu / yardstick.cpu))")
