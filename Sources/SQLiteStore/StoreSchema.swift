@@ -44,6 +44,7 @@ enum StoreSchema {
         migrator.registerMigration(consoleSessionsMigration, migrate: consoleSessions)
         migrator.registerMigration(ruleHistoryChainMigration, migrate: chainRuleHistory)
         migrator.registerMigration(ruleReviewMigration, migrate: ruleReview)
+        migrator.registerMigration(compactEvidenceChainMigration, migrate: compactEvidenceChain)
         return migrator
     }
 

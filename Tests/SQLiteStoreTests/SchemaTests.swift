@@ -10,7 +10,7 @@ struct SchemaTests {
         "v1", "v2-rule-schedules", "v3-pushed-event-keys", "v4-incident-lifecycle", "v5-pushed-event-key-stored-at",
         "witness-call-identity", "evidence-1-chain", "evidence-2-withheld",
         "v6-access-tokens", "house-rule-history", "ops-history-cutoff", "people-pbx-role-console-sessions",
-        "evidence-3-rule-history", "console2-rule-review",
+        "evidence-3-rule-history", "console2-rule-review", "evidence-5-compact-entries",
     ]
 
     @Test("a fresh file is migrated, in WAL mode with synchronous NORMAL and foreign keys on")
