@@ -22,9 +22,16 @@ struct ChainedTable: Sendable {
     var coveredWhen: String?
 
     /// `callwarden_chain_row(p.a, p.b, ...)` for the row `p` (`NEW`, `OLD`, or empty for a plain
-    /// `SELECT`): the row's content hash and column digests in one call.
+    /// `SELECT`): the row's content hash and column digests in one call, as hex text (the first
+    /// entry format, `evidence_chain`).
     func rowHashes(_ prefix: String) -> String {
         EvidenceChainFunctions.chainRowName + "(" + columns.map { qualified($0, prefix) }.joined(separator: ", ") + ")"
+    }
+
+    /// `callwarden_chain_row_bytes(p.a, p.b, ...)` for the row `p`: the same hashes as
+    /// ``rowHashes(_:)`` as one blob (the compact entry format, `evidence_entries`).
+    func rowBytes(_ prefix: String) -> String {
+        EvidenceChainFunctions.chainRowBytesName + "(" + columns.map { qualified($0, prefix) }.joined(separator: ", ") + ")"
     }
 
     /// ``keyExpression`` for the row `prefix`.
@@ -164,30 +171,31 @@ extension StoreSchema {
                 CREATE TRIGGER evidence_chain_no_delete BEFORE DELETE ON evidence_chain
                 BEGIN SELECT RAISE(ABORT, 'evidence_chain is append-only'); END;
                 """)
-        try db.execute(sql: chainAppendTrigger.sql)
+        try db.execute(sql: legacyChainAppendTrigger.sql)
         for table in firstChainedTables {
-            try createChainTriggers(table, db)
-            try chainExistingRows(table, db)
+            try createLegacyChainTriggers(table, db)
+            try chainExistingRowsLegacy(table, db)
         }
     }
 
-    /// The trigger that turns a queued row into the next chain entry (the rows a multi-row write
-    /// chains: a call's earlier events when it is linked, the rows chained by a migration).
-    static let chainAppendTrigger = (
+    // MARK: The first entry format (migrations evidence-1 to evidence-3), kept as shipped
+
+    /// The queue's trigger as migration `evidence-1-chain` made it (entries into `evidence_chain`).
+    static let legacyChainAppendTrigger = (
         name: "evidence_chain_append", table: "evidence_chain_queue",
         sql: """
                 CREATE TRIGGER evidence_chain_append AFTER INSERT ON evidence_chain_queue
                 BEGIN
-                    \(appendEntry(kind: "NEW.kind", key: "NEW.row_key", operation: "NEW.operation", hashes: "NEW.row_hashes"));
+                    \(legacyAppendEntry(kind: "NEW.kind", key: "NEW.row_key", operation: "NEW.operation", hashes: "NEW.row_hashes"));
                     DELETE FROM evidence_chain_queue WHERE rowid = NEW.rowid;
                 END;
             """)
 
-    /// The `INSERT` that appends one entry after the last one: `hashes` is SQL giving what
-    /// `callwarden_chain_row` returns (content hash, space, column digests), evaluated once — the
-    /// inner `SELECT` has a `LIMIT` like the outer one, so SQLite cannot flatten it into the outer
-    /// one (which would repeat the call for each use of `h`).
-    static func appendEntry(kind: String, key: String, operation: String, hashes: String) -> String {
+    /// The `INSERT` that appends one first-format entry after the last one: `hashes` is SQL giving
+    /// what `callwarden_chain_row` returns (content hash, space, column digests), evaluated once —
+    /// the inner `SELECT` has a `LIMIT` like the outer one, so SQLite cannot flatten it into the
+    /// outer one (which would repeat the call for each use of `h`).
+    static func legacyAppendEntry(kind: String, key: String, operation: String, hashes: String) -> String {
         """
         INSERT INTO evidence_chain (seq, kind, row_key, operation, content_sha256, column_digests, entry_sha256)
                     SELECT seq, kind, row_key, operation, substr(h, 1, 64), substr(h, 66),
@@ -201,16 +209,16 @@ extension StoreSchema {
         """
     }
 
-    /// Insert, update and delete triggers that chain `table`'s covered rows.
-    static func createChainTriggers(_ table: ChainedTable, _ db: Database) throws {
-        for trigger in chainTriggers(table) {
+    /// The first-format triggers of `table` as migrations `evidence-1-chain` and
+    /// `evidence-3-rule-history` made them.
+    static func createLegacyChainTriggers(_ table: ChainedTable, _ db: Database) throws {
+        for trigger in legacyChainTriggers(table) {
             try db.execute(sql: trigger.sql)
         }
     }
 
-    /// The triggers that chain `table`: name and `CREATE TRIGGER` statement (what `evidence verify`
-    /// expects to find in `sqlite_master`).
-    static func chainTriggers(_ table: ChainedTable) -> [(name: String, sql: String)] {
+    /// The first-format triggers that chain `table`: name and `CREATE TRIGGER` statement.
+    static func legacyChainTriggers(_ table: ChainedTable) -> [(name: String, sql: String)] {
         var triggers: [(name: String, sql: String)] = []
         for (operation, row) in [("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")] {
             let when = table.covered(row).map { " WHEN " + $0 } ?? ""
@@ -219,7 +227,7 @@ extension StoreSchema {
                 sql: """
                     CREATE TRIGGER evidence_\(table.name)_\(operation) AFTER \(operation.uppercased()) ON \(table.name)\(when)
                     BEGIN
-                        \(appendEntry(kind: "'\(table.name)'", key: table.key(row), operation: "'\(operation)'", hashes: table.rowHashes(row)));
+                        \(legacyAppendEntry(kind: "'\(table.name)'", key: table.key(row), operation: "'\(operation)'", hashes: table.rowHashes(row)));
                     END;
                     """))
         }
@@ -245,8 +253,8 @@ extension StoreSchema {
         return triggers
     }
 
-    /// Chains the covered rows `table` already holds, in key order.
-    static func chainExistingRows(_ table: ChainedTable, _ db: Database) throws {
+    /// Chains the covered rows `table` already holds, in key order, in the first format.
+    static func chainExistingRowsLegacy(_ table: ChainedTable, _ db: Database) throws {
         let covered = table.covered(table.name).map { " WHERE " + $0 } ?? ""
         try db.execute(
             sql: """
@@ -254,5 +262,35 @@ extension StoreSchema {
                 SELECT '\(table.name)', \(table.key(table.name)), 'insert', \(table.rowHashes(table.name))
                 FROM \(table.name)\(covered) ORDER BY \(table.keyColumns.map { table.name + "." + $0 }.joined(separator: ", "));
                 """)
+    }
+
+    // MARK: Format-independent helpers for migrations that chain a table
+
+    /// Insert, update and delete triggers that chain `table`'s covered rows, in the format of the
+    /// store being migrated: the compact format once migration `evidence-5-compact-entries` has made
+    /// `evidence_entries`, the first format before it (so a migration registered before that one
+    /// produces what it produced, and one registered after it writes compact entries).
+    static func createChainTriggers(_ table: ChainedTable, _ db: Database) throws {
+        if try db.tableExists(compactEntriesTable) {
+            for trigger in chainTriggers(table) { try db.execute(sql: trigger.sql) }
+        } else {
+            try createLegacyChainTriggers(table, db)
+        }
+    }
+
+    /// Chains the covered rows `table` already holds, in key order, in the format of the store being
+    /// migrated (see ``createChainTriggers(_:_:)``).
+    static func chainExistingRows(_ table: ChainedTable, _ db: Database) throws {
+        if try db.tableExists(compactEntriesTable) {
+            let covered = table.covered(table.name).map { " WHERE " + $0 } ?? ""
+            try db.execute(
+                sql: """
+                    INSERT INTO evidence_chain_queue (kind, row_key, operation, row_hashes)
+                    SELECT '\(table.name)', \(table.key(table.name)), 'insert', \(table.rowBytes(table.name))
+                    FROM \(table.name)\(covered) ORDER BY \(table.keyColumns.map { table.name + "." + $0 }.joined(separator: ", "));
+                    """)
+        } else {
+            try chainExistingRowsLegacy(table, db)
+        }
     }
 }

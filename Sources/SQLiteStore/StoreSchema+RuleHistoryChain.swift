@@ -26,11 +26,11 @@ extension StoreSchema {
     static let ruleCorrectionChains = [ruleHistoryChain, escalationResetsChain]
 
     /// Chains `rule_history` and `escalation_resets`: their three triggers each, and the rows they
-    /// hold already, in id order.
+    /// hold already, in id order (the first entry format, as shipped).
     static func chainRuleHistory(_ db: Database) throws {
         for table in ruleCorrectionChains {
-            try createChainTriggers(table, db)
-            try chainExistingRows(table, db)
+            try createLegacyChainTriggers(table, db)
+            try chainExistingRowsLegacy(table, db)
         }
     }
 

@@ -45,6 +45,7 @@ enum StoreSchema {
         migrator.registerMigration(ruleHistoryChainMigration, migrate: chainRuleHistory)
         migrator.registerMigration(ruleReviewMigration, migrate: ruleReview)
         migrator.registerMigration(incidentChainMigration, migrate: chainIncidents)
+        migrator.registerMigration(compactEvidenceChainMigration, migrate: compactEvidenceChain)
         return migrator
     }
 

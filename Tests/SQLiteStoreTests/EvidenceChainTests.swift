@@ -130,7 +130,7 @@ struct EvidenceChainTests {
     func insertedRowAndEditedEntry() throws {
         let (directory, store, _) = try storeWithEvidence()
         defer { try? store.close(); directory.remove() }
-        #expect(try shell(directory.databasePath, "UPDATE evidence_chain SET row_key = '9' WHERE seq = 1") != 0)
+        #expect(try shell(directory.databasePath, "UPDATE evidence_entries SET row_key = '9' WHERE seq = 1") != 0)
         #expect(try shell(
             directory.databasePath, ".dbconfig enable_trigger off",
             "INSERT INTO audit_log (time, actor, action, subject, detail) VALUES (0, 'x', 'rule.remove', 'rule 1', '')") == 0)
@@ -139,9 +139,9 @@ struct EvidenceChainTests {
 
         #expect(try shell(
             directory.databasePath, ".dbconfig enable_trigger off",
-            "UPDATE evidence_chain SET content_sha256 = '\(String(repeating: "0", count: 64))' WHERE seq = 3") == 0)
+            "UPDATE evidence_entries SET operation = CASE operation WHEN 'insert' THEN 'update' ELSE 'insert' END WHERE seq = 3") == 0)
         findings = try store.verifyEvidenceChain().findings
-        #expect(findings.first == EvidenceChainFinding(table: "evidence_chain", row: "3", entry: 3, problem: .entryBroken))
+        #expect(findings.first == EvidenceChainFinding(table: "evidence_entries", row: "3", entry: 3, problem: .entryBroken))
     }
 
     @Test("what the store itself removes (a rule) leaves the chain intact, with a delete entry")

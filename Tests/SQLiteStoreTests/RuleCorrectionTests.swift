@@ -69,10 +69,10 @@ struct RuleCorrectionTests {
         #expect(try store.auditLog(limit: 10).contains { $0.action == "rule.remove" && $0.subject == "rule \(second.id ?? 0)" })
 
         // The history is append-only, even for another writer of the file (the sqlite3 shell).
-        // The chain's trigger needs the store's own SQL functions, so the shell cannot write at all;
+        // The chain's trigger needs the store's own SQL functions (callwarden_chain_*), so the shell cannot write at all;
         // with that trigger dropped (in a transaction the failure leaves uncommitted), the guard refuses.
         let rewrite = try await Self.sqlite3(directory.databasePath, "UPDATE rule_history SET reason = 'edited';")
-        #expect(rewrite.status != 0 && rewrite.output.contains("callwarden_chain_row"))
+        #expect(rewrite.status != 0 && rewrite.output.contains("callwarden_chain_"))
         let unchained = try await Self.sqlite3(
             directory.databasePath, "BEGIN; DROP TRIGGER evidence_rule_history_update; UPDATE rule_history SET reason = 'edited';")
         #expect(unchained.status != 0 && unchained.output.contains("append-only"))
