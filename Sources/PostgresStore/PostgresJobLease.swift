@@ -28,6 +28,11 @@ package struct PostgresJobLease: Sendable {
         package var fence: Int64
         /// Until when (this process's monotonic clock) the holder may act; renew before.
         package var validUntil: ContinuousClock.Instant
+
+        package init(fence: Int64, validUntil: ContinuousClock.Instant) {
+            self.fence = fence
+            self.validUntil = validUntil
+        }
     }
 
     package let job: String

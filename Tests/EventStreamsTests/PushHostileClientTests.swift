@@ -56,9 +56,10 @@ struct PushHostileClientTests {
         let listener = PushListener(
             configuration: PushListenerConfiguration(
                 endpoint: .tcp(host: "127.0.0.1", port: 0), format: .jsonLines, secret: Secret("s3cret-push"),
-                maximumConnections: 64, maximumConnectionsPerSource: 16, authTimeout: .seconds(8)),
+                maximumConnections: 64, maximumConnectionsPerSource: 16, authTimeout: .seconds(30)),
             decoderConfiguration: StreamHarness.decoderConfiguration, logger: StreamHarness.quietLogger)
         let closedByServer = SharedCount()
+        let heldWhileServed = SharedCount()
         try await harness.run(services: [listener], sources: [listener.queue]) {
             let address = try await listener.localAddress.get()
             let port = try #require(address.port)
@@ -66,7 +67,8 @@ struct PushHostileClientTests {
             async let attack: Void = HostileThreads.run(70) { _ in
                 guard let socket = try? HostileSocket(port: port, from: "127.0.0.2") else { return }
                 // One byte a second of an AUTH line that never ends, until the listener hangs up.
-                for byte in Array("AUTH s3cret-push-but-never-finished".utf8) {
+                // (Longer than the 30 s AUTH deadline at one byte a second, however slow the machine.)
+                for byte in Array(("AUTH s3cret-push-but-never-finished" + String(repeating: "-", count: 60)).utf8) {
                     guard socket.write([byte]) else {  // reset by the listener: closed too
                         closedByServer.add()
                         return
@@ -83,11 +85,15 @@ struct PushHostileClientTests {
             // The attack holds its 16 slots; a sender from another address is served meanwhile.
             let answers = try await PushClient.connect(to: address) { session in
                 try await session.send(lines: ["AUTH s3cret-push"] + (2...21).map { Fixtures.jsonLine($0) })
-                return try await session.readUntilAcknowledged(21)
+                let first = try await session.readUntilAcknowledged(1)
+                // Served while the attack still holds its slots (their AUTH deadline is 30 s away).
+                heldWhileServed.add(listener.connectionGuard.slots.openCount(from: "127.0.0.2"))
+                let rest = try await session.readUntilAcknowledged(21)
+                return first + rest
             }
             #expect(answers.first == "OK 1")
             #expect(answers.last == "OK 21")
-            #expect(listener.connectionGuard.slots.openCount(from: "127.0.0.2") == 16)
+            #expect(heldWhileServed.current == 16)
             await attack
         }
         let counters = listener.connectionGuard.counters
