@@ -199,7 +199,7 @@ package struct ListenerSecrets: Sendable {
             push[listener.name]?.publish(listener.secret)
         }
         if let hep, let next = configuration.hep {
-            hep.publish(next.listenerConfiguration.authKey)
+            hep.publish(next.authKey)
         }
     }
 }
