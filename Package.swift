@@ -253,6 +253,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RuleMatchingTests", dependencies: ["RuleMatching", "CallModel", "SyntheticRandom"], swiftSettings: swiftSettings),
+        // A webhook receiver on loopback that verifies signatures and counts deliveries; never shipped.
+        .target(
+            name: "AlertTestSupport", dependencies: ["AlertDelivery", hummingbird, httpTypes, logging, nioCore],
+            path: "Tests/AlertTestSupport", swiftSettings: swiftSettings
+        ),
         // The in-memory reference implementation of the storage ports; never shipped.
         .target(
             name: "PortsTestSupport", dependencies: ["CallwardenPorts", "CallModel"], path: "Tests/PortsTestSupport",
@@ -289,7 +294,8 @@ let package = Package(
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: [
-                "PostgresStore", "SQLiteStore", "CallwardenApp", "CallwardenPorts", "CallModel", "Incidents", "RuleMatching", logging,
+                "PostgresStore", "SQLiteStore", "CallwardenApp", "CallwardenPorts", "CallModel", "Incidents", "RuleMatching",
+                "AlertDelivery", "AlertTestSupport", "SystemClock", logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -297,7 +303,7 @@ let package = Package(
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [
-                "AlertDelivery", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", "SystemClock", hummingbird,
+                "AlertDelivery", "AlertTestSupport", "Incidents", "SQLiteStore", "CallwardenPorts", "CallModel", "MetricsExposition", "SystemClock", hummingbird,
                 httpTypes, nioCore, nioHTTP1, crypto, asyncHTTPClient, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings

@@ -20,12 +20,19 @@
 /// `rules.redirect_target` (the configured crisis line; its `CHECK` compares with text), match
 /// values (E.164 numbers and digits) and what only the program writes.
 ///
-/// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): incidents, the alert outbox,
-/// evidence (recordings, the hash chain), MCID flags, access tokens and rule corrections.
+/// `pg-4-incidents-outbox` adds incidents (with their log and linked calls), the detection's
+/// incident and the alert outbox with each sink's deliveries, as in SQLite (`evidence-2-withheld`
+/// included). Two things only PostgreSQL needs: at most one unclosed incident per key (a partial
+/// unique index: nodes group into the same incident), and the fence of the lease under which a
+/// delivery was recorded (`alert_deliveries.fence`).
+///
+/// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): evidence (recordings, the hash
+/// chain), MCID flags, access tokens and rule corrections.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
+        ("pg-4-incidents-outbox", incidentsAndOutbox),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -236,6 +243,82 @@ enum PostgresSchema {
             fence BIGINT NOT NULL CHECK (fence > 0),
             acquired_at TIMESTAMPTZ NOT NULL,
             expires_at TIMESTAMPTZ NOT NULL
+        );
+        """
+
+    /// Incidents and the alert outbox (``PostgresStore`` executes ``IncidentLedger`` plans as
+    /// SQLite does). Text from callers and PBXs (identity, target, call ids, notes, alert texts that
+    /// quote them) is `BYTEA`, whole.
+    private static let incidentsAndOutbox = """
+        CREATE TABLE incidents (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('harassment', 'stalking', 'anonymous', 'number-hopping',
+                                               'threat', 'bomb-threat', 'suicide-threat')),
+            identity BYTEA NOT NULL,
+            target BYTEA NOT NULL,
+            severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+            status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'reported', 'closed')),
+            opened_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            detection_count BIGINT NOT NULL CHECK (detection_count >= 0),
+            alerted_action TEXT CHECK (alerted_action IN ('watch', 'alert', 'review', 'block', 'redirect')),
+            last_detection_alert BIGINT,
+            suppressed_alerts BIGINT NOT NULL DEFAULT 0 CHECK (suppressed_alerts >= 0),
+            withheld BOOLEAN NOT NULL DEFAULT FALSE
+        );
+        CREATE UNIQUE INDEX incidents_one_unclosed_per_key ON incidents (kind, identity, target) WHERE status <> 'closed';
+        CREATE INDEX incidents_by_updated_at ON incidents (updated_at);
+
+        CREATE TABLE incident_calls (
+            incident_id BIGINT NOT NULL REFERENCES incidents (id),
+            call_id BYTEA NOT NULL,
+            linked_at BIGINT NOT NULL,
+            PRIMARY KEY (incident_id, call_id)
+        );
+        CREATE INDEX incident_calls_by_call ON incident_calls (call_id);
+
+        CREATE TABLE incident_log (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            incident_id BIGINT NOT NULL REFERENCES incidents (id),
+            time BIGINT NOT NULL,
+            actor BYTEA NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('opened', 'acknowledged', 'reported', 'closed', 'note',
+                                                   'mcid', 'recording')),
+            note BYTEA NOT NULL
+        );
+        CREATE INDEX incident_log_by_incident ON incident_log (incident_id, id);
+
+        ALTER TABLE detections ADD COLUMN incident_id BIGINT REFERENCES incidents (id);
+
+        CREATE TABLE alert_outbox (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            incident_id BIGINT NOT NULL REFERENCES incidents (id),
+            event TEXT NOT NULL CHECK (event IN ('opened', 'escalated', 'updated', 'flagged', 'status-changed', 'resolved')),
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+            status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'reported', 'closed')),
+            identity BYTEA NOT NULL,
+            target BYTEA NOT NULL,
+            detail BYTEA NOT NULL,
+            starts_at BIGINT NOT NULL,
+            ends_at BIGINT,
+            created_at BIGINT NOT NULL,
+            withheld BOOLEAN NOT NULL DEFAULT FALSE,
+            node TEXT NOT NULL
+        );
+        CREATE INDEX alert_outbox_by_incident ON alert_outbox (incident_id, id);
+        CREATE INDEX alert_outbox_by_created_at ON alert_outbox (created_at);
+
+        CREATE TABLE alert_deliveries (
+            alert_id BIGINT NOT NULL REFERENCES alert_outbox (id) ON DELETE CASCADE,
+            sink TEXT NOT NULL,
+            attempts BIGINT NOT NULL CHECK (attempts >= 0),
+            next_attempt_at BIGINT,
+            delivered_at BIGINT,
+            last_error TEXT,
+            fence BIGINT NOT NULL,
+            PRIMARY KEY (alert_id, sink)
         );
         """
 }

@@ -1,6 +1,7 @@
 package import CallModel
 import CallwardenPorts
 import Foundation
+import Incidents
 import NIOCore
 import PostgresNIO
 
@@ -34,28 +35,40 @@ extension PostgresStore: DetectionStore {
         }
     }
 
-    /// Inserts or updates an episode by its ``Detection/episodeKey`` in the caller's transaction.
+    /// Inserts or updates an episode by its ``Detection/episodeKey`` in the caller's transaction,
+    /// with what the ``IncidentLedger`` decides for it (the unclosed incident opened or touched, its
+    /// calls linked, its alert written into the outbox), as `SQLiteStore` does. The caller has
+    /// locked the episode's incident key (``lockIncidentKeys(_:_:)``). Returns whether it wrote an alert.
     /// The key and the target hold the callee's text: `BYTEA`, whole, NUL included (migration `pg-2-text-whole`).
-    ///
-    /// Deliberately not handled here yet: the incident ledger, the alert outbox and its claims
-    /// (SQLiteStore only; see ARCHITECTURE.md, "Several sites").
-    static func upsertDetection(_ detection: Detection, _ transaction: PostgresSession.Transaction) throws {
+    func upsertDetection(_ detection: Detection, _ transaction: PostgresSession.Transaction) throws -> Bool {
+        let episodeKey = ByteBuffer(string: detection.episodeKey)
+        let stored = try transaction.rows("SELECT incident_id, call_ids FROM detections WHERE episode_key = \(episodeKey)").first
+        let episodeIncidentID = try stored?.decode((Int64?, String).self).0
+        let openIncident = try Self.openIncidentState(IncidentKey(detection: detection), transaction)
+        var plan = ledger.plan(detection, openIncident: openIncident, episodeIncidentID: episodeIncidentID)
+        if let stored, let episodeIncidentID, episodeIncidentID == openIncident?.id {
+            // The calls the stored version listed are linked already; only new ones are.
+            let linked = Set(try Self.decodeList(try stored.decode((Int64?, String).self).1))
+            plan.links.removeAll { linked.contains($0) }
+        }
+        let executed = try execute(plan, transaction)
         try transaction.execute(
             """
             INSERT INTO detections (
                 episode_key, kind, caller, callers, target, calls, first_time, last_time, action, action_expires,
-                offence, call_ids)
-            VALUES (\(ByteBuffer(string: detection.episodeKey)), \(detection.kind.rawValue), \(detection.caller?.description),
-                \(try encodeList(detection.callers.map(\.description))), \(ByteBuffer(string: detection.target)),
+                offence, call_ids, incident_id)
+            VALUES (\(episodeKey), \(detection.kind.rawValue), \(detection.caller?.description),
+                \(try Self.encodeList(detection.callers.map(\.description))), \(ByteBuffer(string: detection.target)),
                 \(Int64(detection.calls)),
                 \(detection.first.microsecondsSinceEpoch), \(detection.last.microsecondsSinceEpoch),
                 \(detection.action.rawValue), \(detection.actionExpires?.microsecondsSinceEpoch), \(Int64(detection.offence)),
-                \(try encodeList(detection.callIDs)))
+                \(try Self.encodeList(detection.callIDs)), \(executed.incidentID))
             ON CONFLICT (episode_key) DO UPDATE SET
                 caller = excluded.caller, callers = excluded.callers, calls = excluded.calls,
                 last_time = excluded.last_time, action = excluded.action, action_expires = excluded.action_expires,
-                offence = excluded.offence, call_ids = excluded.call_ids
+                offence = excluded.offence, call_ids = excluded.call_ids, incident_id = excluded.incident_id
             """)
+        return executed.alertKey != nil
     }
 
     /// A list of strings as a JSON array: unambiguous whatever the items hold, a NUL included

@@ -1,5 +1,6 @@
 package import CallModel
 package import CallwardenPorts
+import Incidents
 import NIOCore
 import PostgresNIO
 
@@ -23,11 +24,14 @@ extension PostgresStore: EventStore {
         guard !batch.isEmpty else { return }
         let node = self.node
         let storedAt = clock.now().microsecondsSinceEpoch
-        try session.transaction { transaction in
+        let alerted = try session.transaction { transaction in
+            // Every incident this batch may touch is locked first, in one order (see ``lockIncidentKeys(_:_:)``).
+            try Self.lockIncidentKeys(batch.detections.map(IncidentKey.init(detection:)), transaction)
             let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, storedAt: storedAt, transaction) : batch.events
             try Self.insertEvents(events, node: node, transaction)
+            var alerted = false
             for detection in batch.detections {
-                try Self.upsertDetection(detection, transaction)
+                alerted = try upsertDetection(detection, transaction) || alerted
             }
             for rule in batch.rules {
                 _ = try Self.insertRule(rule, actor: "detection", auditAction: "rule.auto-add", transaction)
@@ -51,7 +55,9 @@ extension PostgresStore: EventStore {
                     ON CONFLICT (name) DO UPDATE SET value = ingest_counters.value + excluded.value
                     """)
             }
+            return alerted
         }
+        if alerted { onAlertCommitted?() }
     }
 
     /// This node's last committed checkpoint of a followed path, if any.

@@ -1,4 +1,5 @@
 package import CallModel
+package import Incidents
 package import Logging
 import PostgresNIO
 import SystemClock
@@ -6,7 +7,9 @@ import SystemClock
 /// The storage ports on PostgreSQL: the store several Callwarden nodes share (`store: url:`).
 ///
 /// It keeps the semantics of `SQLiteStore` for what it implements (``EventStore``, ``RuleStore``,
-/// ``DetectionStore``): a batch commits in one transaction; a pushed event's resend is not stored
+/// ``DetectionStore``, reading and moving incidents, the ``AlertOutbox`` through
+/// ``PostgresAlertOutbox``): a batch commits in one transaction with the incidents and alerts its
+/// detections make (one unclosed incident per key across every node); a pushed event's resend is not stored
 /// twice; rule ids are never reused; every rule change is audited and raises the rules revision in
 /// its own transaction, which also notifies every listening node (``PostgresRuleFeed``).
 ///
@@ -20,14 +23,24 @@ package final class PostgresStore: Sendable {
     package let node: String
     /// Processing time (pushed-event keys' `stored_at`): the daemon's injected clock.
     package let clock: WallClock
+    /// When a detection raises an alert (the same ``IncidentLedger`` rules as `SQLiteStore`).
+    package let alertPolicy: AlertPolicy
+    /// Called after a commit that wrote an alert into the outbox (not when it rolled back), so a
+    /// dispatcher on this node can deliver at once; other nodes' dispatchers find it by polling.
+    let onAlertCommitted: (@Sendable () -> Void)?
     let session: PostgresSession
 
     /// Connects, migrates and returns the store.
     ///
     /// - Throws: ``PostgresStoreError`` (`.unavailable` when PostgreSQL cannot be reached).
-    package init(settings: PostgresSettings, node: String, logger: Logger, clock: WallClock = .system) throws {
+    package init(
+        settings: PostgresSettings, node: String, logger: Logger, alertPolicy: AlertPolicy = AlertPolicy(),
+        onAlertCommitted: (@Sendable () -> Void)? = nil, clock: WallClock = .system
+    ) throws {
         self.node = node
         self.clock = clock
+        self.alertPolicy = alertPolicy
+        self.onAlertCommitted = onAlertCommitted
         self.session = PostgresSession(settings: settings, logger: logger)
         try migrate()
     }

@@ -14,6 +14,9 @@ package struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         case database
         /// `store.url` or its password file is wrong.
         case configuration
+        /// A write made under a job lease that this holder no longer holds (``PostgresJobLease``):
+        /// another node runs the job now, and the write was not made.
+        case fenced
     }
 
     package var code: Code

@@ -1,4 +1,5 @@
 import AlertDelivery
+import AlertTestSupport
 import CallModel
 import Foundation
 import Incidents

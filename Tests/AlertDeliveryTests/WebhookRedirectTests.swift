@@ -1,4 +1,5 @@
 import AlertDelivery
+import AlertTestSupport
 import AsyncHTTPClient
 import CallModel
 import Foundation

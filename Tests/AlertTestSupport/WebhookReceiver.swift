@@ -8,11 +8,11 @@ import Synchronization
 
 /// A webhook receiver on a loopback port: verifies every Standard Webhooks signature (a bad one
 /// is answered 401 and counted) and counts deliveries per `webhook-id`.
-final class WebhookReceiver: Sendable {
+package final class WebhookReceiver: Sendable {
     private let requestedPort: Int
     private let boundPort = Mutex<Int?>(nil)
     /// The port it listens on (once started: the one it bound, when it was asked for port 0).
-    var port: Int { boundPort.withLock { $0 } ?? requestedPort }
+    package var port: Int { boundPort.withLock { $0 } ?? requestedPort }
     private let verifier: StandardWebhookSignature
     private let state = Mutex(State())
     private let task = Mutex<Task<Void, any Error>?>(nil)
@@ -24,22 +24,22 @@ final class WebhookReceiver: Sendable {
     }
 
     /// `port` 0 (the default) binds a free port; ``port`` then tells which.
-    init(port: Int = 0, secret: String) throws {
+    package init(port: Int = 0, secret: String) throws {
         self.requestedPort = port
-        guard let verifier = StandardWebhookSignature(secret: secret) else { throw TestFailure("bad secret") }
+        guard let verifier = StandardWebhookSignature(secret: secret) else { throw ReceiverFailure("bad secret") }
         self.verifier = verifier
     }
 
     /// Deliveries per webhook id.
-    var deliveries: [String: Int] { state.withLock { $0.deliveries } }
-    var badSignatures: Int { state.withLock { $0.badSignatures } }
-    func body(of id: String) -> [String: Any]? {
+    package var deliveries: [String: Int] { state.withLock { $0.deliveries } }
+    package var badSignatures: Int { state.withLock { $0.badSignatures } }
+    package func body(of id: String) -> [String: Any]? {
         guard let bytes = state.withLock({ $0.bodies[id] }) else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
     }
 
     /// Starts listening; returns once the port is bound.
-    func start() async throws {
+    package func start() async throws {
         let router = Router(context: BasicRequestContext.self)
         router.post("hook") { [self] request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -73,7 +73,7 @@ final class WebhookReceiver: Sendable {
             $0 = Task {
                 do {
                     try await app.runService(gracefulShutdownSignals: [])
-                    ready.continuation.finish(throwing: TestFailure("the receiver stopped before it listened"))
+                    ready.continuation.finish(throwing: ReceiverFailure("the receiver stopped before it listened"))
                 } catch {
                     ready.continuation.finish(throwing: error)
                     throw error
@@ -81,10 +81,10 @@ final class WebhookReceiver: Sendable {
             }
         }
         for try await _ in ready.stream { return }
-        throw TestFailure("the receiver stopped before it listened")
+        throw ReceiverFailure("the receiver stopped before it listened")
     }
 
-    func stop() async {
+    package func stop() async {
         let running = task.withLock { task -> Task<Void, any Error>? in
             defer { task = nil }
             return task
@@ -92,4 +92,10 @@ final class WebhookReceiver: Sendable {
         running?.cancel()
         _ = await running?.result
     }
+}
+
+/// Why the receiver could not start.
+package struct ReceiverFailure: Error, CustomStringConvertible {
+    package var description: String
+    init(_ description: String) { self.description = description }
 }
