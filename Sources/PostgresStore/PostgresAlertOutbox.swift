@@ -101,16 +101,7 @@ package struct PostgresAlertOutbox: AlertOutbox {
     /// the lease is still this holder's, with this fence, unexpired on the server's clock.
     private func fenced(_ body: (PostgresSession.Transaction) throws -> Void) throws {
         try store.session.transaction { transaction in
-            let held = try transaction.rows(
-                """
-                SELECT 1 FROM job_leases
-                WHERE job = \(lease.job) AND holder = \(lease.holder) AND fence = \(grant.fence) AND expires_at > now()
-                FOR SHARE
-                """)
-            guard !held.isEmpty else {
-                throw PostgresStoreError(
-                    code: .fenced, message: "lease \(lease.job) (fence \(grant.fence)) is no longer held by this node")
-            }
+            try PostgresStore.requireLease(lease, grant, transaction)
             try body(transaction)
         }
     }

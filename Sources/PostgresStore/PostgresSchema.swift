@@ -32,7 +32,7 @@ enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
-        ("pg-4-incidents-outbox", incidentsAndOutbox),
+        ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -320,5 +320,16 @@ enum PostgresSchema {
             fence BIGINT NOT NULL,
             PRIMARY KEY (alert_id, sink)
         );
+        """
+
+    /// Where the cross-site detector has read each node's events to (``PostgresStore/crossSiteEvents(limit:)``):
+    /// a node's events are stored by its one ingest writer in id order, so "every id of node N up
+    /// to `last_id`" is a complete prefix of what N committed.
+    private static let crossSiteDetection = """
+        CREATE TABLE detection_cursors (
+            node TEXT PRIMARY KEY,
+            last_id BIGINT NOT NULL CHECK (last_id >= 0)
+        );
+        CREATE INDEX call_events_by_node ON call_events (node, id);
         """
 }
