@@ -61,8 +61,9 @@ package func buildDaemon(
 ) async throws -> BuiltDaemon {
     let clock = options.clock
     if let shared = configuration.sharedStore {
-        // Refused rather than half-run: incidents, the alert outbox, evidence, tokens and rule
-        // corrections live in SQLite only, so a daemon on the shared store would lose alerts.
+        // Refused rather than half-run: incidents, the outbox and cross-site detection exist on
+        // PostgreSQL, but evidence, MCID flags, tokens and rule corrections are SQLite-only, and the
+        // builder still takes the store as `SQLiteStore` (ARCHITECTURE.md, "Several sites").
         throw ConfigurationError(
             key: "store.url",
             reason: "\(shared.postgres): callwarden serve does not run on the PostgreSQL store yet (ops commands do; see ARCHITECTURE.md, \"Several sites\")")

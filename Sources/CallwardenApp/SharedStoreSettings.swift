@@ -9,9 +9,10 @@ package import PostgresStore
 /// What uses it today: the ops commands that add rules and read detections (`callwarden blocks
 /// add`, `redirects add`, `detections`: ``CallwardenConfiguration/openStore()``), so a block made at any site is
 /// in the shared table, and the rule feed that carries such changes to running matchers
-/// (``PostgresRuleFeed``). Deliberately refused for now: `callwarden serve` with `store.url` (its
-/// incidents, alert outbox, evidence, tokens and rule corrections are SQLite-only; see
-/// ARCHITECTURE.md, "Several sites").
+/// (``PostgresRuleFeed``). Built on it but not yet wired into `serve`: incidents and the fenced
+/// alert outbox (``PostgresAlertOutbox``), and ``CrossSiteDetection``. Deliberately refused for
+/// now: `callwarden serve` with `store.url` (its evidence, MCID flags, tokens and rule corrections
+/// are SQLite-only; see ARCHITECTURE.md, "Several sites").
 package struct SharedStoreSettings: Sendable, Equatable {
     package var postgres: PostgresSettings
     package var node: String
