@@ -29,6 +29,11 @@ package struct CallEventProcessor {
         self.tickInterval = tickInterval
     }
 
+    /// Whether events are counted and detected here. False on a node of several sites, where
+    /// the one cross-site detector counts every node's events (`CrossSiteDetection`): the node then
+    /// only stores its events (``process(_:into:)`` appends them, nothing else).
+    package var detects = true
+
     /// Detector state currently held, for the stats gauge.
     package var trackedKeyCount: Int { detector.trackedKeyCount }
 
@@ -45,13 +50,14 @@ package struct CallEventProcessor {
     /// Processes one event: appends it and whatever it caused to `batch`.
     /// The event is consumed: it is moved into the batch after the detector has read it, not copied.
     package mutating func process(_ event: consuming CallEvent, into batch: inout IngestBatch) {
-        derive(from: event, into: &batch)
+        if detects { derive(from: event, into: &batch) }
         batch.events.append(event)
     }
 
     /// Feeds events that are already stored (after a restart) so that windows and escalation
     /// continue where they were. Nothing is emitted: those detections and rules are stored already.
     package mutating func warmUp<Events: Sequence<CallEvent>>(with events: Events) {
+        guard detects else { return }
         var scratch = IngestBatch()
         for event in events {
             derive(from: event, into: &scratch)

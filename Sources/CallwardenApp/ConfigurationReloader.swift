@@ -9,7 +9,7 @@ import EventStreams
 import PacketCapture
 package import ListenerGuards
 package import CallModel
-import SQLiteStore
+import CallwardenPorts
 import Synchronization
 import UnixSignals
 
@@ -52,7 +52,7 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
     package let path: String?
     private let current: Mutex<CallwardenConfiguration>
     private let ingest: IngestLoop
-    private let store: SQLiteStore
+    private let store: any EventStore
     private let exemptions: CountingExemptionsMailbox
     private let decisionTrust: QuestionTrustHolder
     private let alertSinks: AlertSinkSet
@@ -63,7 +63,7 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
     private let counts = AtomicCounterArray(count: 2)
 
     init(
-        path: String?, configuration: CallwardenConfiguration, ingest: IngestLoop, store: SQLiteStore,
+        path: String?, configuration: CallwardenConfiguration, ingest: IngestLoop, store: any EventStore,
         exemptions: CountingExemptionsMailbox, decisionTrust: QuestionTrustHolder, alertSinks: AlertSinkSet,
         listenerSecrets: ListenerSecrets, clock: WallClock, logger: Logger
     ) {
@@ -122,6 +122,9 @@ package final class ConfigurationReloader: Service, MetricsSource, Sendable {
         do {
             try await ingest.replaceProcessor {
                 var processor = next.makeProcessor()
+                // On a node of several sites the cross-site detector counts (it takes the new
+                // thresholds at its next tenure); the node only stores.
+                processor.detects = next.sharedStore == nil
                 // The allow list and escalation resets the store holds count in the new one as in
                 // the old (the mailbox only hands the loop changes).
                 processor.apply(exemptions.current())

@@ -18,6 +18,7 @@ import ServiceLifecycle
 import RuleMatching
 package import UnixSignals
 import SQLiteStore
+import PostgresStore
 
 #if canImport(Glibc)
 import Glibc
@@ -60,13 +61,8 @@ package func buildDaemon(
     configuration: CallwardenConfiguration, logger: Logger, options: DaemonBuildOptions = DaemonBuildOptions()
 ) async throws -> BuiltDaemon {
     let clock = options.clock
-    if let shared = configuration.sharedStore {
-        // Refused rather than half-run: incidents, the outbox and cross-site detection exist on
-        // PostgreSQL, but evidence, MCID flags, tokens and rule corrections are SQLite-only, and the
-        // builder still takes the store as `SQLiteStore` (ARCHITECTURE.md, "Several sites").
-        throw ConfigurationError(
-            key: "store.url",
-            reason: "\(shared.postgres): callwarden serve does not run on the PostgreSQL store yet (ops commands do; see ARCHITECTURE.md, \"Several sites\")")
+    if configuration.sharedStore != nil {
+        try SiteNode.refuseSQLiteOnlyFeatures(of: configuration)
     }
     // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
     // detection's incident change), so the alert leaves at once; the poll stays for other processes.
@@ -74,6 +70,11 @@ package func buildDaemon(
     // The store's allow list and escalation resets, from the rules refresher to the ingest loop.
     let exemptions = CountingExemptionsMailbox()
     let prepared = try await DedicatedThread.run(name: "callwarden-start") { () throws -> PreparedDaemon in
+        // Several sites: the shared PostgreSQL holds events, rules, incidents and the outbox;
+        // `store.path` stays this node's own file (the evidence key beside it).
+        let shared = try configuration.sharedStore.map { shared in
+            try SiteNode.openSharedStore(shared, configuration: configuration, alertWake: alertWake, clock: clock, logger: logger)
+        }
         let store: SQLiteStore
         do {
             store = try SQLiteStore(
@@ -92,19 +93,26 @@ package func buildDaemon(
         }
         // The rules the call path decides by: compiled now, then kept in step with the store.
         let rules = try RuleSnapshotRefresher(
-            store: store, timeZone: configuration.timeZone, logger: logger, now: { clock.now() },
-            exemptions: .init(store: store, mailbox: exemptions, horizon: configuration.warmUpHorizon))
+            store: shared ?? store, timeZone: configuration.timeZone,
+            // A node of several sites is woken by the rule feed; its poll is the safety net.
+            pollInterval: shared == nil ? .milliseconds(25) : .seconds(5), logger: logger, now: { clock.now() },
+            exemptions: .init(store: shared == nil ? store : nil, mailbox: exemptions, horizon: configuration.warmUpHorizon))
         logger.info("rules compiled", metadata: ["rules.count": "\(rules.publisher.current.statistics.rules)"])
         var processor = configuration.makeProcessor()
+        // On a node of several sites the cross-site detector counts every node's calls; this node stores.
+        processor.detects = shared == nil
         // What the store allows and has reset counts in the warm-up as it will live.
         exemptions.apply(to: &processor)
-        let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
-        processor.warmUp(with: history)
-        logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
+        if processor.detects {
+            let history = try store.events(countedSince: clock.now() - configuration.warmUpHorizon, limit: 2_000_000)
+            processor.warmUp(with: history)
+            logger.info("detector warmed up", metadata: ["warmup.events": "\(history.count)"])
+        }
         let sipSources = try SIPSources(configuration: configuration, clock: clock, logger: logger)
-        return PreparedDaemon(store: store, rules: rules, processor: processor, sipSources: sipSources)
+        return PreparedDaemon(store: store, shared: shared, rules: rules, processor: processor, sipSources: sipSources)
     }
     let store = prepared.store
+    let shared = prepared.shared
     let rules = prepared.rules
     let sipSources = prepared.sipSources
     let detectionLogger = DetectionLogger(logger: logger)
@@ -134,13 +142,13 @@ package func buildDaemon(
         (streams.sources + decisions.sources).map { $0 as any IngestSource }
         + sipSources.pushedSources.map { $0 as any IngestSource }
     let ingest = IngestLoop(
-        sources: files + acknowledged, store: store, processor: prepared.processor,
+        sources: files + acknowledged, store: shared ?? store, processor: prepared.processor,
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
         clock: clock, beforeRound: { exemptions.apply(to: &$0) }, logger: logger)
 
     let alertSinks = AlertSinkSet(configuration.makeAlertSinks(logger: logger, clock: clock))
     let reloader = ConfigurationReloader(
-        path: options.configurationPath, configuration: configuration, ingest: ingest, store: store,
+        path: options.configurationPath, configuration: configuration, ingest: ingest, store: shared ?? store,
         exemptions: exemptions, decisionTrust: decisions.trust, alertSinks: alertSinks,
         listenerSecrets: ListenerSecrets(push: streams.pushSecrets, hep: sipSources.hepAuthKey), clock: clock, logger: logger)
     registry.register(reloader)
@@ -168,14 +176,29 @@ package func buildDaemon(
     // 2. The alert dispatcher: drains the incident outbox into the sinks; stops after the ingest
     //    loop, so alerts from its last commits still leave (what is not delivered stays in the outbox).
     //    It runs with no sink too, so that a reload can add the first one.
-    services.append(DaemonService(
-        name: "alerts",
-        service: OnOwnThread(
+    //    On a node of several sites it runs only while this node holds the outbox lease.
+    let alertPollInterval = Duration.microseconds(configuration.incidents.alertPollInterval.microseconds)
+    if let shared {
+        services.append(DaemonService(
             name: "alerts",
-            inner: AlertDispatcher(
-                outbox: store, sinkSet: alertSinks, retry: configuration.incidents.retry,
-                pollInterval: .microseconds(configuration.incidents.alertPollInterval.microseconds), wake: alertWake,
-                clock: clock, logger: logger, counters: alertCounters))))
+            service: SiteNode.leased(SiteNode.alertOutboxJob, store: shared, logger: logger) { lease, grant in
+                try await OnOwnThread(
+                    name: "alerts",
+                    inner: AlertDispatcher(
+                        outbox: PostgresAlertOutbox(lease: lease, grant: grant), sinkSet: alertSinks,
+                        retry: configuration.incidents.retry, pollInterval: alertPollInterval, wake: alertWake, clock: clock,
+                        logger: logger, counters: alertCounters)
+                ).run()
+            }))
+    } else {
+        services.append(DaemonService(
+            name: "alerts",
+            service: OnOwnThread(
+                name: "alerts",
+                inner: AlertDispatcher(
+                    outbox: store, sinkSet: alertSinks, retry: configuration.incidents.retry,
+                    pollInterval: alertPollInterval, wake: alertWake, clock: clock, logger: logger, counters: alertCounters))))
+    }
     // 3. The ingest loop: resumes the files from their checkpoints; on shutdown finishes its step
     //    and drains the acknowledged sources once more (they have stopped reading by then).
     services.append(DaemonService(name: "ingest", service: ingest))
@@ -183,13 +206,21 @@ package func buildDaemon(
     services.append(DaemonService(name: "reload", service: reloader))
     // 4. The rules refresher (follows the store's rules revision) and housekeeping (retention).
     services.append(DaemonService(name: "rules", service: OnOwnThread(name: "rules", inner: rules)))
-    services.append(DaemonService(
-        name: "store.retention",
-        service: OnOwnThread(
-            name: "housekeeping",
-            inner: StoreHousekeeping(
-                store: store, retention: configuration.retention, alertSinks: { alertSinks.names }, logger: logger,
-                now: { clock.now() }))))
+    if let shared {
+        // Several sites: any node's rule change wakes the refresher; detection across sites and
+        // retention run on the node holding each one's lease.
+        services += SiteNode.sharedServices(
+            shared, configuration: configuration, rules: rules, exemptions: exemptions,
+            currentConfiguration: { reloader.configuration }, alertSinks: { alertSinks.names }, clock: clock, logger: logger)
+    } else {
+        services.append(DaemonService(
+            name: "store.retention",
+            service: OnOwnThread(
+                name: "housekeeping",
+                inner: StoreHousekeeping(
+                    store: store, retention: configuration.retention, alertSinks: { alertSinks.names }, logger: logger,
+                    now: { clock.now() }))))
+    }
     // 5. The recording watcher and the people's listener (API and console).
     if !configuration.incidents.recordingDirectories.isEmpty {
         services.append(DaemonService(
@@ -263,12 +294,17 @@ private struct AlreadyBound: Service {
 private final class PreparedDaemon: @unchecked Sendable {
     // @unchecked: made on the start-up thread and only read after it has ended.
     let store: SQLiteStore
+    let shared: PostgresStore?
     let rules: RuleSnapshotRefresher
     let processor: CallEventProcessor
     let sipSources: SIPSources
 
-    init(store: SQLiteStore, rules: RuleSnapshotRefresher, processor: CallEventProcessor, sipSources: SIPSources) {
+    init(
+        store: SQLiteStore, shared: PostgresStore?, rules: RuleSnapshotRefresher, processor: CallEventProcessor,
+        sipSources: SIPSources
+    ) {
         self.store = store
+        self.shared = shared
         self.rules = rules
         self.processor = processor
         self.sipSources = sipSources

@@ -37,11 +37,13 @@ package final class RuleSnapshotRefresher: Service, Sendable {
     /// Where the store's counting exemptions go, and how far back escalation resets matter (the
     /// warm-up horizon: an older reset can no longer change a count).
     package struct CountingExemptionsFeed: Sendable {
-        package var store: any RuleCorrectionStore
+        /// Where escalation resets are read; nil: a store without them (the shared PostgreSQL
+        /// store, where `blocks remove --false-positive` is not offered yet): the allow list only.
+        package var store: (any RuleCorrectionStore)?
         package var mailbox: CountingExemptionsMailbox
         package var horizon: TimeSpan
 
-        package init(store: any RuleCorrectionStore, mailbox: CountingExemptionsMailbox, horizon: TimeSpan) {
+        package init(store: (any RuleCorrectionStore)?, mailbox: CountingExemptionsMailbox, horizon: TimeSpan) {
             self.store = store
             self.mailbox = mailbox
             self.horizon = horizon
@@ -49,7 +51,7 @@ package final class RuleSnapshotRefresher: Service, Sendable {
 
         func post(rules: [Rule], at time: Timestamp) throws {
             var resets: [UInt64: Int64] = [:]
-            for reset in try store.escalationResets(since: time - horizon) {
+            for reset in try store?.escalationResets(since: time - horizon) ?? [] {
                 resets[reset.identity.value] = max(resets[reset.identity.value] ?? Int64.min, reset.time.microsecondsSinceEpoch)
             }
             mailbox.post(CountingExemptions(rules: rules, escalationResets: resets))

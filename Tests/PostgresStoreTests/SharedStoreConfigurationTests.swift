@@ -66,14 +66,21 @@ struct SharedStoreConfigurationTests {
         #expect(error.map { !"\($0)".contains("hunter2") } ?? false)
     }
 
-    @Test("callwarden serve refuses store.url (not half-run: alerts and incidents are SQLite-only so far)")
+    @Test("callwarden serve on store.url fails at start naming the key when PostgreSQL cannot be reached, and refuses what is SQLite-only")
     func serveRefuses() async throws {
-        let configuration = try CallwardenConfiguration.parse(
+        let unreachable = try CallwardenConfiguration.parse(
             yaml: "store:\n  url: postgresql://callwarden@127.0.0.1:1/x\n  node: a\n", baseDirectory: "/tmp")
         let error = await #expect(throws: ConfigurationError.self) {
-            _ = try await buildDaemon(configuration: configuration, logger: Logger(label: "test"))
+            _ = try await buildDaemon(configuration: unreachable, logger: Logger(label: "test"))
         }
         #expect(error?.key == "store.url")
+
+        let withAPI = try CallwardenConfiguration.parse(
+            yaml: "store:\n  url: postgresql://callwarden@127.0.0.1:1/x\n  node: a\napi:\n  listen: 127.0.0.1:0\n", baseDirectory: "/tmp")
+        let refused = await #expect(throws: ConfigurationError.self) {
+            _ = try await buildDaemon(configuration: withAPI, logger: Logger(label: "test"))
+        }
+        #expect(refused?.key == "api.listen")
     }
 
     @Test(

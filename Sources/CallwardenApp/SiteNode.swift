@@ -1,0 +1,105 @@
+import AlertDelivery
+import CallModel
+import Foundation
+import Logging
+import PostgresStore
+import SystemClock
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `serve` does differently on a node of several sites (`store.url`, the shared PostgreSQL;
+/// ``buildDaemon(configuration:logger:options:)`` keeps the one start-up order):
+///
+/// - events, rules, detections, incidents and the alert outbox live in the shared store; the
+///   node's own file (`store.path`) keeps the evidence signing key;
+/// - the node's ingest loop stores its events without counting them: one ``CrossSiteDetection``
+///   counts every node's calls, on the node holding its lease;
+/// - the alert dispatcher, cross-site detection and retention each run on the one node holding
+///   their ``PostgresJobLease`` (``LeasedJob``), and move to another node when it stops or dies;
+/// - any node's rule change wakes every node's refresher (``PostgresRuleFeed``); the call path
+///   decides from the last published snapshot whatever PostgreSQL is doing.
+///
+/// Deliberately refused (a clear start-up error naming the key) until their stores exist on
+/// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export)
+/// and the recording watcher (`recordings.directories`). Not built yet: the bounded local spool of
+/// events while PostgreSQL is unreachable (the ingest loop keeps its sources where they are and
+/// retries; files stay at their checkpoints, pushed sources' bounded queues fill and count drops)
+/// and `/healthz` reporting `degraded`.
+enum SiteNode {
+    static let alertOutboxJob = "alert-outbox"
+    /// How long a dead node's jobs wait before another node takes them.
+    static let leaseTTL: Duration = .seconds(10)
+
+    static func refuseSQLiteOnlyFeatures(of configuration: CallwardenConfiguration) throws {
+        var errors: [ConfigurationError] = []
+        if configuration.api.listen != nil {
+            errors.append(ConfigurationError(
+                key: "api.listen",
+                reason: "the people's API and console need access tokens, MCID flags and evidence, which are not on the PostgreSQL store (store.url) yet"))
+        }
+        if !configuration.incidents.recordingDirectories.isEmpty {
+            errors.append(ConfigurationError(
+                key: "recordings.directories", reason: "recording links are not on the PostgreSQL store (store.url) yet"))
+        }
+        if errors.count == 1 { throw errors[0] }
+        if !errors.isEmpty { throw ConfigurationErrors(errors: errors) }
+    }
+
+    static func openSharedStore(
+        _ shared: SharedStoreSettings, configuration: CallwardenConfiguration, alertWake: AlertWakeSignal,
+        clock: WallClock, logger: Logger
+    ) throws -> PostgresStore {
+        do {
+            let store = try PostgresStore(
+                settings: shared.postgres, node: shared.node, logger: logger, alertPolicy: configuration.incidents.alertPolicy,
+                onAlertCommitted: { alertWake.ring() }, clock: clock)
+            logger.info("shared store opened", metadata: ["store.url": "\(shared.postgres)", "store.node": "\(shared.node)"])
+            return store
+        } catch {
+            throw ConfigurationError(key: "store.url", reason: "\(shared.postgres): \(error)")
+        }
+    }
+
+    /// This process as a lease holder: the node name, the process id and when it started, so a
+    /// restarted node is a new holder (its old tenure is fenced off).
+    static let holderSuffix = "/\(getpid())/\(Int64(Date().timeIntervalSince1970 * 1_000))"
+
+    static func leased(
+        _ job: String, store: PostgresStore, logger: Logger,
+        _ body: @escaping @Sendable (PostgresJobLease, PostgresJobLease.Grant) async throws -> Void
+    ) -> LeasedJob {
+        let lease = PostgresJobLease(job: job, holder: store.node + holderSuffix, ttl: leaseTTL, store: store)
+        return LeasedJob(lease: lease, logger: logger) { grant in try await body(lease, grant) }
+    }
+
+    /// The rule feed, cross-site detection and retention, in that order.
+    static func sharedServices(
+        _ shared: PostgresStore, configuration: CallwardenConfiguration, rules: RuleSnapshotRefresher,
+        exemptions: CountingExemptionsMailbox, currentConfiguration: @escaping @Sendable () -> CallwardenConfiguration,
+        alertSinks: @escaping @Sendable () -> Set<String>, clock: WallClock, logger: Logger
+    ) -> [DaemonService] {
+        guard let settings = configuration.sharedStore?.postgres else { return [] }
+        let feed = PostgresRuleFeed(settings: settings, logger: logger) { _ in _ = try rules.refresh(force: true) }
+        let detection = leased(CrossSiteDetection.job, store: shared, logger: logger) { lease, grant in
+            // Each tenure takes the thresholds in force (a reload's new ones at the next tenure).
+            let current = currentConfiguration()
+            try await CrossSiteDetection(
+                store: shared, makeProcessor: { current.makeProcessor() }, warmUpHorizon: current.warmUpHorizon,
+                exemptions: exemptions, clock: clock, logger: logger
+            ).run(lease: lease, grant: grant)
+        }
+        let retention = leased(SharedRetention.job, store: shared, logger: logger) { lease, grant in
+            try await SharedRetention(
+                store: shared, retention: currentConfiguration().retention, alertSinks: alertSinks, now: { clock.now() },
+                logger: logger
+            ).run(lease: lease, grant: grant)
+        }
+        return [
+            DaemonService(name: "rules.feed", service: feed),
+            DaemonService(name: "detection.cross-site", service: detection),
+            DaemonService(name: "store.retention", service: retention),
+        ]
+    }
+}
