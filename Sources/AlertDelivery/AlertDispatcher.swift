@@ -42,6 +42,8 @@ package struct AlertDispatcher: Service {
     package let counters: AlertDeliveryCounters
     /// The shortest time between two counts of a sink's backlog in the store.
     package var pendingCountInterval: Duration = .seconds(1)
+    /// Set when the outbox said another dispatcher delivers now (``Incidents/AlertOutboxLost``).
+    private let outboxLost = OutboxLostFlag()
 
     package init(
         outbox: any AlertOutbox, sinks: [any AlertSink], retry: RetrySchedule = RetrySchedule(),
@@ -70,12 +72,14 @@ package struct AlertDispatcher: Service {
     }
 
     /// Runs until cancelled or a graceful shutdown; what is in flight is finished or left undelivered.
+    /// Throws ``Incidents/AlertOutboxLost`` when the outbox said another dispatcher delivers now.
     package func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let generation = sinkSet.current
                 counters.register(sinks: generation.sinks.map(\.name))
                 await run(generation)
+                if let lost = outboxLost.error { throw lost }
             }
         }
     }
@@ -83,7 +87,8 @@ package struct AlertDispatcher: Service {
     /// Serves one generation of sinks until a swap replaces it (or the task is cancelled).
     private func run(_ generation: AlertSinkSet.Generation) async {
         let sinkSet = self.sinkSet
-        let inForce = { @Sendable in sinkSet.current.number == generation.number }
+        let outboxLost = self.outboxLost
+        let inForce = { @Sendable in sinkSet.current.number == generation.number && outboxLost.error == nil }
         await withTaskGroup(of: Void.self) { group in
             // One doorbell per sink, keeping only the newest ring: a ring while the sink is busy
             // means one more round afterwards, never a lost alert.
@@ -139,8 +144,9 @@ package struct AlertDispatcher: Service {
         recordBacklog(of: sink, read: pending.count, limit: limit, now: now, lastCount: &lastPendingCount)
         let due = pending.prefix { $0.nextAttemptAt.map { $0 <= now } ?? true }
         if !due.isEmpty {
-            await deliver(Array(due), to: sink, random: &random)
-            return due.count == pending.count && !Task.isCancelled
+            // Delivered but not recorded: wait for the next ring or poll rather than send it again at once.
+            let recorded = await deliver(Array(due), to: sink, random: &random)
+            return recorded && due.count == pending.count && !Task.isCancelled
         }
         counters.count(\.idleRounds, sink: sink.name)
         if pending.isEmpty, let interval = sink.resendInterval {
@@ -170,16 +176,19 @@ package struct AlertDispatcher: Service {
         }
     }
 
-    private func deliver(_ batch: [PendingAlert], to sink: any AlertSink, random: inout some RandomNumberGenerator) async {
+    /// Delivers a batch; false when a delivery could not be recorded in the outbox.
+    @discardableResult
+    private func deliver(_ batch: [PendingAlert], to sink: any AlertSink, random: inout some RandomNumberGenerator) async -> Bool {
         let failure: AlertDeliveryError
         do {
             try await sink.deliver(batch.map(\.notice))
-            for alert in batch { record(delivered: alert, sink: sink) }
-            return
+            var recorded = true
+            for alert in batch where outboxLost.error == nil { recorded = record(delivered: alert, sink: sink) && recorded }
+            return recorded && outboxLost.error == nil
         } catch {
             failure = (error as? AlertDeliveryError) ?? .retryable(String(describing: error))
         }
-        guard let alert = batch.first else { return }
+        guard let alert = batch.first else { return true }
         switch failure {
         case .rejected(let reason) where batch.count > 1:
             logger.warning("alert batch refused; delivering one by one", metadata: ["alert.sink": "\(sink.name)", "error": "\(reason)"])
@@ -191,7 +200,7 @@ package struct AlertDispatcher: Service {
                 "alert refused by its receiver; not retried",
                 metadata: ["alert.sink": "\(sink.name)", "alert.id": "\(alert.notice.key)", "error": "\(reason)"])
             counters.count(\.rejected, sink: sink.name)
-            record(delivered: alert, sink: sink)
+            return record(delivered: alert, sink: sink)
         case .retryable(let reason):
             let attempts = alert.attempts + 1
             let retryAt = retry.retryTime(afterAttempts: attempts, now: clock.now(), random: &random)
@@ -204,19 +213,30 @@ package struct AlertDispatcher: Service {
                 ])
             do {
                 try outbox.markFailed(alertID: alert.notice.id, sink: sink.name, retryAt: retryAt, error: reason)
+            } catch let lost as AlertOutboxLost {
+                outboxLost.set(lost)
+                logger.warning("alert outbox taken over by another node; this dispatcher stops", metadata: ["error": "\(lost)"])
             } catch {
                 logger.error("alert outbox not updated", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
             }
         }
+        return true
     }
 
-    private func record(delivered alert: PendingAlert, sink: any AlertSink) {
+    private func record(delivered alert: PendingAlert, sink: any AlertSink) -> Bool {
         do {
             try outbox.markDelivered(alertID: alert.notice.id, sink: sink.name, at: clock.now())
             counters.count(\.delivered, sink: sink.name)
+            return true
+        } catch let lost as AlertOutboxLost {
+            // Another node delivers now; it sends this alert again with the same idempotency key.
+            outboxLost.set(lost)
+            logger.warning("alert outbox taken over by another node; this dispatcher stops", metadata: ["error": "\(lost)"])
+            return false
         } catch {
-            // Delivered but not recorded: it goes again (same idempotency key) on the next round.
+            // Delivered but not recorded: it goes again (same idempotency key) on a later round.
             logger.error("alert delivered but not recorded", metadata: ["alert.sink": "\(sink.name)", "error": "\(error)"])
+            return false
         }
     }
 
@@ -302,4 +322,11 @@ package final class AlertDeliveryCounters: MetricsSource {
     package func counts(for sink: String) -> Counts {
         state.withLock { $0.counts[sink] ?? Counts() }
     }
+}
+
+/// Whether (and why) the outbox refused this dispatcher's marks for good; read by every sink loop.
+private final class OutboxLostFlag: Sendable {
+    private let lost = Mutex<AlertOutboxLost?>(nil)
+    var error: AlertOutboxLost? { lost.withLock { $0 } }
+    func set(_ error: AlertOutboxLost) { lost.withLock { $0 = $0 ?? error } }
 }

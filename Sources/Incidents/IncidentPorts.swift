@@ -24,6 +24,14 @@ package protocol IncidentStore: Sendable {
     func withdrawFlag(_ withdrawal: MCIDWithdrawal) throws -> MCIDFlag
 }
 
+/// Thrown by an ``AlertOutbox`` that this dispatcher may no longer write: another node delivers
+/// its alerts now (a lease that changed hands). The dispatcher stops rather than deliver again
+/// what it can no longer mark.
+package struct AlertOutboxLost: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}
+
 /// The alert outbox as the sinks see it.
 package protocol AlertOutbox: Sendable {
     /// Alerts `sink` has not delivered (raised within the last week of `now`), oldest first, each

@@ -7,8 +7,8 @@ import PostgresNIO
 /// ``PostgresJobLease`` (``grant``): reads are plain; every delivery mark is **fenced** — written
 /// in one transaction that first locks the lease row (`FOR SHARE`, so the lease cannot change hands
 /// until the mark commits) and checks that this holder still holds this tenure. A node that paused
-/// past its lease, or whose job was taken over, gets ``PostgresStoreError/Code/fenced`` and writes
-/// nothing: the next holder delivers what it had not marked.
+/// past its lease, or whose job was taken over, gets ``Incidents/AlertOutboxLost`` (its dispatcher
+/// then stops) and writes nothing: the next holder delivers what it had not marked.
 ///
 /// What fencing cannot do: take back a request already sent. An alert whose receiver answered
 /// after the lease ended, or whose sender died before marking it, is sent again by the next
@@ -57,7 +57,7 @@ package struct PostgresAlertOutbox: AlertOutbox {
 
     /// Records the delivery under this tenure; the first delivery's time and fence stay.
     ///
-    /// - Throws: ``PostgresStoreError`` `.fenced` when this holder no longer holds the lease.
+    /// - Throws: ``Incidents/AlertOutboxLost`` when this holder no longer holds the lease.
     package func markDelivered(alertID: Int64, sink: String, at time: Timestamp) throws {
         try fenced { transaction in
             try transaction.execute(
@@ -73,7 +73,7 @@ package struct PostgresAlertOutbox: AlertOutbox {
 
     /// Records a failed attempt under this tenure.
     ///
-    /// - Throws: ``PostgresStoreError`` `.fenced` when this holder no longer holds the lease.
+    /// - Throws: ``Incidents/AlertOutboxLost`` when this holder no longer holds the lease.
     package func markFailed(alertID: Int64, sink: String, retryAt: Timestamp, error: String) throws {
         try fenced { transaction in
             try transaction.execute(
@@ -100,10 +100,12 @@ package struct PostgresAlertOutbox: AlertOutbox {
     /// Runs `body` in a transaction that holds this tenure's lease row: nothing is written unless
     /// the lease is still this holder's, with this fence, unexpired on the server's clock.
     private func fenced(_ body: (PostgresSession.Transaction) throws -> Void) throws {
-        try store.session.transaction { transaction in
-            try PostgresStore.requireLease(lease, grant, transaction)
+        let held = try store.session.transaction { transaction -> Bool in
+            guard try PostgresStore.holdsLease(lease, grant, transaction) else { return false }
             try body(transaction)
+            return true
         }
+        guard held else { throw AlertOutboxLost("lease \(lease.job) (fence \(grant.fence)) is no longer held by this node") }
     }
 }
 

@@ -92,14 +92,22 @@ extension PostgresStore {
     static func requireLease(
         _ lease: PostgresJobLease, _ grant: PostgresJobLease.Grant, _ transaction: PostgresSession.Transaction
     ) throws {
-        let held = try transaction.rows(
+        guard try holdsLease(lease, grant, transaction) else {
+            throw PostgresStoreError(code: .fenced, message: "lease \(lease.job) (fence \(grant.fence)) is no longer held by this node")
+        }
+    }
+
+    /// Whether `grant` is `lease`'s current, unexpired tenure; the lease row is then held
+    /// `FOR SHARE` until the caller's transaction ends, so it cannot change hands meanwhile.
+    static func holdsLease(
+        _ lease: PostgresJobLease, _ grant: PostgresJobLease.Grant, _ transaction: PostgresSession.Transaction
+    ) throws -> Bool {
+        !(try transaction.rows(
             """
             SELECT 1 FROM job_leases
             WHERE job = \(lease.job) AND holder = \(lease.holder) AND fence = \(grant.fence) AND expires_at > now()
             FOR SHARE
-            """)
-        guard !held.isEmpty else {
-            throw PostgresStoreError(code: .fenced, message: "lease \(lease.job) (fence \(grant.fence)) is no longer held by this node")
-        }
+            """
+        ).isEmpty)
     }
 }

@@ -25,6 +25,9 @@ extension PostgresStore: EventStore {
         let node = self.node
         let storedAt = clock.now().microsecondsSinceEpoch
         let alerted = try session.transaction { transaction in
+            if !skippingRepeatedPushedEvents, try Self.isCommittedAlready(batch.checkpoints, node: node, transaction) {
+                return false
+            }
             // Every incident this batch may touch is locked first, in one order (see ``lockIncidentKeys(_:_:)``).
             try Self.lockIncidentKeys(batch.detections.map(IncidentKey.init(detection:)), transaction)
             let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, storedAt: storedAt, transaction) : batch.events
@@ -58,6 +61,25 @@ extension PostgresStore: EventStore {
             return alerted
         }
         if alerted { onAlertCommitted?() }
+    }
+
+    /// Whether a file's batch was committed already: its checkpoint (locked for this transaction)
+    /// is the same file (device, inode and head) at or past the batch's end. That happens when a
+    /// commit reached PostgreSQL but its answer did not reach the node (the connection broke after
+    /// `COMMIT` was sent): the ingest loop retries the batch, which must not store its lines twice.
+    /// A batch carries its file's checkpoint only; a batch with none (or several) is never skipped.
+    /// After a copytruncate the same inode starts again at 0 with another head, so it is not taken
+    /// for a repeat.
+    static func isCommittedAlready(_ checkpoints: [TailCheckpoint], node: String, _ transaction: PostgresSession.Transaction) throws -> Bool {
+        guard checkpoints.count == 1, let checkpoint = checkpoints.first else { return false }
+        let rows = try transaction.rows(
+            """
+            SELECT device, inode, head_hash, byte_offset FROM tail_checkpoints
+            WHERE node = \(node) AND path = \(checkpoint.path) FOR UPDATE
+            """)
+        guard let (device, inode, head, offset) = try rows.first?.decode((Int64, Int64, Int64, Int64).self) else { return false }
+        return UInt64(bitPattern: device) == checkpoint.device && UInt64(bitPattern: inode) == checkpoint.inode
+            && UInt64(bitPattern: head) == checkpoint.headHash && offset >= checkpoint.offset
     }
 
     /// This node's last committed checkpoint of a followed path, if any.

@@ -24,8 +24,13 @@ package final class WebhookReceiver: Sendable {
     }
 
     /// `port` 0 (the default) binds a free port; ``port`` then tells which.
-    package init(port: Int = 0, secret: String) throws {
+    /// How long each answer waits after the delivery was counted (a slow receiver: a sender that
+    /// dies meanwhile has delivered without knowing it).
+    private let answerDelay: Duration
+
+    package init(port: Int = 0, secret: String, answerDelay: Duration = .zero) throws {
         self.requestedPort = port
+        self.answerDelay = answerDelay
         guard let verifier = StandardWebhookSignature(secret: secret) else { throw ReceiverFailure("bad secret") }
         self.verifier = verifier
     }
@@ -56,6 +61,7 @@ package final class WebhookReceiver: Sendable {
                 state.deliveries[id, default: 0] += 1
                 state.bodies[id] = bytes
             }
+            if answerDelay > .zero { try? await Task.sleep(for: answerDelay) }
             return Response(status: .noContent)
         }
         // Yields once the port is bound, or finishes with the error when the server stops before

@@ -28,6 +28,12 @@ struct SharedAlertOutboxTests {
         }
     }
 
+    /// Alerts the webhook sink has not delivered, read outside any lease.
+    static func pending(_ store: PostgresStore) throws -> Int {
+        try PostgresAlertOutbox(lease: PostgresJobLease(job: "alert-outbox", holder: "reader", ttl: .seconds(1), store: store), grant: .init(fence: 0, validUntil: .now))
+            .pendingAlertCount(forSink: sink, at: now())
+    }
+
     @Test("a mark made under a lease that changed hands is refused and writes nothing; the new holder's is kept")
     func marksAreFenced() async throws {
         let settings = try PostgresTestServer.shared.get().makeDatabase()
@@ -94,8 +100,17 @@ struct SharedAlertOutboxTests {
         let grantA = try #require(try leaseA.acquire())
         let countersA = AlertDeliveryCounters()
         let deliveringA = Task.detached { try await dispatcher(PostgresAlertOutbox(lease: leaseA, grant: grantA), countersA, true).run() }
+        // A renews its lease while it lives (however slowly the loaded machine lets it deliver).
+        let renewingA = Task.detached {
+            while !Task.isCancelled {
+                _ = try? leaseA.acquire()
+                try? await Task.sleep(for: .milliseconds(300))
+            }
+        }
         #expect(await LeasedJobTests.eventually { countersA.counts(for: Self.sink).delivered >= 3 })
+        renewingA.cancel()
         deliveringA.cancel()
+        _ = await renewingA.result
         _ = await deliveringA.result
         a.close()
         let deliveredByA = countersA.counts(for: Self.sink).delivered
@@ -121,6 +136,35 @@ struct SharedAlertOutboxTests {
         #expect(repeats <= 1, "only an alert in flight when site A died may arrive twice (same webhook-id)")
         #expect(receiver.badSignatures == 0)
         #expect(deliveredByA + countersB.counts(for: Self.sink).delivered >= count)
+    }
+    @Test("a dispatcher whose lease was taken over stops at its next mark instead of delivering again and again")
+    func fencedDispatcherStops() async throws {
+        let settings = try PostgresTestServer.shared.get().makeDatabase()
+        let a = try SharedIncidentsTests.node("site-a", settings)
+        let b = try SharedIncidentsTests.node("site-b", settings)
+        defer { a.close(); b.close() }
+        let receiver = try WebhookReceiver(secret: Self.secret)
+        try await receiver.start()
+        try Self.raiseAlerts(3, from: a)
+        let leaseA = PostgresJobLease(job: "alert-outbox", holder: "site-a/1", ttl: .seconds(1), store: a)
+        let grantA = try #require(try leaseA.acquire())
+        // Site A pauses past its lease; site B takes the outbox.
+        let leaseB = PostgresJobLease(job: "alert-outbox", holder: "site-b/1", ttl: .seconds(60), store: b)
+        #expect(await LeasedJobTests.eventually { ((try? leaseB.acquire()) ?? nil) != nil })
+
+        // A resumes: its first delivery cannot be marked, and it stops there.
+        let signer = try #require(StandardWebhookSignature(secret: Self.secret))
+        let counters = AlertDeliveryCounters()
+        let dispatcher = AlertDispatcher(
+            outbox: PostgresAlertOutbox(lease: leaseA, grant: grantA),
+            sinks: [WebhookSink(name: Self.sink, url: "http://127.0.0.1:\(receiver.port)/hook", signer: signer, clock: .system)],
+            pollInterval: .milliseconds(50), clock: .system, logger: Logger(label: "test.alerts"), counters: counters)
+        await #expect(throws: AlertOutboxLost.self) { try await dispatcher.run() }
+        await receiver.stop()
+        #expect(receiver.deliveries.count == 1, "one delivery went out before the refused mark, and no more")
+        #expect(receiver.deliveries.values.allSatisfy { $0 == 1 })
+        #expect(counters.counts(for: Self.sink).delivered == 0)
+        #expect(try Self.pending(b) == 3, "site B delivers all three, the first again with its webhook-id")
     }
 }
 
