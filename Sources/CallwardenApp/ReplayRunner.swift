@@ -48,9 +48,12 @@ package struct ReplayFileSummary: Sendable {
 }
 
 /// Runs CDR files and SIP captures through exactly the daemon's pipeline (decoder → processor →
-/// batch commit) into a temporary SQLite store, then reads the results back from that store. Files
-/// are read in the order given, as one history (put them in time order). Event time drives
-/// detection, so a replay is deterministic.
+/// batch commit) into a store, then reads the results back from that store: by default a
+/// ``ReplayTally``, which counts what SQLite would store (the report is the same, without writing
+/// and indexing every event into a file that is thrown away); with ``run(paths:storeAt:)`` a new
+/// SQLite store at a path, kept (`replay --store PATH`: the daemon's storage work included, and the
+/// result to inspect). Files are read in the order given, as one history (put them in time order).
+/// Event time drives detection, so a replay is deterministic.
 ///
 /// A file whose first four bytes are a pcap (either byte order, micro- or nanosecond) or pcapng
 /// magic number is a capture: its frames go through `SIPIngestPipeline` (SIP over UDP, TCP, SCTP,
@@ -68,13 +71,24 @@ package struct ReplayRunner {
         self.logger = logger
     }
 
-    /// Replays `paths` into `store` (a fresh temporary SQLite store when nil).
-    package func run(paths: [String], store givenStore: (any EventStore & DetectionStore)? = nil) throws -> ReplayReport {
-        let temporary = givenStore == nil ? try SQLiteStore.temporary() : nil
-        defer { try? temporary?.close() }
-        guard let store: any EventStore & DetectionStore = givenStore ?? temporary else {
-            preconditionFailure("a store is always available")
+    /// Replays `paths` into a new SQLite store created at `path` (which must not exist; see
+    /// ``SQLiteStore/replayOutput(path:alertPolicy:)``) and closes it, leaving the file.
+    /// - Throws: ``ConfigurationError`` when `path` exists or cannot be created, or as
+    ///   ``run(paths:store:)``.
+    package func run(paths: [String], storeAt path: String) throws -> ReplayReport {
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore.replayOutput(path: path)
+        } catch let error as SQLiteStoreError {
+            throw ConfigurationError(key: "", reason: error.message)
         }
+        defer { try? store.close() }
+        return try run(paths: paths, store: store)
+    }
+
+    /// Replays `paths` into `store` (a fresh ``ReplayTally`` when nil).
+    package func run(paths: [String], store givenStore: (any EventStore & DetectionStore)? = nil) throws -> ReplayReport {
+        let store: any EventStore & DetectionStore = givenStore ?? ReplayTally()
         var processor = configuration.makeProcessor()
         var summaries: [ReplayFileSummary] = []
         let committer = OverlappedCommitter(store: store)
