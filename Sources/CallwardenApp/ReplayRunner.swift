@@ -89,25 +89,29 @@ package struct ReplayRunner {
     /// Replays `paths` into `store` (a fresh ``ReplayTally`` when nil).
     package func run(paths: [String], store givenStore: (any EventStore & DetectionStore)? = nil) throws -> ReplayReport {
         let store: any EventStore & DetectionStore = givenStore ?? ReplayTally()
-        var processor = configuration.makeProcessor()
         var summaries: [ReplayFileSummary] = []
         let committer = OverlappedCommitter(store: store)
         defer { _ = try? committer.finish() }
+        // The processor is the stage's; a CDR file borrows it on this thread once the stage is idle.
+        let stage = ReplayProcessingStage(processor: configuration.makeProcessor(), committer: committer)
+        defer { _ = try? stage.finish() }
         for path in paths {
             if let captureFormat = CaptureFileFormat.detect(path: path) {
-                summaries.append(try replayCapture(path: path, format: captureFormat, processor: &processor, committer: committer))
+                summaries.append(try replayCapture(path: path, format: captureFormat, stage: stage))
                 continue
             }
             let source = CDRSource(path: path, format: format, decoderConfiguration: configuration.decoderConfiguration)
             guard FileManagerShim.isReadableFile(path) else {
                 throw ConfigurationError(key: "", reason: "cannot read \(path)")
             }
-            while true {
-                var batch = IngestBatch()
-                let lines = source.step(maximumLines: 4_096, processor: &processor, batch: &batch, logger: logger)
-                if lines == 0 { source.finish(processor: &processor, batch: &batch, logger: logger) }
-                if !batch.isEmpty { try committer.submit(batch) }
-                if lines == 0 { break }
+            try stage.withProcessor { processor in
+                while true {
+                    var batch = IngestBatch()
+                    let lines = source.step(maximumLines: 4_096, processor: &processor, batch: &batch, logger: logger)
+                    if lines == 0 { source.finish(processor: &processor, batch: &batch, logger: logger) }
+                    if !batch.isEmpty { try committer.submit(batch) }
+                    if lines == 0 { break }
+                }
             }
             if source.format == nil {
                 throw ConfigurationError(key: "", reason: "cannot tell the format of \(path); pass --format")
@@ -115,20 +119,25 @@ package struct ReplayRunner {
             summaries.append(
                 ReplayFileSummary(path: path, format: source.format, events: source.eventsRead, malformed: source.malformedLines))
         }
+        try stage.finish()
         try committer.finish()
         return try report(store: store, files: summaries)
     }
 
-    private func replayCapture(
-        path: String, format: CaptureFileFormat, processor: inout CallEventProcessor, committer: OverlappedCommitter
-    ) throws -> ReplayFileSummary {
+    /// Reads, decodes, parses and tracks the capture's dialogs on this thread, step by step; each
+    /// step's call events go to `stage` (processor and commit on its thread) while the next is read.
+    private func replayCapture(path: String, format: CaptureFileFormat, stage: ReplayProcessingStage) throws -> ReplayFileSummary {
         do {
             let source = try CaptureFileSource(path: path, format: format, configuration: configuration.sipIngestConfiguration)
+            var capacity = 0
             while true {
-                var batch = IngestBatch()
-                let frames = try source.step(maximumFrames: 4_096, processor: &processor, batch: &batch)
-                if frames == 0 { source.finish(processor: &processor, batch: &batch) }
-                if !batch.isEmpty { try committer.submit(batch) }
+                var events: [CallEvent] = []
+                events.reserveCapacity(capacity)
+                let frames = try source.read(maximumFrames: 4_096, into: &events)
+                if frames == 0 { source.finish(into: &events) }
+                capacity = max(capacity, events.count)
+                let malformed = source.takeMalformed()
+                if !events.isEmpty || malformed != 0 { try stage.submit(events, malformed: malformed) }
                 if frames == 0 { break }
             }
             let counters = source.counters
