@@ -175,7 +175,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         }
     }
 
-    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests. Its writer
+    /// Creates a store in a fresh temporary directory, for tests. Its writer
     /// runs with `synchronous = OFF` and without automatic WAL checkpoints: the file is removed at
     /// close, so nothing in it needs to survive a crash.
     ///
