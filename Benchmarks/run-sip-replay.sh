@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `callwarden replay` of a SIP capture end to end (libpcap read → PacketDecoding → SIP parser →
-# dialog tracker → detector → SQLite in a temporary store), beside tshark dissecting the same file:
+# dialog tracker → detector → counted as the store would count them; `--store PATH` would add the
+# SQLite writes), beside tshark dissecting the same file:
 #   Benchmarks/run-sip-replay.sh [CALLS]     (default 50,000 calls = 650,000 frames, made in /tmp)
 # Prints the rates, beside `tcpdump -r` on the same file in the same run (reading only, `-w
 # /dev/null`, and printing every packet), and the ratios. The capture comes from

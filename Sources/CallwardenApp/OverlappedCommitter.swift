@@ -3,7 +3,8 @@ import CallwardenPorts
 import Foundation
 
 /// Commits batches on a thread of its own while the caller decodes and detects the next one, so a
-/// replay uses both cores: one for the pipeline, one for SQLite.
+/// replay into a SQLite store (`replay --store PATH`) uses both cores: one for the pipeline, one
+/// for SQLite (the default ``ReplayTally`` only counts here).
 ///
 /// Order and atomicity are the store's as before: batches are committed one at a time, in the order
 /// submitted, each in its own transaction. At most one batch waits while another commits

@@ -48,9 +48,12 @@ package struct ReplayFileSummary: Sendable {
 }
 
 /// Runs CDR files and SIP captures through exactly the daemon's pipeline (decoder → processor →
-/// batch commit) into a temporary SQLite store, then reads the results back from that store. Files
-/// are read in the order given, as one history (put them in time order). Event time drives
-/// detection, so a replay is deterministic.
+/// batch commit) into a store, then reads the results back from that store: by default a
+/// ``ReplayTally``, which counts what SQLite would store (the report is the same, without writing
+/// and indexing every event into a file that is thrown away); with ``run(paths:storeAt:)`` a new
+/// SQLite store at a path, kept (`replay --store PATH`: the daemon's storage work included, and the
+/// result to inspect). Files are read in the order given, as one history (put them in time order).
+/// Event time drives detection, so a replay is deterministic.
 ///
 /// A file whose first four bytes are a pcap (either byte order, micro- or nanosecond) or pcapng
 /// magic number is a capture: its frames go through `SIPIngestPipeline` (SIP over UDP, TCP, SCTP,
@@ -68,32 +71,47 @@ package struct ReplayRunner {
         self.logger = logger
     }
 
-    /// Replays `paths` into `store` (a fresh temporary SQLite store when nil).
-    package func run(paths: [String], store givenStore: (any EventStore & DetectionStore)? = nil) throws -> ReplayReport {
-        let temporary = givenStore == nil ? try SQLiteStore.temporary() : nil
-        defer { try? temporary?.close() }
-        guard let store: any EventStore & DetectionStore = givenStore ?? temporary else {
-            preconditionFailure("a store is always available")
+    /// Replays `paths` into a new SQLite store created at `path` (which must not exist; see
+    /// ``SQLiteStore/replayOutput(path:alertPolicy:)``) and closes it, leaving the file.
+    /// - Throws: ``ConfigurationError`` when `path` exists or cannot be created, or as
+    ///   ``run(paths:store:)``.
+    package func run(paths: [String], storeAt path: String) throws -> ReplayReport {
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore.replayOutput(path: path)
+        } catch let error as SQLiteStoreError {
+            throw ConfigurationError(key: "", reason: error.message)
         }
-        var processor = configuration.makeProcessor()
+        defer { try? store.close() }
+        return try run(paths: paths, store: store)
+    }
+
+    /// Replays `paths` into `store` (a fresh ``ReplayTally`` when nil).
+    package func run(paths: [String], store givenStore: (any EventStore & DetectionStore)? = nil) throws -> ReplayReport {
+        let store: any EventStore & DetectionStore = givenStore ?? ReplayTally()
         var summaries: [ReplayFileSummary] = []
         let committer = OverlappedCommitter(store: store)
         defer { _ = try? committer.finish() }
+        // The processor is the stage's; a CDR file borrows it on this thread once the stage is idle.
+        let stage = ReplayProcessingStage(processor: configuration.makeProcessor(), committer: committer)
+        defer { _ = try? stage.finish() }
         for path in paths {
             if let captureFormat = CaptureFileFormat.detect(path: path) {
-                summaries.append(try replayCapture(path: path, format: captureFormat, processor: &processor, committer: committer))
+                summaries.append(try replayCapture(path: path, format: captureFormat, stage: stage))
                 continue
             }
             let source = CDRSource(path: path, format: format, decoderConfiguration: configuration.decoderConfiguration)
             guard FileManagerShim.isReadableFile(path) else {
                 throw ConfigurationError(key: "", reason: "cannot read \(path)")
             }
-            while true {
-                var batch = IngestBatch()
-                let lines = source.step(maximumLines: 4_096, processor: &processor, batch: &batch, logger: logger)
-                if lines == 0 { source.finish(processor: &processor, batch: &batch, logger: logger) }
-                if !batch.isEmpty { try committer.submit(batch) }
-                if lines == 0 { break }
+            try stage.withProcessor { processor in
+                while true {
+                    var batch = IngestBatch()
+                    let lines = source.step(maximumLines: 4_096, processor: &processor, batch: &batch, logger: logger)
+                    if lines == 0 { source.finish(processor: &processor, batch: &batch, logger: logger) }
+                    if !batch.isEmpty { try committer.submit(batch) }
+                    if lines == 0 { break }
+                }
             }
             if source.format == nil {
                 throw ConfigurationError(key: "", reason: "cannot tell the format of \(path); pass --format")
@@ -101,20 +119,25 @@ package struct ReplayRunner {
             summaries.append(
                 ReplayFileSummary(path: path, format: source.format, events: source.eventsRead, malformed: source.malformedLines))
         }
+        try stage.finish()
         try committer.finish()
         return try report(store: store, files: summaries)
     }
 
-    private func replayCapture(
-        path: String, format: CaptureFileFormat, processor: inout CallEventProcessor, committer: OverlappedCommitter
-    ) throws -> ReplayFileSummary {
+    /// Reads, decodes, parses and tracks the capture's dialogs on this thread, step by step; each
+    /// step's call events go to `stage` (processor and commit on its thread) while the next is read.
+    private func replayCapture(path: String, format: CaptureFileFormat, stage: ReplayProcessingStage) throws -> ReplayFileSummary {
         do {
             let source = try CaptureFileSource(path: path, format: format, configuration: configuration.sipIngestConfiguration)
+            var capacity = 0
             while true {
-                var batch = IngestBatch()
-                let frames = try source.step(maximumFrames: 4_096, processor: &processor, batch: &batch)
-                if frames == 0 { source.finish(processor: &processor, batch: &batch) }
-                if !batch.isEmpty { try committer.submit(batch) }
+                var events: [CallEvent] = []
+                events.reserveCapacity(capacity)
+                let frames = try source.read(maximumFrames: 4_096, into: &events)
+                if frames == 0 { source.finish(into: &events) }
+                capacity = max(capacity, events.count)
+                let malformed = source.takeMalformed()
+                if !events.isEmpty || malformed != 0 { try stage.submit(events, malformed: malformed) }
                 if frames == 0 { break }
             }
             let counters = source.counters

@@ -1,4 +1,4 @@
-import CallModel
+package import CallModel
 package import CallPipeline
 package import CallwardenPorts
 package import PacketDecoding
@@ -58,6 +58,40 @@ package final class CaptureFileSource {
         hand(to: &processor, batch: &batch)
     }
 
+    /// Reads up to `maximumFrames` frames and appends the call events they cause to `events`, in
+    /// order, without processing them: for a replay that runs the ``CallEventProcessor`` on another
+    /// thread. Give the events to the processor in order, with ``takeMalformed()`` in their batch.
+    /// - Returns: the frames read; 0 at the end of the file.
+    package func read(maximumFrames: Int, into events: inout [CallEvent]) throws(CaptureError) -> Int {
+        var frames = 0
+        let linkType = reader.linkType
+        let before = events.count
+        try reader.forEachFrame { bytes, timestamp, _ in
+            frames += 1
+            pipeline.ingest(frame: bytes, linkType: linkType, timestamp: timestamp, into: &events)
+            return frames < maximumFrames
+        }
+        framesRead += frames
+        eventsRead += events.count - before
+        return frames
+    }
+
+    /// The end of the file for ``read(maximumFrames:into:)``: appends the events of the dialogs
+    /// still open, closed at the last capture time.
+    package func finish(into events: inout [CallEvent]) {
+        let before = events.count
+        pipeline.finish(into: &events)
+        eventsRead += events.count - before
+    }
+
+    /// What the pipeline dropped as malformed since the last call (or the last step).
+    package func takeMalformed() -> Int {
+        let malformed = pipeline.counters.malformedTotal
+        guard malformed > reportedMalformed else { return 0 }
+        defer { reportedMalformed = malformed }
+        return Int(malformed - reportedMalformed)
+    }
+
     private func hand(to processor: inout CallEventProcessor, batch: inout IngestBatch) {
         // At most one stored event per call event: the batch grows once, not by doubling.
         batch.events.reserveCapacity(batch.events.count + scratch.count)
@@ -66,10 +100,6 @@ package final class CaptureFileSource {
         // which moves it into the batch: no copy of its strings; the scratch keeps its capacity.
         scratch.reverse()
         while let event = scratch.popLast() { processor.process(event, into: &batch) }
-        let malformed = pipeline.counters.malformedTotal
-        if malformed > reportedMalformed {
-            batch.malformedCount += Int(malformed - reportedMalformed)
-            reportedMalformed = malformed
-        }
+        batch.malformedCount += takeMalformed()
     }
 }

@@ -7,11 +7,12 @@
 ///
 /// Allowed imports: CallModel, CallwardenPorts, GRDB (with its GRDBSQLite for ``FullLengthText``),
 /// Crypto (the evidence chain's SHA-256), Foundation (temporary directories, the JSON text lists
-/// and the privacy export), Glibc (the store files' modes, ``StoreFileModes``).
+/// and the privacy export), Glibc (the store files' modes, ``StoreFileModes``; a replay's new file).
 package import CallModel
 import CallwardenPorts
 import Foundation
 import GRDB
+import Glibc
 package import Incidents
 package import SystemClock
 
@@ -174,7 +175,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
         }
     }
 
-    /// Creates a store in a fresh temporary directory, for `callwarden replay` and tests. Its writer
+    /// Creates a store in a fresh temporary directory, for tests. Its writer
     /// runs with `synchronous = OFF` and without automatic WAL checkpoints: the file is removed at
     /// close, so nothing in it needs to survive a crash.
     ///
@@ -196,14 +197,52 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
                 ownedDirectory: directory, alertPolicy: alertPolicy, onAlertCommitted: onAlertCommitted)
             // A throwaway file needs no durability: no syncs, and no checkpoints copying the WAL into
             // the file while a replay writes (the WAL is read like the file and removed with it).
-            try store.pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = OFF")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            }
+            try store.writeWithoutDurability()
             return store
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error
+        }
+    }
+
+    /// Creates a new store at `path` for `callwarden replay --store PATH`, written like
+    /// ``temporary()`` (`synchronous = OFF`, no automatic WAL checkpoints) but kept: an ordinary
+    /// store to inspect. What the replay wrote stays in the `-wal` file beside it (closing does not
+    /// checkpoint: GRDB closes the writer before the read-only readers) until the next writer that
+    /// opens the file and closes it last (`sqlite3`, any CLI command) copies it in: move the two together.
+    ///
+    /// Deliberately refuses a path that already exists (created here with `O_EXCL`, 0600): a
+    /// replay's test calls must never land in a store someone uses (the daemon's), and a replay
+    /// into a store that already holds events would report those too. A crash during the replay
+    /// may leave the file incomplete (no syncs): replay again into a new path.
+    /// - Throws: ``SQLiteStoreError`` (``SQLiteStoreError/Code/cannotOpen`` when `path` exists or
+    ///   cannot be created).
+    package static func replayOutput(path: String, alertPolicy: AlertPolicy = AlertPolicy()) throws -> SQLiteStore {
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "it already exists (replay writes only into a new store)" : String(cString: strerror(errno))
+            throw SQLiteStoreError(code: .cannotOpen, message: "cannot create the store \(path): \(reason)")
+        }
+        Glibc.close(descriptor)
+        let store = try SQLiteStore(path: path, alertPolicy: alertPolicy)
+        do {
+            try store.writeWithoutDurability()
+        } catch {
+            try? store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// `synchronous = OFF` and no automatic WAL checkpoints on the writer, for the replay's stores.
+    private func writeWithoutDurability() throws {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            }
+        } catch {
+            throw SQLiteStoreError(wrapping: error)
         }
     }
 

@@ -7,13 +7,17 @@ import Logging
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run CDR files and SIP captures through the daemon's pipeline with a temporary store and print what it finds.",
+        abstract: "Run CDR files and SIP captures through the daemon's pipeline and print what it finds.",
         discussion: """
             Files are read in the order given, as one history. Detection runs on the calls' own times, \
             so the same files always give the same result. Without --config, /etc/callwarden/callwarden.yaml \
             is used when it exists, else the built-in defaults. A pcap or pcapng file (told by its magic \
             number; HEP inside it is decoded too) is read as SIP: its calls are followed from their INVITE, \
-            and calls still open at the end of the capture are closed at its last packet's time.
+            and calls still open at the end of the capture are closed at its last packet's time. \
+            Without --store nothing is written: the events, calls and detections are counted as the \
+            store would count them. With --store PATH they are written into a new SQLite store at PATH \
+            (which must not exist) and kept, with its PATH-wal file, to inspect with sqlite3 or with the other \
+            commands (a configuration whose store is PATH).
             """)
 
     @Option(name: .long, help: "Configuration file (YAML).")
@@ -21,6 +25,9 @@ struct Replay: AsyncParsableCommand {
 
     @Option(name: .long, help: "auto, asterisk-csv, freeswitch-csv or jsonl (CDR files; captures are always detected).")
     var format: String = "auto"
+
+    @Option(name: .long, help: "Write into a new SQLite store at this path (must not exist) and keep it.")
+    var store: String?
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
@@ -49,7 +56,7 @@ struct Replay: AsyncParsableCommand {
             configuration: configuration, format: CDRFormat(rawValue: format), logger: Logger(label: "callwarden.replay"))
         let report: ReplayReport
         do {
-            report = try runner.run(paths: files)
+            report = try store.map { try runner.run(paths: files, storeAt: $0) } ?? runner.run(paths: files)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

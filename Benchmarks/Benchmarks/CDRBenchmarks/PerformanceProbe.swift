@@ -1,6 +1,7 @@
 import CDRParsing
 import CallModel
 import CallwardenApp
+import Foundation
 import Logging
 
 /// The entry points CDRBenchmarks measures, over the `package` API of CDRParsing and CallwardenApp.
@@ -28,12 +29,16 @@ enum PerformanceProbe {
         return (events, malformed)
     }
 
-    /// Replays files exactly as `callwarden replay` does (temporary SQLite store, persistence on).
+    /// Replays files as `callwarden replay --store PATH` does (a new SQLite store in a fresh
+    /// temporary directory, removed afterwards): the store's work is part of what is measured.
     /// - Returns: events stored and detections found.
     static func replay(paths: [String], configurationPath: String) throws -> (events: Int, detections: Int) {
         let configuration = try CallwardenConfiguration.load(path: configurationPath)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callwarden-probe-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let report = try ReplayRunner(configuration: configuration, format: nil, logger: Logger(label: "benchmark"))
-            .run(paths: paths)
+            .run(paths: paths, storeAt: directory.appendingPathComponent("callwarden.sqlite").path)
         return (report.events, report.detections.count)
     }
 }
