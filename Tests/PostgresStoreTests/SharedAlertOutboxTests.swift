@@ -61,10 +61,10 @@ struct SharedAlertOutboxTests {
         // A resumes and tries to record the second delivery: refused, nothing written.
         #expect {
             try outboxA.markDelivered(alertID: pending[1].notice.id, sink: Self.sink, at: Self.now())
-        } throws: { ($0 as? PostgresStoreError)?.code == .fenced }
+        } throws: { $0 is AlertOutboxLost }
         #expect {
             try outboxA.markFailed(alertID: pending[1].notice.id, sink: Self.sink, retryAt: Self.now(), error: "late")
-        } throws: { ($0 as? PostgresStoreError)?.code == .fenced }
+        } throws: { $0 is AlertOutboxLost }
         let left = try outboxB.pendingAlerts(forSink: Self.sink, dueAt: Self.now(), limit: 10)
         #expect(left.map(\.notice.id) == [pending[1].notice.id])
         #expect(left.first?.attempts == 0)
