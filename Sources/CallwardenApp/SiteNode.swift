@@ -24,9 +24,9 @@ import Glibc
 /// Deliberately refused (a clear start-up error naming the key) until their stores exist on
 /// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export)
 /// and the recording watcher (`recordings.directories`). Not built yet: the bounded local spool of
-/// events while PostgreSQL is unreachable (the ingest loop keeps its sources where they are and
-/// retries; files stay at their checkpoints, pushed sources' bounded queues fill and count drops)
-/// and `/healthz` reporting `degraded`.
+/// pushed events while PostgreSQL is unreachable (the ingest loop retries its batch, `/healthz`
+/// says `degraded`; files stay at their checkpoints, pushed sources' bounded queues fill and count
+/// drops).
 enum SiteNode {
     static let alertOutboxJob = "alert-outbox"
     /// How long a dead node's jobs wait before another node takes them.

@@ -7,7 +7,10 @@ package import NIOCore
 /// The operator's routes, mounted on the decision service's router and on the metrics-only
 /// listener (``MetricsHTTPServer``):
 ///
-/// - `GET /healthz` → `200 ok` (the process answers; nothing deeper is checked)
+/// - `GET /healthz` → `200 ok`, or `200 degraded: <why>` (one line per problem) while a source
+///   reports one (``MetricsExposition/MetricsSource/healthProblem``; the store unwritable). Still
+///   200: the daemon decides calls from its last rules while degraded, so a load balancer must not
+///   take it out; monitoring reads `callwarden_store_degraded` or the body.
 /// - `GET /metrics` → every source in `registry` as Prometheus text format 0.0.4
 ///
 /// A scrape collects on the event loop that took it: sources read atomics or published snapshots
@@ -17,7 +20,9 @@ package import NIOCore
 package enum MetricsRoutes {
     package static func add<Context: RequestContext>(to router: Router<Context>, registry: MetricsRegistry) {
         router.get("healthz") { _, _ -> Response in
-            DecisionHTTPRoutes.text(.ok, "ok\n", contentType: "text/plain; charset=utf-8")
+            let problems = registry.healthProblems()
+            let body = problems.isEmpty ? "ok\n" : problems.map { "degraded: \($0)\n" }.joined()
+            return DecisionHTTPRoutes.text(.ok, body, contentType: "text/plain; charset=utf-8")
         }
         router.get("metrics") { _, _ -> Response in
             DecisionHTTPRoutes.text(.ok, registry.prometheusText(), contentType: PrometheusTextFormat.contentType)

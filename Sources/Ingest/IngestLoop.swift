@@ -199,6 +199,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
         while true {
             do {
                 if pushed { try store.commitPushed(batch) } else { try store.commit(batch) }
+                metrics.commitSucceeded()
                 return true
             } catch {
                 metrics.countCommitFailure()

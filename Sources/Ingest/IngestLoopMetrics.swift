@@ -17,6 +17,8 @@ package final class IngestLoopMetrics: MetricsSource {
     private let fileCounters: AtomicCounterArray
     private let pushedCounters: AtomicCounterArray
     private let commitFailures = AtomicCounterArray(count: 1)
+    /// 1 while the last commit failed (the loop retries it), 0 once one succeeded.
+    private let storeFailing = AtomicCounterArray(count: 1)
     /// Calls the witness correlation forgot to stay within its capacity (the processor's count).
     private let correlationEvictions = AtomicCounterArray(count: 1)
     /// Microseconds since the epoch (wall clock) at the end of the last round; 0 before the first.
@@ -42,9 +44,22 @@ package final class IngestLoopMetrics: MetricsSource {
         pushedCounters.add(index, events)
     }
 
-    /// A commit failed (it is retried with backoff).
+    /// A commit failed (it is retried with backoff): the daemon is degraded until one succeeds.
     package func countCommitFailure() {
         commitFailures.add(0)
+        storeFailing.store(0, 1)
+    }
+
+    /// A commit succeeded.
+    package func commitSucceeded() {
+        if storeFailing.value(0) != 0 { storeFailing.store(0, 0) }
+    }
+
+    /// Whether the last commit failed.
+    package var isStoreFailing: Bool { storeFailing.value(0) != 0 }
+
+    package var healthProblem: String? {
+        isStoreFailing ? "the store cannot be written (the ingest loop retries its batch; calls are decided from the last rules)" : nil
     }
 
     /// The processor's witness correlation has evicted `total` calls since start-up.
@@ -86,6 +101,10 @@ package final class IngestLoopMetrics: MetricsSource {
         collector.counter(
             "callwarden_ingest_commit_failures_total", help: "Store commits of the ingest loop that failed and were retried.",
             value: commitFailures.value(0))
+        collector.gauge(
+            "callwarden_store_degraded",
+            help: "1 while the ingest loop cannot commit to the store (it retries; decisions go on from the last rules), else 0.",
+            value: isStoreFailing ? 1 : 0)
         collector.counter(
             "callwarden_call_correlation_evictions_total",
             help: "Calls forgotten by the witness correlation (fixed capacity, oldest first); a later witness of one counts it again.",

@@ -29,6 +29,11 @@ package final class MetricsRegistry: Sendable {
         return collector
     }
 
+    /// What the registered sources report as degrading the daemon now, in registration order.
+    package func healthProblems() -> [String] {
+        sources.withLock { $0 }.compactMap(\.healthProblem)
+    }
+
     /// The registered sources in Prometheus text exposition format 0.0.4.
     package func prometheusText() -> String {
         PrometheusTextFormat.render(collect().families)

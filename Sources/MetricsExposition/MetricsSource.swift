@@ -11,4 +11,11 @@
 package protocol MetricsSource: Sendable {
     /// Writes this source's current values.
     func collectMetrics(into collector: inout MetricsCollector)
+    /// Why the daemon is degraded now, as far as this source knows (one line, no personal data),
+    /// or nil: what `GET /healthz` reports. Read from any thread, without waiting.
+    var healthProblem: String? { get }
+}
+
+extension MetricsSource {
+    package var healthProblem: String? { nil }
 }
