@@ -3,6 +3,7 @@ import DecisionService
 import EventStreams
 import Evidence
 import Foundation
+import PostgresStore
 
 #if canImport(Glibc)
 import Glibc
@@ -50,6 +51,23 @@ package enum ConfigurationProbe {
             error("store.path", "\(storeDirectory): directory does not exist")
         } else if access(storeDirectory, W_OK | X_OK) != 0 {
             error("store.path", "\(storeDirectory): \(reason()) (the directory must be writable)")
+        }
+
+        // Several sites: what `serve` refuses on the shared store, and whether PostgreSQL answers
+        // (a connection and `SELECT 1`: nothing is created or migrated).
+        if let shared = configuration.sharedStore {
+            do {
+                try SiteNode.refuseSQLiteOnlyFeatures(of: configuration)
+            } catch let refused as ConfigurationError {
+                error(refused.key, refused.reason)
+            } catch let refused as ConfigurationErrors {
+                for each in refused.errors { error(each.key, each.reason) }
+            } catch {}
+            do {
+                try PostgresStore.probe(shared.postgres)
+            } catch {
+                error("store.url", "\(shared.postgres): \(error)")
+            }
         }
 
         for (index, file) in configuration.cdrFiles.enumerated() {

@@ -6,13 +6,12 @@ package import PostgresStore
 /// `store: password_file:` (a secret file, see ``SecretFiles``; never a password in the URL) and
 /// `store: node:` [the host name], the name this node's checkpoints and events carry.
 ///
-/// What uses it today: the ops commands that add rules and read detections (`callwarden blocks
-/// add`, `redirects add`, `detections`: ``CallwardenConfiguration/openStore()``), so a block made at any site is
-/// in the shared table, and the rule feed that carries such changes to running matchers
-/// (``PostgresRuleFeed``). Built on it but not yet wired into `serve`: incidents and the fenced
-/// alert outbox (``PostgresAlertOutbox``), and ``CrossSiteDetection``. Deliberately refused for
-/// now: `callwarden serve` with `store.url` (its evidence, MCID flags, tokens and rule corrections
-/// are SQLite-only; see ARCHITECTURE.md, "Several sites").
+/// What uses it: `callwarden serve` (a node of several sites: ``SiteNode``, built by
+/// ``buildDaemon(configuration:logger:options:)``), the ops commands that add rules and read
+/// detections (`callwarden blocks add`, `redirects add`, `detections`:
+/// ``CallwardenConfiguration/openStore()``), and the rule feed that carries rule changes to every
+/// running matcher (``PostgresRuleFeed``). Refused with it for now: the people's API and console
+/// and recording links (their stores are SQLite-only; see ARCHITECTURE.md, "Several sites").
 package struct SharedStoreSettings: Sendable, Equatable {
     package var postgres: PostgresSettings
     package var node: String

@@ -45,6 +45,15 @@ package final class PostgresStore: Sendable {
         try migrate()
     }
 
+    /// Connects with `settings` and runs `SELECT 1`, creating and migrating nothing (check-config).
+    ///
+    /// - Throws: ``PostgresStoreError`` (`.unavailable` when PostgreSQL cannot be reached).
+    package static func probe(_ settings: PostgresSettings, logger: Logger = Logger(label: "callwarden.probe")) throws {
+        let session = PostgresSession(settings: settings, logger: logger)
+        defer { session.close() }
+        _ = try session.query("SELECT 1")
+    }
+
     /// Closes the connection; a later call connects again.
     package func close() {
         session.close()

@@ -54,7 +54,8 @@ struct SharedRetentionTests {
         let retention = SharedRetention(
             store: store, retention: StoreRetentionSettings(), alertSinks: { ["webhook:security"] }, now: { WallClock.system.now() },
             logger: Logger(label: "test.retention"), chunk: 1)
-        let lease = PostgresJobLease(job: SharedRetention.job, holder: "site-a/1", ttl: .seconds(30), store: store)
+        // A long ttl: a loaded test run must not let the grant lapse between the rounds.
+        let lease = PostgresJobLease(job: SharedRetention.job, holder: "site-a/1", ttl: .seconds(600), store: store)
         let stale = try #require(try lease.acquire())
         try lease.release(stale)
         let grant = try #require(try lease.acquire())

@@ -84,6 +84,25 @@ struct SharedStoreConfigurationTests {
     }
 
     @Test(
+        "check-config on a site node: an unreachable store.url and what serve refuses on it are errors; a reachable one passes",
+        .enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
+    func checkConfigProbesTheSharedStore() throws {
+        let unreachable = try CallwardenConfiguration.parse(
+            yaml: "store:\n  path: /tmp/cw.sqlite\n  url: postgresql://callwarden@127.0.0.1:1/x\n  node: a\napi:\n  listen: 127.0.0.1:0\n",
+            baseDirectory: "/tmp")
+        let findings = ConfigurationProbe.run(unreachable).filter { $0.severity == .error }.map(\.key)
+        #expect(findings.contains("store.url"))
+        #expect(findings.contains("api.listen"))
+
+        let settings = try PostgresTestServer.shared.get().makeDatabase()
+        guard case .socket(let socketDirectory, let port) = settings.endpoint else { return }
+        let reachable = try CallwardenConfiguration.parse(
+            yaml: "store:\n  path: /tmp/cw.sqlite\n  url: postgresql://\(settings.user)@:\(port)/\(settings.database)?host=\(socketDirectory)\n  node: a\n",
+            baseDirectory: "/tmp")
+        #expect(!ConfigurationProbe.run(reachable).contains { $0.key.hasPrefix("store") && $0.severity == .error })
+    }
+
+    @Test(
         "the ops commands' store is the shared one: a rule added through it is in the PostgreSQL table",
         .enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
     func opsStoreIsShared() throws {
