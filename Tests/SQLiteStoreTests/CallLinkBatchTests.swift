@@ -1,6 +1,7 @@
 import CallModel
 import CallwardenPorts
 import Foundation
+import Incidents
 import SQLiteStore
 import Testing
 
