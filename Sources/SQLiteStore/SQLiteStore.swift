@@ -131,7 +131,6 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
                 try migrator.migrate(opened)
                 try opened.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA cache_size = \(writerCacheKiB)")
-                    try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 }
                 return opened
             } catch {
@@ -152,14 +151,6 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     /// cache fills only as pages are used, so a small store stays small.
     static let writerCacheKiB = -32_768
 
-    // The writer keeps its temporary files in memory (`PRAGMA temp_store = MEMORY`, set with the
-    // cache above). What it writes there is mostly statement journals: a statement whose triggers
-    // write (every chained row) is journalled on its own inside the batch's transaction, and with
-    // SQLite's default a statement journal goes to a file in /var/tmp once it passes 64 KiB and stays
-    // there for the rest of the transaction. Measured on the DoS hour (Benchmarks/run-dos.sh): about
-    // 900,000 `pwrite` calls into such files, ~10 % of the replay, for journals that are truncated
-    // after every statement. The writer's big statements (retention purges) delete in chunks of a
-    // bounded number of rows, so their journals stay small in memory too.
 
     /// True for the errors a concurrent opener causes (a lock, or a migration it already applied),
     /// false for those that another try cannot mend (not a database, no such directory, ...).
