@@ -6,7 +6,8 @@ import GRDB
 
 extension SQLiteStore {
     /// Commits a batch in one write transaction: events, detection upserts (each opening or touching
-    /// its incident, linking its calls and writing its alert into the outbox), automatic rules with their `rule.auto-add` audit entries, checkpoint upserts
+    /// its incident and writing its alert into the outbox), the calls they link (all together, after
+    /// them: ``PendingCallLinks``), automatic rules with their `rule.auto-add` audit entries, checkpoint upserts
     /// and the malformed-record count. Either all of it is stored or, on any error, none of it.
     ///
     /// Events, the hot path of ingestion, go in through cached prepared multi-row `INSERT`s with
@@ -31,14 +32,21 @@ extension SQLiteStore {
             try insertEvents(events, db)
             // A file's history import: episodes that ended before its first start are historical.
             let historyCutoff = batch.checkpoints.compactMap(\.historyCutoff).max()
+            // The detections' call links go in together after them (``PendingCallLinks``).
+            let links = PendingCallLinks()
+            // An episode stored as historical is forgotten when it comes back live; a store without
+            // historical episodes (most: only a history import makes them) skips the look-up.
+            var anyHistorical = try !batch.detections.isEmpty && Self.hasHistoricalDetections(db)
             for detection in batch.detections {
                 if let historyCutoff, detection.last < historyCutoff {
                     try upsertHistoricalDetection(detection, db)
+                    anyHistorical = true
                 } else {
-                    try upsertDetection(detection, db)
-                    try forgetHistorical(detection, db)
+                    try upsertDetection(detection, db, deferringLinksTo: links)
+                    if anyHistorical { try forgetHistorical(detection, db) }
                 }
             }
+            try insert(links, db)
             for rule in batch.rules {
                 _ = try insertRule(rule, actor: "detection", auditAction: "rule.auto-add", db)
             }

@@ -23,8 +23,9 @@ extension SQLiteStore {
     /// Inserts or updates a detection episode by its ``Detection/episodeKey`` inside the caller's
     /// transaction, with what the ``IncidentLedger`` decides for it: the unclosed incident it
     /// belongs to opened or touched, its calls linked, and its alert written into the outbox when
-    /// the alert policy says so — so the incident change and its alert commit together.
-    func upsertDetection(_ detection: Detection, _ db: Database) throws {
+    /// the alert policy says so — so the incident change and its alert commit together. With
+    /// `pending`, the calls are linked when the batch inserts its links (``PendingCallLinks``).
+    func upsertDetection(_ detection: Detection, _ db: Database, deferringLinksTo pending: PendingCallLinks? = nil) throws {
         let episodeKey = detection.episodeKey
         let stored = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT incident_id, call_ids FROM detections WHERE episode_key = \(FullLengthText.placeholder)"),
@@ -41,7 +42,7 @@ extension SQLiteStore {
                 try StoredValue.decodeList(stored.decode(atIndex: 1), column: "detections.call_ids"))
             plan.links.removeAll { linked.contains($0) }
         }
-        let incidentID = try execute(plan, db).incidentID
+        let incidentID = try execute(plan, db, deferringLinksTo: pending).incidentID
 
         // The episode key and the target hold the callee's text whole, NUL included (``FullLengthText``).
         try db.cachedStatement(

@@ -41,6 +41,11 @@ extension SQLiteStore {
     }
 
     /// An episode stored live: no longer historical.
+    /// Whether any episode is stored as historical, inside the caller's transaction.
+    static func hasHistoricalDetections(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM historical_detections)")) ?? false
+    }
+
     func forgetHistorical(_ detection: Detection, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM historical_detections WHERE episode_key = \(FullLengthText.placeholder)")
             .execute(arguments: [FullLengthText.argument(detection.episodeKey)])

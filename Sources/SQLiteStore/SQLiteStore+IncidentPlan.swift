@@ -61,7 +61,12 @@ extension SQLiteStore {
     /// `UPDATE` otherwise, none when nothing of it changes) — because the evidence chain appends an
     /// entry for every row a statement writes (migration `evidence-4-incidents-withdrawals`): four
     /// `UPDATE`s per detection were four entries.
-    func execute(_ plan: IncidentPlan, _ db: Database) throws -> ExecutedIncidentPlan {
+    ///
+    /// With `pending`, the plan's call links are added to it instead of being inserted here: an
+    /// ingestion batch inserts all its links together at its end (``PendingCallLinks``).
+    func execute(_ plan: IncidentPlan, _ db: Database, deferringLinksTo pending: PendingCallLinks? = nil) throws
+        -> ExecutedIncidentPlan
+    {
         let withheld = try anyWithheld(plan.links, db)
         let alerts = plan.alertState
         let incidentID: Int64
@@ -95,8 +100,14 @@ extension SQLiteStore {
         for entry in plan.log {
             try appendIncidentLog(incidentID, entry, db)
         }
-        for callID in plan.links {
-            try linkCall(callID, toIncident: incidentID, at: plan.linkedAt, db)
+        if let pending {
+            for callID in plan.links {
+                pending.append(incidentID: incidentID, callID: callID, linkedAt: plan.linkedAt)
+            }
+        } else {
+            for callID in plan.links {
+                try linkCall(callID, toIncident: incidentID, at: plan.linkedAt, db)
+            }
         }
         var ruleID: Int64?
         if let addition = plan.rule {
@@ -138,12 +149,16 @@ extension SQLiteStore {
     /// the incident is then marked `withheld`, and from then on readers who are not security see
     /// `withheld` only. A call stored after its link does not mark it (its detection or flag comes
     /// with or after the call in practice).
+    ///
+    /// Looked up through `call_events_by_call_id` (migration `witness-call-identity`): with every source named
+    /// for the `(source, call_id)` index instead, SQLite built a temporary table of the five
+    /// sources for every look-up, one per call linked (~50,000 in the DoS hour).
     func anyWithheld(_ calls: [String], _ db: Database) throws -> Bool {
         guard !calls.isEmpty else { return false }
         let restricted = try db.cachedStatement(
             sql: """
-                SELECT 1 FROM call_events WHERE source IN (\(Self.allSourcesList))
-                  AND call_id = \(FullLengthText.placeholder) AND presentation_restricted = 1 LIMIT 1
+                SELECT 1 FROM call_events INDEXED BY call_events_by_call_id
+                WHERE call_id = \(FullLengthText.placeholder) AND presentation_restricted = 1 LIMIT 1
                 """)
         for callID in calls where try Bool.fetchOne(restricted, arguments: [FullLengthText.argument(callID)]) == true {
             return true

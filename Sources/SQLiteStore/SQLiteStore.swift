@@ -152,6 +152,7 @@ package final class SQLiteStore: EventStore, RuleStore, DetectionStore, Incident
     /// cache fills only as pages are used, so a small store stays small.
     static let writerCacheKiB = -32_768
 
+
     /// True for the errors a concurrent opener causes (a lock, or a migration it already applied),
     /// false for those that another try cannot mend (not a database, no such directory, ...).
     private static func mayBeARacingOpener(_ error: any Error) -> Bool {
