@@ -20,6 +20,7 @@ package enum SIPHeaderName: UInt8, Hashable, Sendable, CaseIterable {
         }
         // Full names by length and first letter, then compared; the compact form's letter decides alone.
         let first = ASCII.lowercased(bytes[range.lowerBound])
+        @inline(__always)
         func name(_ literal: StaticString) -> Bool {
             literal.utf8Start[0] == first && bytes.equalsIgnoringCase(range, literal)
         }
