@@ -92,7 +92,6 @@ package struct SIPDialogTracker: Sendable {
         }
         let bytes = message.bytes
         let fromTag = message.tag(inParameters: fromParameters) ?? callIDRange.lowerBound..<callIDRange.lowerBound
-        let toTag = message.nameAddressParameters(.to).flatMap { message.tag(inParameters: $0) }
         let method = message.method ?? cseq.method
         // The dialog by the caller's tag, else (a message the callee sent) by the To-tag; hashed
         // and compared on the message's own bytes.
@@ -104,7 +103,16 @@ package struct SIPDialogTracker: Sendable {
             let callerTag = UnsafeRawBufferPointer(rebasing: raw[fromTag])
             callerHash = SIPDialogKey.hash(callID: callID, tag: callerTag)
             found = slot(callID: callID, tag: callerTag, hash: callerHash)
-            if found == nil, let toTag {
+        }
+        // The To-tag is read only where it is used: the callee's lookup, a new call's check and a
+        // request's transition. A response found by the caller's tag (most of them) skips To.
+        var toTag: Range<Int>?
+        if found == nil || message.isRequest {
+            toTag = message.nameAddressParameters(.to).flatMap { message.tag(inParameters: $0) }
+        }
+        if found == nil, let toTag {
+            bytes.withUnsafeBytes { raw in
+                let callID = UnsafeRawBufferPointer(rebasing: raw[callIDRange])
                 let calleeTag = UnsafeRawBufferPointer(rebasing: raw[toTag])
                 if let slot = slot(callID: callID, tag: calleeTag, hash: SIPDialogKey.hash(callID: callID, tag: calleeTag)) {
                     found = slot

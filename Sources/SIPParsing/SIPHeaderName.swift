@@ -10,7 +10,10 @@ package enum SIPHeaderName: UInt8, Hashable, Sendable, CaseIterable {
     case pAssertedIdentity, pPreferredIdentity, privacy, remotePartyID, diversion, historyInfo
     case identity, identityInfo, reason, userAgent, expires, pChargeInfo
 
-    /// Recognises the header name in `range` of `bytes`.
+    /// Recognises the header name in `range` of `bytes`. The range holds token characters only
+    /// (the parser's header-name scan): names are compared eight bytes at a time with every byte's
+    /// 0x20 bit set, which is exact for tokens against the lower-case names here (letters and `-`),
+    /// not for arbitrary bytes (a CR would read as `-`).
     init(_ bytes: Span<UInt8>, _ range: Range<Int>) {
         self = .other
         guard range.lowerBound >= 0, range.upperBound <= bytes.count, !range.isEmpty else { return }
@@ -20,8 +23,28 @@ package enum SIPHeaderName: UInt8, Hashable, Sendable, CaseIterable {
         }
         // Full names by length and first letter, then compared; the compact form's letter decides alone.
         let first = ASCII.lowercased(bytes[range.lowerBound])
+        let raw = bytes.bytes
+        let length = range.count
+        @inline(__always)
         func name(_ literal: StaticString) -> Bool {
-            literal.utf8Start[0] == first && bytes.equalsIgnoringCase(range, literal)
+            guard literal.utf8Start[0] == first, literal.utf8CodeUnitCount == length else { return false }
+            let expected = UnsafeRawPointer(literal.utf8Start)
+            // The range is inside the span (checked above).
+            var offset = 0
+            while offset &+ 8 <= length {
+                let word = raw.unsafeLoadUnaligned(fromByteOffset: range.lowerBound &+ offset, as: UInt64.self)
+                if word | 0x2020_2020_2020_2020 != expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                    return false
+                }
+                offset &+= 8
+            }
+            while offset < length {
+                if bytes[unchecked: range.lowerBound &+ offset] | 0x20 != expected.load(fromByteOffset: offset, as: UInt8.self) {
+                    return false
+                }
+                offset &+= 1
+            }
+            return true
         }
         switch range.count {
         case 2: if name("to") { self = .to }

@@ -159,6 +159,7 @@ package enum SIPMessageParser {
 
     // MARK: - Headers
 
+    @inline(__always)
     private static func parseHeaderLine(_ bytes: Span<UInt8>, _ line: Range<Int>) throws(SIPParseError) -> SIPHeaderField {
         var index = line.lowerBound
         while index < line.upperBound, ASCII.isTokenCharacter(bytes[index]) { index += 1 }

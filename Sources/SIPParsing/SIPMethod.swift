@@ -10,10 +10,12 @@ package enum SIPMethod: Hashable, Sendable {
     init(_ bytes: Span<UInt8>, _ range: Range<Int>) {
         self = .other
         guard range.lowerBound >= 0, range.upperBound <= bytes.count, !range.isEmpty else { return }
+        // `range` is inside the span (checked above), so its bytes are read unchecked.
+        @inline(__always)
         func equals(_ literal: StaticString) -> Bool {
             guard range.count == literal.utf8CodeUnitCount else { return false }
             let pointer = literal.utf8Start
-            for offset in 0..<range.count where bytes[range.lowerBound + offset] != pointer[offset] {
+            for offset in 0..<range.count where bytes[unchecked: range.lowerBound &+ offset] != pointer[offset] {
                 return false
             }
             return true

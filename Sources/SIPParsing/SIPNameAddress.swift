@@ -43,11 +43,13 @@ package struct SIPNameAddress: Hashable, Sendable {
             guard !value.isEmpty else { return nil }
             displayName = nil
             var index = value.lowerBound
-            if bytes[index] == ASCII.quote {
+            // `value` is clamped into the span (trimmingWhitespace), so its bytes are read unchecked
+            // wherever the index is below its upper bound.
+            if bytes[unchecked: index] == ASCII.quote {
                 let open = index
                 index += 1
-                while index < value.upperBound, bytes[index] != ASCII.quote {
-                    index += bytes[index] == ASCII.backslash ? 2 : 1
+                while index < value.upperBound, bytes[unchecked: index] != ASCII.quote {
+                    index += bytes[unchecked: index] == ASCII.backslash ? 2 : 1
                 }
                 guard index < value.upperBound else { return nil }
                 displayName = (open + 1)..<index
@@ -57,7 +59,7 @@ package struct SIPNameAddress: Hashable, Sendable {
                 guard index < value.upperBound, bytes[index] == ASCII.lessThan else { return nil }
             } else {
                 while index < value.upperBound {
-                    let byte = bytes[index]
+                    let byte = bytes[unchecked: index]
                     if byte == ASCII.lessThan || byte == ASCII.semicolon || byte == ASCII.comma || byte == ASCII.quote {
                         break
                     }

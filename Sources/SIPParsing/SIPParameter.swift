@@ -38,7 +38,8 @@ enum SIPParameterList {
         while true {
             let atEnd = index >= upper
             if !atEnd {
-                let byte = bytes[index]
+                // `upper` is clamped to the span and `index` is below it here.
+                let byte = bytes[unchecked: index]
                 if inQuotes {
                     if byte == ASCII.backslash {
                         index += 1

@@ -68,8 +68,9 @@ package struct SIPURI: Hashable, Sendable {
             guard index < whole.upperBound else { return nil }
             index += 1
         } else {
+            // `whole` is clamped into the span (trimmingWhitespace), so the host is read unchecked.
             while index < whole.upperBound {
-                let byte = bytes[index]
+                let byte = bytes[unchecked: index]
                 if byte == ASCII.colon || byte == ASCII.semicolon || byte == ASCII.questionMark
                     || ASCII.isWhitespace(byte)
                 {

@@ -24,16 +24,19 @@ extension Span where Element == UInt8 {
     }
 
     /// `range` with linear white space (folds included) removed from both ends, clamped to the span.
+    @inline(__always)
     func trimmingWhitespace(_ range: Range<Int>) -> Range<Int> {
         var lower = Swift.max(range.lowerBound, 0)
         var upper = Swift.min(range.upperBound, count)
-        while lower < upper, ASCII.isWhitespace(self[lower]) { lower += 1 }
-        while upper > lower, ASCII.isWhitespace(self[upper - 1]) { upper -= 1 }
+        // Both bounds are clamped into the span, so the bytes between them are read unchecked.
+        while lower < upper, ASCII.isWhitespace(self[unchecked: lower]) { lower &+= 1 }
+        while upper > lower, ASCII.isWhitespace(self[unchecked: upper &- 1]) { upper &-= 1 }
         return lower < upper ? lower..<upper : lower..<lower
     }
 
     /// Whether the bytes in `range` are exactly `literal`, ASCII letters compared case-insensitively.
     /// `literal` must be lower case.
+    @inline(__always)
     func equalsIgnoringCase(_ range: Range<Int>, _ literal: StaticString) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard range.lowerBound >= 0, range.upperBound <= count, range.count == length else { return false }
@@ -48,6 +51,7 @@ extension Span where Element == UInt8 {
     }
 
     /// Whether the bytes in `range` start with `literal` (lower case), case-insensitively.
+    @inline(__always)
     func hasPrefixIgnoringCase(_ range: Range<Int>, _ literal: StaticString) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard range.count >= length else { return false }

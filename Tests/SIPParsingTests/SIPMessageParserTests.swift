@@ -84,6 +84,42 @@ struct SIPMessageParserTests {
         #expect(message.callID == "abc")
     }
 
+    /// Every full name the parser recognises (eight bytes at a time past eight), in any case;
+    /// a near miss (a `_` for a `-` or for the last letter, one letter short) is `other`.
+    @Test("full header names in any case; near misses are other", arguments: [
+        ("to", SIPHeaderName.to), ("via", .via), ("cseq", .cseq), ("from", .from), ("event", .event),
+        ("route", .route), ("reason", .reason), ("call-id", .callID), ("contact", .contact),
+        ("expires", .expires), ("privacy", .privacy), ("subject", .subject), ("identity", .identity),
+        ("refer-to", .referTo), ("diversion", .diversion), ("supported", .supported),
+        ("user-agent", .userAgent), ("referred-by", .referredBy), ("allow-events", .allowEvents),
+        ("content-type", .contentType), ("history-info", .historyInfo), ("max-forwards", .maxForwards),
+        ("record-route", .recordRoute), ("identity-info", .identityInfo), ("p-charge-info", .pChargeInfo),
+        ("accept-contact", .acceptContact), ("content-length", .contentLength),
+        ("reject-contact", .rejectContact), ("remote-party-id", .remotePartyID),
+        ("session-expires", .sessionExpires), ("content-encoding", .contentEncoding),
+        ("p-asserted-identity", .pAssertedIdentity), ("request-disposition", .requestDisposition),
+        ("p-preferred-identity", .pPreferredIdentity),
+    ])
+    func fullHeaderNames(name: String, expected: SIPHeaderName) throws {
+        func recognised(_ written: String) throws -> SIPHeaderName? {
+            // Content-Length must stay a number for the message to parse.
+            let value = expected == .contentLength && written.lowercased() == name ? "0" : "x"
+            let message = try SIPFixture.parse("OPTIONS sip:pbx.example SIP/2.0\r\n\(written): \(value)\r\n\r\n")
+            return message.headers.first?.name
+        }
+        let mixed = String(name.enumerated().map { $0.offset.isMultiple(of: 2) ? Character($0.element.uppercased()) : $0.element })
+        #expect(try recognised(name) == expected)
+        #expect(try recognised(name.uppercased()) == expected)
+        #expect(try recognised(mixed) == expected)
+        #expect(try recognised(String(name.dropLast()) + "_") == .other)
+        if name.count > 2 {  // "t" is To's compact form
+            #expect(try recognised(String(name.dropLast())) != expected)
+        }
+        if name.contains("-") {
+            #expect(try recognised(String(name.map { $0 == "-" ? "_" : $0 })) == .other)
+        }
+    }
+
     @Test func blanksBeforeTheColonAndAroundTheValue() throws {
         let message = try SIPFixture.parse("OPTIONS sip:pbx.example SIP/2.0\r\nCall-ID \t:   abc  \t\r\n\r\n")
         #expect(message.callID == "abc")
