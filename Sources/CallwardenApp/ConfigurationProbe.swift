@@ -65,8 +65,8 @@ package enum ConfigurationProbe {
             } catch {}
             do {
                 try PostgresStore.probe(shared.postgres)
-            } catch {
-                error("store.url", "\(shared.postgres): \(error)")
+            } catch let failure {
+                error("store.url", "\(shared.postgres): \(failure)")
             }
         }
 
