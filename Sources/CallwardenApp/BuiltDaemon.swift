@@ -3,6 +3,7 @@ package import MetricsExposition
 package import NIOCore
 package import ServiceLifecycle
 package import SQLiteStore
+import PostgresStore
 import Ingest
 package import UnixSignals
 
@@ -38,14 +39,17 @@ package final class BuiltDaemon: Sendable {
     package let ingestLastRound: @Sendable () -> Int64
     /// Re-reads the configuration file (SIGHUP); holds the configuration in force.
     package let reloader: ConfigurationReloader
+    /// A node of several sites: the shared PostgreSQL store, closed with the local one.
+    private let sharedStore: PostgresStore?
     private let group: ServiceGroup
 
     init(
         services: [DaemonService], store: SQLiteStore, registry: MetricsRegistry, summary: String,
         ingestLastRound: @escaping @Sendable () -> Int64, reloader: ConfigurationReloader,
-        gracefulShutdownSignals: [UnixSignal], logger: Logger
+        sharedStore: PostgresStore? = nil, gracefulShutdownSignals: [UnixSignal], logger: Logger
     ) {
         self.reloader = reloader
+        self.sharedStore = sharedStore
         self.services = services
         self.store = store
         self.registry = registry
@@ -99,6 +103,10 @@ package final class BuiltDaemon: Sendable {
 
     private func closeStore() async throws {
         let store = self.store
-        try await DedicatedThread.run(name: "callwarden-close") { try store.close() }
+        let shared = self.sharedStore
+        try await DedicatedThread.run(name: "callwarden-close") {
+            shared?.close()
+            try store.close()
+        }
     }
 }

@@ -280,6 +280,7 @@ package func buildDaemon(
     return BuiltDaemon(
         services: services, store: store, registry: registry, summary: summary,
         ingestLastRound: { [metrics = ingest.metrics] in metrics.lastRoundMicroseconds }, reloader: reloader,
+        sharedStore: shared,
         gracefulShutdownSignals: options.gracefulShutdownSignals, logger: logger)
 }
 

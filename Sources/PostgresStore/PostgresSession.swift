@@ -13,6 +13,11 @@ import Synchronization
 /// dropped and the next call connects again (nothing is retried: a failed call throws
 /// ``PostgresStoreError`` with `.unavailable`, and the caller's batch stays uncommitted).
 ///
+/// Every wait is bounded (``answerTimeout``; none for migrations, which may rewrite big tables):
+/// a statement that gets no answer in time closes the connection and throws `.unavailable`. A
+/// query on a connection whose server was stopped mid-statement was seen never to complete, and
+/// the ingest loop, the leases and every other caller waited behind it for good.
+///
 /// Deliberately not handled: calling from an event loop thread (it would wait on itself) and
 /// a pool of connections (the ports are used by one writer and a few readers; one connection is
 /// what a node needs).
@@ -22,6 +27,8 @@ final class PostgresSession: Sendable {
     private let group: any EventLoopGroup
     private let connection = Mutex<PostgresConnection?>(nil)
     private let nextID = Atomic<Int>(1)
+    /// The longest wait for a connection or for one statement's answer.
+    static let answerTimeout = TimeAmount.seconds(20)
 
     init(settings: PostgresSettings, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.settings = settings
@@ -38,16 +45,21 @@ final class PostgresSession: Sendable {
                 if let current, !current.isClosed {
                     live = current
                 } else {
-                    live = try PostgresConnection.connect(
-                        on: group.next(), configuration: settings.connectionConfiguration,
-                        id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger
-                    ).wait()
+                    live = try Self.bounded(
+                        PostgresConnection.connect(
+                            on: group.next(), configuration: settings.connectionConfiguration,
+                            id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger),
+                        timeout: Self.answerTimeout, what: "connecting", onTimeout: {})
                     current = live
                 }
                 do {
                     return try body(live)
                 } catch {
-                    if live.isClosed { current = nil }
+                    // A broken connection, or one that stopped answering, is not used again.
+                    if live.isClosed || (error as? PostgresStoreError)?.code == .unavailable {
+                        if !live.isClosed { let closing: EventLoopFuture<Void> = live.close(); _ = closing }
+                        current = nil
+                    }
                     throw error
                 }
             }
@@ -56,10 +68,13 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Runs `body` inside `BEGIN` … `COMMIT` (`ROLLBACK` when it throws).
-    func transaction<T>(_ body: (Transaction) throws -> T) throws(PostgresStoreError) -> T {
+    /// Runs `body` inside `BEGIN` … `COMMIT` (`ROLLBACK` when it throws); each statement waits at
+    /// most `timeout` for its answer (nil: as long as it takes).
+    func transaction<T>(
+        timeout: TimeAmount? = PostgresSession.answerTimeout, _ body: (Transaction) throws -> T
+    ) throws(PostgresStoreError) -> T {
         try withConnection { connection in
-            let transaction = Transaction(connection: connection, logger: logger)
+            let transaction = Transaction(connection: connection, logger: logger, timeout: timeout)
             try transaction.execute("BEGIN")
             do {
                 let result = try body(transaction)
@@ -74,7 +89,9 @@ final class PostgresSession: Sendable {
 
     /// Runs one statement outside any explicit transaction and returns its rows.
     func query(_ query: PostgresQuery) throws(PostgresStoreError) -> [PostgresRow] {
-        try withConnection { connection in try Transaction(connection: connection, logger: logger).rows(query) }
+        try withConnection { connection in
+            try Transaction(connection: connection, logger: logger, timeout: Self.answerTimeout).rows(query)
+        }
     }
 
     deinit {
@@ -84,7 +101,9 @@ final class PostgresSession: Sendable {
 
     func close() {
         connection.withLock { current in
-            try? current?.close().wait()
+            if let open = current {
+                _ = try? Self.bounded(open.close(), timeout: Self.answerTimeout, what: "closing", onTimeout: {})
+            }
             current = nil
         }
     }
@@ -93,14 +112,38 @@ final class PostgresSession: Sendable {
     struct Transaction {
         let connection: PostgresConnection
         let logger: Logger
+        let timeout: TimeAmount?
 
         func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
-            Array(try connection.query(query, logger: logger).wait().rows)
+            Array(try answer(query).rows)
         }
 
         @discardableResult
         func execute(_ query: PostgresQuery) throws -> Int {
-            try connection.query(query, logger: logger).wait().metadata.rows ?? 0
+            try answer(query).metadata.rows ?? 0
         }
+
+        private func answer(_ query: PostgresQuery) throws -> PostgresQueryResult {
+            let future = connection.query(query, logger: logger)
+            guard let timeout else { return try future.wait() }
+            let connection = self.connection
+            return try PostgresSession.bounded(future, timeout: timeout, what: "a statement", onTimeout: { let closing: EventLoopFuture<Void> = connection.close(); _ = closing })
+        }
+    }
+
+    /// Waits for `future` at most `timeout`; past it runs `onTimeout` (closing the connection, so
+    /// that it is not used again) and throws `.unavailable`. An answer that comes later is dropped.
+    static func bounded<T: Sendable>(
+        _ future: EventLoopFuture<T>, timeout: TimeAmount, what: String, onTimeout: @escaping @Sendable () -> Void
+    ) throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        future.cascade(to: promise)
+        let seconds = timeout.nanoseconds / 1_000_000_000
+        let expiry = future.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(PostgresStoreError(code: .unavailable, message: "no answer from PostgreSQL to \(what) within \(seconds) s"))
+            onTimeout()
+        }
+        defer { expiry.cancel() }
+        return try promise.futureResult.wait()
     }
 }

@@ -54,6 +54,12 @@ package final class PostgresStore: Sendable {
         _ = try session.query("SELECT 1")
     }
 
+    /// The server process serving this store's connection (operators' drills and tests of a server
+    /// that stops answering).
+    package func backendProcessID() throws -> Int32 {
+        try session.query("SELECT pg_backend_pid()").first?.decode(Int32.self) ?? 0
+    }
+
     /// Closes the connection; a later call connects again.
     package func close() {
         session.close()
@@ -65,7 +71,7 @@ package final class PostgresStore: Sendable {
     }
 
     private func migrate() throws {
-        try session.transaction { transaction in
+        try session.transaction(timeout: nil) { transaction in
             try transaction.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))")
             try transaction.execute(
                 """

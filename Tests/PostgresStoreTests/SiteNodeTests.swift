@@ -130,6 +130,7 @@ struct SiteNodeTests {
         // A block made through site A (as `callwarden blocks add --config A` makes it) decides at B.
         #expect(try await Self.decision(port: portB, caller: "07700900111") == "allow")
         let opsA = try CallwardenConfiguration.load(path: a.config).openStore()
+        defer { (opsA as? PostgresStore)?.close() }
         let added = ContinuousClock.now
         _ = try opsA.addRule(
             Rule(
@@ -189,6 +190,7 @@ struct SiteNodeTests {
         let run = Task { try await daemon.run() }
         let port = try #require(try await daemon.ready()["decision.http"]?.port)
         let ops = try CallwardenConfiguration.load(path: site.config).openStore()
+        defer { (ops as? PostgresStore)?.close() }
         _ = try ops.addRule(
             Rule(
                 match: .number(E164Number(e164: "+447700900333")!), action: .block, reason: "threats", createdBy: "cli:ops",
@@ -321,5 +323,21 @@ struct SiteNodeTests {
         print("site-node kill -9: \(deliveredBeforeKill) alerts delivered by \(sites[holderIndex].name) before it was killed, \(count) in all, \(repeats.count) delivered twice")
         #expect(repeats.count <= 1, "only the alert in flight when the holder died may arrive twice, with the same webhook-id")
         #expect(receiver.badSignatures == 0)
+    }
+
+    @Test("a statement PostgreSQL never answers gives up after the answer timeout (the caller is not held for good), and the next call connects again")
+    func unansweredStatementIsBounded() throws {
+        let settings = try PostgresTestServer.shared.get().makeDatabase()
+        let store = try PostgresStore(settings: settings, node: "site-a", logger: Logger(label: "test"))
+        defer { store.close() }
+        let backend = try store.backendProcessID()
+        #expect(backend > 0)
+        // The server process serving this connection stops (as a hung host or a lost network would).
+        #expect(kill(backend, SIGSTOP) == 0)
+        defer { kill(backend, SIGCONT) }
+        #expect { try store.statistics() } throws: { ($0 as? PostgresStoreError)?.code == .unavailable }
+        kill(backend, SIGCONT)
+        #expect(try store.statistics().events == 0)
+        #expect(try store.backendProcessID() != backend, "a new connection")
     }
 }
