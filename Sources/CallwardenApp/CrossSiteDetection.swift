@@ -26,9 +26,10 @@ import Glibc
 /// Latency: a call counts across sites one poll after the node that took it committed it (its
 /// ingest commit, then ``pollInterval``; ARCHITECTURE.md, "Several sites").
 ///
-/// Deliberately not handled here: events older than the detection window when a node catches up
-/// after a long outage are counted, but their episodes are then historical; the decision path is
-/// never involved (it decides from each node's own rules snapshot).
+/// Deliberately not handled here: episodes of imported history (a site node refuses
+/// `start: beginning` for that reason), and calls a node stores late after a long outage, which
+/// are counted as if live (their episodes open incidents when they reach a threshold). The
+/// decision path is never involved (it decides from each node's own rules snapshot).
 package struct CrossSiteDetection: Sendable {
     package let store: PostgresStore
     package let makeProcessor: @Sendable () -> CallEventProcessor

@@ -1,5 +1,6 @@
 import AlertDelivery
 import CallModel
+import CDRIngest
 import Foundation
 import Logging
 import PostgresStore
@@ -22,8 +23,9 @@ import Glibc
 ///   decides from the last published snapshot whatever PostgreSQL is doing.
 ///
 /// Deliberately refused (a clear start-up error naming the key) until their stores exist on
-/// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export)
-/// and the recording watcher (`recordings.directories`). Not built yet: the bounded local spool of
+/// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export),
+/// the recording watcher (`recordings.directories`) and a CDR file's history import
+/// (`cdr.files[n].start: beginning`: its episodes are not marked historical there yet). Not built yet: the bounded local spool of
 /// pushed events while PostgreSQL is unreachable (the ingest loop retries its batch, `/healthz`
 /// says `degraded`; files stay at their checkpoints, pushed sources' bounded queues fill and count
 /// drops).
@@ -38,6 +40,14 @@ enum SiteNode {
             errors.append(ConfigurationError(
                 key: "api.listen",
                 reason: "the people's API and console need access tokens, MCID flags and evidence, which are not on the PostgreSQL store (store.url) yet"))
+        }
+        // A history import's old episodes are kept without incidents on SQLite (marked historical
+        // against the file's first start); the shared store has no such mark yet, so the one
+        // cross-site detector would open incidents and send alerts for bursts long over.
+        for (index, file) in configuration.cdrFiles.enumerated() where file.start == .beginning {
+            errors.append(ConfigurationError(
+                key: "cdr.files[\(index)].start",
+                reason: "beginning (a history import) is not supported on the PostgreSQL store (store.url) yet: its old episodes would open incidents; use end"))
         }
         if !configuration.incidents.recordingDirectories.isEmpty {
             errors.append(ConfigurationError(

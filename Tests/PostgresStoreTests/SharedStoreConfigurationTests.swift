@@ -94,6 +94,12 @@ struct SharedStoreConfigurationTests {
         #expect(findings.contains("store.url"))
         #expect(findings.contains("api.listen"))
 
+        let history = try CallwardenConfiguration.parse(
+            yaml: "store:\n  path: /tmp/cw.sqlite\n  url: postgresql://callwarden@127.0.0.1:1/x\n  node: a\n"
+                + "cdr:\n  files:\n    - path: /tmp/Master.csv\n      start: beginning\n",
+            baseDirectory: "/tmp")
+        #expect(ConfigurationProbe.run(history).contains { $0.key == "cdr.files[0].start" && $0.severity == .error })
+
         let settings = try PostgresTestServer.shared.get().makeDatabase()
         guard case .socket(let socketDirectory, let port) = settings.endpoint else { return }
         let reachable = try CallwardenConfiguration.parse(
