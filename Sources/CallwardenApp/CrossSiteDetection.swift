@@ -4,12 +4,7 @@ import CallwardenPorts
 import Ingest
 package import Logging
 package import PostgresStore
-import Synchronization
 package import SystemClock
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Detection across sites: one detector over the events **every** node stored in the shared
 /// PostgreSQL, run by the one node holding the `cross-site-detection` lease (``LeasedJob``). A caller
@@ -63,25 +58,25 @@ package struct CrossSiteDetection: Sendable {
     /// Runs the detector while `grant` holds; returns when cancelled (the lease ended) and throws
     /// when PostgreSQL fails or the grant was fenced off. Blocking work runs on a thread of its own.
     package func run(lease: PostgresJobLease, grant: PostgresJobLease.Grant) async throws {
-        let stop = StopFlag()
+        let control = LoopControl()
         try await withTaskCancellationHandler {
-            try await DedicatedThread.run(name: "callwarden-cross-site") { try detect(lease: lease, grant: grant, until: stop) }
+            try await DedicatedThread.run(name: "callwarden-cross-site") { try detect(lease: lease, grant: grant, control: control) }
         } onCancel: {
-            stop.raise()
+            control.requestStop(.cancel)
         }
     }
 
-    private func detect(lease: PostgresJobLease, grant: PostgresJobLease.Grant, until stop: StopFlag) throws {
+    private func detect(lease: PostgresJobLease, grant: PostgresJobLease.Grant, control: LoopControl) throws {
         var processor = makeProcessor()
         exemptions?.apply(to: &processor)
         let history = try store.crossSiteHistory(countedSince: clock.now() - warmUpHorizon, limit: 2_000_000)
         processor.warmUp(with: history)
         logger.info("cross-site detection warmed up", metadata: ["warmup.events": "\(history.count)", "lease.fence": "\(grant.fence)"])
-        while !stop.isRaised {
+        while control.current == .run {
             exemptions?.apply(to: &processor)
             let next = try store.crossSiteEvents(limit: batchSize)
             guard !next.events.isEmpty else {
-                stop.wait(pollInterval)
+                control.sleep(pollInterval)
                 continue
             }
             var batch = IngestBatch()
@@ -90,22 +85,6 @@ package struct CrossSiteDetection: Sendable {
             }
             batch.events.removeAll()  // stored already by the nodes that took the calls
             try store.commitCrossSite(batch, cursors: next.cursors, lease: lease, grant: grant)
-        }
-    }
-}
-
-/// Set once by the job's cancellation; the detecting thread checks it between batches and sleeps
-/// on it while idle.
-private final class StopFlag: Sendable {
-    private let raised = Atomic<Bool>(false)
-    var isRaised: Bool { raised.load(ordering: .acquiring) }
-    func raise() { raised.store(true, ordering: .releasing) }
-
-    /// Sleeps up to `duration`, waking every 20 ms to see whether the flag was raised.
-    func wait(_ duration: Duration) {
-        let end = ContinuousClock.now + duration
-        while !isRaised, ContinuousClock.now < end {
-            usleep(20_000)
         }
     }
 }
