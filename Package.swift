@@ -272,7 +272,7 @@ let package = Package(
             name: "IngestTests",
             dependencies: [
                 "Ingest", "CDRIngest", "CallPipeline", "CallwardenPorts", "PortsTestSupport", "CallModel", "CDRParsing",
-                "HarassmentDetection", "MetricsExposition", logging,
+                "HarassmentDetection", "MetricsExposition", "SQLiteStore", logging,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

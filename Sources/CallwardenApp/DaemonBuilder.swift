@@ -144,7 +144,10 @@ package func buildDaemon(
     let ingest = IngestLoop(
         sources: files + acknowledged, store: shared ?? store, processor: prepared.processor,
         onCommitted: { detectionLogger.log($0) }, pollInterval: .microseconds(pollInterval.microseconds),
-        clock: clock, beforeRound: { exemptions.apply(to: &$0) }, logger: logger)
+        clock: clock, beforeRound: { exemptions.apply(to: &$0) },
+        // A site node spools pushed events in its own SQLite file while PostgreSQL is unreachable.
+        spool: configuration.sharedStore.flatMap { $0.spoolLimit > 0 ? SQLiteEventSpool(store: store, capacity: $0.spoolLimit) : nil },
+        logger: logger)
 
     let alertSinks = AlertSinkSet(configuration.makeAlertSinks(logger: logger, clock: clock))
     let reloader = ConfigurationReloader(

@@ -25,10 +25,12 @@ import Glibc
 /// Deliberately refused (a clear start-up error naming the key) until their stores exist on
 /// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export),
 /// the recording watcher (`recordings.directories`) and a CDR file's history import
-/// (`cdr.files[n].start: beginning`: its episodes are not marked historical there yet). Not built yet: the bounded local spool of
-/// pushed events while PostgreSQL is unreachable (the ingest loop retries its batch, `/healthz`
-/// says `degraded`; files stay at their checkpoints, pushed sources' bounded queues fill and count
-/// drops).
+/// (`cdr.files[n].start: beginning`: its episodes are not marked historical there yet).
+///
+/// While PostgreSQL is unreachable the node decides from its last rules, `/healthz` says
+/// `degraded`, files wait at their checkpoints and pushed events go to the bounded local spool in
+/// the node's own SQLite file (`store.spool_limit`; `Ingest.IngestLoop`, `IngestLoop+Spool.swift`),
+/// moved to PostgreSQL exactly once when it answers again.
 enum SiteNode {
     static let alertOutboxJob = "alert-outbox"
     /// How long a dead node's jobs wait before another node takes them.

@@ -27,6 +27,10 @@ import ServiceLifecycle
 /// pushed events that were never acknowledged are resent by their senders, exactly as after a
 /// kill -9. A store that never recovers must not hold the stop until systemd kills the process.
 ///
+/// With a ``CallwardenPorts/EventSpool`` (a site node on the shared PostgreSQL), a store that fails
+/// does not hold the loop: see `IngestLoop+Spool.swift`. Pushed events go to the spool, are
+/// acknowledged, and move to the store when it answers again; files wait at their checkpoints.
+///
 /// Graceful shutdown: the current step finishes, the acknowledged sources are drained and committed
 /// once more (a bounded number of rounds, in case one is still being fed), then `run()` returns.
 /// Deliberately not handled: running `run()` twice (one loop, one run).
@@ -35,24 +39,28 @@ package final class IngestLoop: Service, @unchecked Sendable {
 
     /// The sources, in the order given.
     package let sources: [any IngestSource]
-    private let checkpointed: [any CheckpointedSource]
-    private let acknowledged: [any AcknowledgedSource]
-    private let store: any EventStore
-    private var processor: CallEventProcessor
+    let checkpointed: [any CheckpointedSource]
+    let acknowledged: [any AcknowledgedSource]
+    let store: any EventStore
+    var processor: CallEventProcessor
     /// Receives the detections of each committed step, on the loop's thread.
-    private let onCommitted: @Sendable ([Detection]) -> Void
+    let onCommitted: @Sendable ([Detection]) -> Void
+    /// Where pushed events wait while the store cannot take them (nil: the loop retries in place).
+    let spool: (any EventSpool)?
+    /// The spool's state, kept by the loop's thread (`IngestLoop+Spool.swift`).
+    var spooling = SpoolingState()
     /// How long an idle round sleeps.
     package let pollInterval: Duration
     /// The most records (lines, pushed events) one step reads from one source.
     package let maximumPerStep: Int
-    private let clock: WallClock
+    let clock: WallClock
     /// Called on the loop's thread at the start of every round with the processor (the daemon
     /// hands it the store's allow list and escalation resets when they changed). Must not block.
     private let beforeRound: (@Sendable (inout CallEventProcessor) -> Void)?
-    private let logger: Logger
+    let logger: Logger
     /// What the loop counts, for `/metrics` (labelled with the sources' names).
     package let metrics: IngestLoopMetrics
-    private let control = LoopControl()
+    let control = LoopControl()
     private let replacements = ProcessorReplacements()
 
     /// - Parameters:
@@ -61,12 +69,14 @@ package final class IngestLoop: Service, @unchecked Sendable {
     ///   - processor: already warmed up from the store (the builder does that before `READY=1`).
     ///   - clock: processing time, for checkpoints and the liveness gauge.
     ///   - beforeRound: run on the loop's thread before each round, with the processor.
+    ///   - spool: where pushed events wait while `store` fails (a site node's own SQLite file).
     package init(
         sources: [any IngestSource], store: any EventStore, processor: CallEventProcessor,
         onCommitted: @escaping @Sendable ([Detection]) -> Void = { _ in },
         pollInterval: Duration = .milliseconds(500), maximumPerStep: Int = 4_096, clock: WallClock = .system,
-        beforeRound: (@Sendable (inout CallEventProcessor) -> Void)? = nil, logger: Logger
+        beforeRound: (@Sendable (inout CallEventProcessor) -> Void)? = nil, spool: (any EventSpool)? = nil, logger: Logger
     ) {
+        self.spool = spool
         self.beforeRound = beforeRound
         var checkpointed: [any CheckpointedSource] = []
         var acknowledged: [any AcknowledgedSource] = []
@@ -89,7 +99,8 @@ package final class IngestLoop: Service, @unchecked Sendable {
         self.maximumPerStep = max(1, maximumPerStep)
         self.clock = clock
         self.logger = logger
-        self.metrics = IngestLoopMetrics(files: checkpointed.map(\.name), pushedSources: acknowledged.map(\.name))
+        self.metrics = IngestLoopMetrics(
+            files: checkpointed.map(\.name), pushedSources: acknowledged.map(\.name), spoolCapacity: spool?.capacity)
     }
 
     package func run() async throws {
@@ -114,9 +125,17 @@ package final class IngestLoop: Service, @unchecked Sendable {
         var events: [CallEvent] = []
         events.reserveCapacity(maximumPerStep)
         defer { replacements.close() }
+        if spool != nil { startSpooling() }
         rounds: while control.current == .run {
             applyReplacements()
             beforeRound?(&processor)
+            if spool != nil {
+                let progressed = spoolingRound(scratch: &events)
+                metrics.setCorrelationEvictions(processor.correlationEvictions)
+                metrics.roundFinished(atMicroseconds: clock.now().microsecondsSinceEpoch)
+                if !progressed { control.sleep(pollInterval) }
+                continue
+            }
             var progressed = false
             for (index, source) in checkpointed.enumerated() {
                 events.removeAll(keepingCapacity: true)
@@ -173,6 +192,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
     /// Drains each acknowledged source once and commits what came; nil when the loop was cancelled
     /// before a commit succeeded, else whether anything was drained.
     private func drainAcknowledged(scratch: inout [CallEvent]) -> Bool? {
+        if spool != nil { return drainIntoStoreOrSpool(scratch: &scratch) }
         var drainedAny = false
         for (index, source) in acknowledged.enumerated() {
             scratch.removeAll(keepingCapacity: true)
@@ -193,7 +213,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
     /// How many times a failing commit is still tried once a graceful shutdown was asked.
     package static let commitAttemptsWhileStopping = 5
 
-    private func commit(_ batch: IngestBatch, pushed: Bool) -> Bool {
+    func commit(_ batch: IngestBatch, pushed: Bool) -> Bool {
         var delay = Duration.milliseconds(100)
         var attemptsWhileStopping = 0
         while true {

@@ -23,10 +23,15 @@ package final class IngestLoopMetrics: MetricsSource {
     private let correlationEvictions = AtomicCounterArray(count: 1)
     /// Microseconds since the epoch (wall clock) at the end of the last round; 0 before the first.
     private let lastRound = AtomicCounterArray(count: 1)
+    /// The spool's capacity (nil: the loop has no spool, and its metrics are not exported).
+    package let spoolCapacity: Int?
+    /// Events in the spool now, spooled in all, moved to the store in all, drains refused (full).
+    private let spoolCounters = AtomicCounterArray(count: 4)
 
-    package init(files: [String], pushedSources: [String]) {
+    package init(files: [String], pushedSources: [String], spoolCapacity: Int? = nil) {
         self.files = files
         self.pushedSources = pushedSources
+        self.spoolCapacity = spoolCapacity
         fileCounters = AtomicCounterArray(count: files.count * Self.perFile)
         pushedCounters = AtomicCounterArray(count: pushedSources.count)
     }
@@ -61,6 +66,27 @@ package final class IngestLoopMetrics: MetricsSource {
     package var healthProblem: String? {
         isStoreFailing ? "the store cannot be written (the ingest loop retries its batch; calls are decided from the last rules)" : nil
     }
+
+    /// The spool holds `count` events (read at start).
+    package func setSpooled(_ count: Int) { spoolCounters.store(0, count) }
+
+    /// `count` pushed events went to the spool; it holds `total` now.
+    package func countSpooled(_ count: Int, total: Int) {
+        spoolCounters.add(1, count)
+        spoolCounters.store(0, total)
+    }
+
+    /// `count` spooled events were moved to the store; `left` remain.
+    package func countUnspooled(_ count: Int, left: Int) {
+        spoolCounters.add(2, count)
+        spoolCounters.store(0, left)
+    }
+
+    /// A pushed source was not drained because the spool was full.
+    package func countSpoolFull() { spoolCounters.add(3) }
+
+    /// Events waiting in the spool.
+    package var spooledCount: Int { spoolCounters.value(0) }
 
     /// The processor's witness correlation has evicted `total` calls since start-up.
     package func setCorrelationEvictions(_ total: Int) {
@@ -109,6 +135,25 @@ package final class IngestLoopMetrics: MetricsSource {
             "callwarden_call_correlation_evictions_total",
             help: "Calls forgotten by the witness correlation (fixed capacity, oldest first); a later witness of one counts it again.",
             value: correlationEvictions.value(0))
+        if let spoolCapacity {
+            collector.gauge(
+                "callwarden_ingest_spooled_events",
+                help: "Pushed events waiting in the node's local spool for the shared store (they move to it when it answers).",
+                value: spoolCounters.value(0))
+            collector.gauge(
+                "callwarden_ingest_spool_capacity_events", help: "The most events the local spool holds (store.spool_limit).",
+                value: spoolCapacity)
+            collector.counter(
+                "callwarden_ingest_spooled_events_total", help: "Pushed events written to the local spool because the store could not take them.",
+                value: spoolCounters.value(1))
+            collector.counter(
+                "callwarden_ingest_unspooled_events_total", help: "Spooled pushed events moved to the store once it answered again.",
+                value: spoolCounters.value(2))
+            collector.counter(
+                "callwarden_ingest_spool_full_total",
+                help: "Times a pushed source was left undrained because the spool was full (its own queue then counts what it drops).",
+                value: spoolCounters.value(3))
+        }
         let last = lastRound.value(0)
         if last > 0 {
             collector.gauge(

@@ -74,15 +74,26 @@ extension SQLiteStore {
     /// Rows per multi-row `INSERT`: 32 × 22 = 704 parameters, below SQLite's historical limit of 999.
     private static let eventRowsPerStatement = 32
 
-    /// `INSERT INTO call_events (...) VALUES (?, ...), (?, ...)` for `rows` rows.
-    private static func insertEventsSQL(rows: Int) -> String {
+    /// `INSERT INTO table (...) VALUES (?, ...), (?, ...)` for `rows` rows.
+    private static func insertEventsSQL(rows: Int, into table: String) -> String {
         let row = "(" + Array(repeating: "?", count: Int(eventColumnCount)).joined(separator: ", ") + ")"
-        return "INSERT INTO call_events (" + eventColumns + ") VALUES "
+        return "INSERT INTO " + table + " (" + eventColumns + ") VALUES "
             + Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
-    private static let insertEventsChunkSQL = insertEventsSQL(rows: eventRowsPerStatement)
-    private static let insertEventSQL = insertEventsSQL(rows: 1)
+    /// The two statements that insert events into one table (`call_events`, or the spool of
+    /// pushed events, which has the same columns).
+    struct EventInsertSQL {
+        let chunk: String
+        let row: String
+
+        init(table: String) {
+            chunk = SQLiteStore.insertEventsSQL(rows: SQLiteStore.eventRowsPerStatement, into: table)
+            row = SQLiteStore.insertEventsSQL(rows: 1, into: table)
+        }
+    }
+
+    private static let callEventInserts = EventInsertSQL(table: "call_events")
 
     /// Inserts events 32 rows per statement through a cached prepared multi-row `INSERT` (the rest
     /// one row per statement), binding each column straight onto the SQLite statement with GRDB's
@@ -92,11 +103,11 @@ extension SQLiteStore {
     /// `StatementArguments` per event boxes eighteen optionals into existentials (or, from
     /// `[DatabaseValue]`, runs an unspecialised key-path `map`), which was more than half of the
     /// commit time; multi-row statements then cut GRDB's and SQLite's per-statement work.
-    private func insertEvents(_ events: [CallEvent], _ db: Database) throws {
+    func insertEvents(_ events: [CallEvent], _ db: Database, using sql: EventInsertSQL = callEventInserts) throws {
         guard !events.isEmpty else { return }
         var remaining = events[...]
         if remaining.count >= Self.eventRowsPerStatement {
-            let chunkStatement = try db.cachedStatement(sql: Self.insertEventsChunkSQL)
+            let chunkStatement = try db.cachedStatement(sql: sql.chunk)
             while remaining.count >= Self.eventRowsPerStatement {
                 let chunk = remaining.prefix(Self.eventRowsPerStatement)
                 remaining = remaining.dropFirst(Self.eventRowsPerStatement)
@@ -104,7 +115,7 @@ extension SQLiteStore {
             }
         }
         if !remaining.isEmpty {
-            let rowStatement = try db.cachedStatement(sql: Self.insertEventSQL)
+            let rowStatement = try db.cachedStatement(sql: sql.row)
             for event in remaining {
                 try Self.insert(CollectionOfOne(event), with: rowStatement)
             }
@@ -129,7 +140,7 @@ extension SQLiteStore {
         try statement.execute()
     }
 
-    /// Binds the twenty-two columns of one event in `insertEventSQL` order.
+    /// Binds the twenty-two columns of one event in `eventColumns` order.
     @inline(__always)
     private static func bindColumns(of event: CallEvent, to statement: SQLiteStatement, offset: CInt) throws {
         let caller = event.caller

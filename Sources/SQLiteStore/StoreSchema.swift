@@ -46,6 +46,7 @@ enum StoreSchema {
         migrator.registerMigration(ruleReviewMigration, migrate: ruleReview)
         migrator.registerMigration(incidentChainMigration, migrate: chainIncidents)
         migrator.registerMigration(compactEvidenceChainMigration, migrate: compactEvidenceChain)
+        migrator.registerMigration(pushedSpoolMigration, migrate: pushedSpool)
         return migrator
     }
 

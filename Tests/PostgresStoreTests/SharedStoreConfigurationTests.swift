@@ -40,23 +40,29 @@ struct SharedStoreConfigurationTests {
         #expect(!dumped.contains("s3cret") && !String(reflecting: shared).contains("s3cret"))
     }
 
-    @Test("a socket directory is taken as libpq spells it; without store.url the store is SQLite only")
+    @Test("a socket directory is taken as libpq spells it; spool_limit is read; without store.url the store is SQLite only")
     func socketAndDefault() throws {
         let socket = try CallwardenConfiguration.parse(
             yaml: "store:\n  url: postgresql://callwarden@/shared?host=/run/postgresql\n  node: a\n", baseDirectory: "/tmp")
         #expect(socket.sharedStore?.postgres.endpoint == .socket(directory: "/run/postgresql", port: 5432))
         #expect(socket.sharedStore?.postgres.password == nil)
+        #expect(socket.sharedStore?.spoolLimit == SharedStoreSettings.defaultSpoolLimit)
+        let spool = try CallwardenConfiguration.parse(
+            yaml: "store:\n  url: postgresql://callwarden@/shared?host=/run/postgresql\n  spool_limit: 5000\n", baseDirectory: "/tmp")
+        #expect(spool.sharedStore?.spoolLimit == 5_000)
         #expect(CallwardenConfiguration.defaults.sharedStore == nil)
     }
 
     @Test(
-        "a password in the URL, TLS modes, a URL without a database and password_file without url are refused",
+        "a password in the URL, TLS modes, a URL without a database, node or spool_limit without url and a negative spool_limit are refused",
         arguments: [
             ("store:\n  url: postgresql://callwarden:hunter2@db/callwarden\n", "store.url"),
             ("store:\n  url: postgresql://callwarden@db/callwarden?sslmode=require\n", "store.url"),
             ("store:\n  url: postgresql://callwarden@db\n", "store.url"),
             ("store:\n  url: mysql://callwarden@db/x\n", "store.url"),
             ("store:\n  node: a\n", "store.node"),
+            ("store:\n  spool_limit: 10\n", "store.spool_limit"),
+            ("store:\n  url: postgresql://callwarden@db/callwarden\n  spool_limit: -1\n", "store.spool_limit"),
         ])
     func refusals(yaml: String, key: String) throws {
         let error = #expect(throws: ConfigurationErrors.self) {

@@ -11,7 +11,7 @@ struct SchemaTests {
         "witness-call-identity", "evidence-1-chain", "evidence-2-withheld",
         "v6-access-tokens", "house-rule-history", "ops-history-cutoff", "people-pbx-role-console-sessions",
         "evidence-3-rule-history", "console2-rule-review", "evidence-4-incidents-withdrawals",
-        "evidence-5-compact-entries",
+        "evidence-5-compact-entries", "pushed-event-spool",
     ]
 
     @Test("a fresh file is migrated, in WAL mode with synchronous NORMAL and foreign keys on")
