@@ -12,13 +12,14 @@ struct SpoolingState {
     var backoff = Duration.milliseconds(100)
     /// Per file, the step read and processed whose commit failed: committed first once the store
     /// answers, before the file is read further (its lines are not read twice).
-    var pendingFileSteps: [PendingFileStep?] = []
+    var pendingFileSteps: [FileStep?] = []
 }
 
-/// A file's step that could not be committed yet.
-struct PendingFileStep {
+/// One step read from a file and processed: what is committed with the file's checkpoint.
+struct FileStep {
     var batch: IngestBatch
     var read: CheckpointedRead
+    /// Call events the step's records held (before processing).
     var events: Int
 }
 
@@ -65,31 +66,19 @@ extension IngestLoop {
             if let pending = spooling.pendingFileSteps[index] {
                 guard attempt(pending.batch, pushed: false) else { break files }
                 spooling.pendingFileSteps[index] = nil
-                finished(pending, file: index)
+                committed(pending, file: index)
                 progressed = true
             }
-            events.removeAll(keepingCapacity: true)
-            let read = source.read(into: &events, maximum: maximumPerStep)
-            guard read.records > 0 || read.positionMoved else { continue }
+            guard let step = readStep(of: source, scratch: &events) else { continue }
             progressed = true
-            var batch = IngestBatch()
-            for event in events { processor.process(event, into: &batch) }
-            batch.malformedCount = read.malformed
-            batch.checkpoints = [source.checkpoint(at: clock.now())]
-            let step = PendingFileStep(batch: batch, read: read, events: events.count)
-            guard attempt(batch, pushed: false) else {
+            guard attempt(step.batch, pushed: false) else {
                 spooling.pendingFileSteps[index] = step
                 break files
             }
-            finished(step, file: index)
+            committed(step, file: index)
         }
         let drained = drainIntoStoreOrSpool(scratch: &events) ?? false
         return progressed || drained
-    }
-
-    private func finished(_ step: PendingFileStep, file index: Int) {
-        metrics.countCommitted(file: index, lines: step.read.records, malformed: step.read.malformed, events: step.events)
-        if !step.batch.detections.isEmpty { onCommitted(step.batch.detections) }
     }
 
     /// Drains each pushed source once into the store, or into the spool when the store fails, is

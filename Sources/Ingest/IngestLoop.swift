@@ -138,17 +138,10 @@ package final class IngestLoop: Service, @unchecked Sendable {
             }
             var progressed = false
             for (index, source) in checkpointed.enumerated() {
-                events.removeAll(keepingCapacity: true)
-                let read = source.read(into: &events, maximum: maximumPerStep)
-                guard read.records > 0 || read.positionMoved else { continue }
+                guard let step = readStep(of: source, scratch: &events) else { continue }
                 progressed = true
-                var batch = IngestBatch()
-                for event in events { processor.process(event, into: &batch) }
-                batch.malformedCount = read.malformed
-                batch.checkpoints = [source.checkpoint(at: clock.now())]
-                guard commit(batch, pushed: false) else { break rounds }
-                metrics.countCommitted(file: index, lines: read.records, malformed: read.malformed, events: events.count)
-                if !batch.detections.isEmpty { onCommitted(batch.detections) }
+                guard commit(step.batch, pushed: false) else { break rounds }
+                committed(step, file: index)
             }
             guard let drainedAny = drainAcknowledged(scratch: &events) else { break rounds }
             metrics.setCorrelationEvictions(processor.correlationEvictions)
@@ -187,6 +180,25 @@ package final class IngestLoop: Service, @unchecked Sendable {
                 request.done.resume(throwing: error)
             }
         }
+    }
+
+    /// Reads and processes one step of a file, ready to commit with its checkpoint; nil when the
+    /// file had nothing new.
+    func readStep(of source: any CheckpointedSource, scratch events: inout [CallEvent]) -> FileStep? {
+        events.removeAll(keepingCapacity: true)
+        let read = source.read(into: &events, maximum: maximumPerStep)
+        guard read.records > 0 || read.positionMoved else { return nil }
+        var batch = IngestBatch()
+        for event in events { processor.process(event, into: &batch) }
+        batch.malformedCount = read.malformed
+        batch.checkpoints = [source.checkpoint(at: clock.now())]
+        return FileStep(batch: batch, read: read, events: events.count)
+    }
+
+    /// Counts a committed file step and hands its detections on.
+    func committed(_ step: FileStep, file index: Int) {
+        metrics.countCommitted(file: index, lines: step.read.records, malformed: step.read.malformed, events: step.events)
+        if !step.batch.detections.isEmpty { onCommitted(step.batch.detections) }
     }
 
     /// Drains each acknowledged source once and commits what came; nil when the loop was cancelled
