@@ -32,6 +32,12 @@ package struct AlertOutboxLost: Error, CustomStringConvertible {
     package init(_ description: String) { self.description = description }
 }
 
+/// How far back sinks look for undelivered alerts, in every store: an alert older than this that a
+/// sink never delivered (its receiver down for a week, or a sink configured later) is not sent any more.
+package enum AlertOutboxHorizon {
+    package static let span = TimeSpan.days(7)
+}
+
 /// The alert outbox as the sinks see it.
 package protocol AlertOutbox: Sendable {
     /// Alerts `sink` has not delivered (raised within the last week of `now`), oldest first, each

@@ -21,8 +21,8 @@ package struct PostgresAlertOutbox: AlertOutbox {
     package let lease: PostgresJobLease
     package let grant: PostgresJobLease.Grant
 
-    /// How far back sinks look for undelivered alerts (as `SQLiteStore`).
-    static let horizon = TimeSpan.days(7)
+    /// How far back sinks look for undelivered alerts (``Incidents/AlertOutboxHorizon``, as in SQLite).
+    static let horizon = AlertOutboxHorizon.span
 
     package init(lease: PostgresJobLease, grant: PostgresJobLease.Grant) {
         self.store = lease.store

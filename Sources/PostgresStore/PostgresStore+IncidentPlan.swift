@@ -19,9 +19,7 @@ extension PostgresStore {
     /// `SQLiteStore` executes.
     var ledger: IncidentLedger { IncidentLedger(policy: alertPolicy) }
 
-    private static let stateColumns = """
-        id, kind, identity, target, severity, status, opened_at, updated_at, alerted_action, last_detection_alert
-        """
+    private static let stateColumns = incidentHeadColumns + ", alerted_action, last_detection_alert"
 
     /// Serialises, across every node, the transactions that may open or touch the incident with
     /// one of `keys`: each takes a transaction-scoped advisory lock per key, in ascending order (so
@@ -72,18 +70,42 @@ extension PostgresStore {
     }
 
     private static func incidentState(from row: PostgresRow) throws -> IncidentState {
-        let (id, kind, identity, target, severity, status, openedAt, updatedAt, action, lastAlert) = try row.decode(
-            (Int64, String, ByteBuffer, ByteBuffer, String, String, Int64, Int64, String?, Int64?).self)
+        let cells = row.makeRandomAccess()
+        let head = try IncidentHead(cells)
+        let action = try cells[8].decode(String?.self, context: .default)
+        let lastAlert = try cells[9].decode(Int64?.self, context: .default)
         return IncidentState(
-            id: id,
-            key: IncidentKey(
-                kind: try decoded(kind, "incidents.kind"), identity: String(buffer: identity), target: String(buffer: target)),
-            severity: try decoded(severity, "incidents.severity"), status: try decoded(status, "incidents.status"),
-            openedAt: Timestamp(microsecondsSinceEpoch: openedAt), updatedAt: Timestamp(microsecondsSinceEpoch: updatedAt),
+            id: head.id, key: head.key, severity: head.severity, status: head.status, openedAt: head.openedAt,
+            updatedAt: head.updatedAt,
             alerts: IncidentAlertState(
                 highestAction: try action.map { try decoded($0, "incidents.alerted_action") },
                 lastDetectionAlert: lastAlert.map(Timestamp.init(microsecondsSinceEpoch:))))
     }
+
+    /// The eight columns every read of an incident row starts with (``incidentHeadColumns``).
+    struct IncidentHead {
+        var id: Int64
+        var key: IncidentKey
+        var severity: IncidentSeverity
+        var status: IncidentStatus
+        var openedAt: Timestamp
+        var updatedAt: Timestamp
+
+        init(_ cells: PostgresRandomAccessRow) throws {
+            func value<T: PostgresDecodable>(_ index: Int, _: T.Type) throws -> T { try cells[index].decode(T.self, context: .default) }
+            id = try value(0, Int64.self)
+            key = IncidentKey(
+                kind: try decoded(try value(1, String.self), "incidents.kind"), identity: String(buffer: try value(2, ByteBuffer.self)),
+                target: String(buffer: try value(3, ByteBuffer.self)))
+            severity = try decoded(try value(4, String.self), "incidents.severity")
+            status = try decoded(try value(5, String.self), "incidents.status")
+            openedAt = Timestamp(microsecondsSinceEpoch: try value(6, Int64.self))
+            updatedAt = Timestamp(microsecondsSinceEpoch: try value(7, Int64.self))
+        }
+    }
+
+    /// The columns ``IncidentHead`` reads, first in every incident read.
+    static let incidentHeadColumns = "id, kind, identity, target, severity, status, opened_at, updated_at"
 
     static func decoded<T: RawRepresentable>(_ text: String, _ column: String) throws -> T where T.RawValue == String {
         guard let value = T(rawValue: text) else {

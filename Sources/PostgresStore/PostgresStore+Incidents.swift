@@ -7,9 +7,7 @@ import PostgresNIO
 // MARK: - Reading and moving incidents (every node's)
 
 extension PostgresStore {
-    private static let incidentColumns = """
-        id, kind, identity, target, severity, status, opened_at, updated_at, detection_count, withheld
-        """
+    private static let incidentColumns = incidentHeadColumns + ", detection_count, withheld"
 
     /// Incidents of every node, the most recently updated first; only those in `status` when given.
     package func incidents(status: IncidentStatus?, limit: Int) throws -> [Incident] {
@@ -90,8 +88,11 @@ extension PostgresStore {
     }
 
     private static func incident(from row: PostgresRow, _ transaction: PostgresSession.Transaction) throws -> Incident {
-        let (id, kind, identity, target, severity, status, openedAt, updatedAt, count, withheld) = try row.decode(
-            (Int64, String, ByteBuffer, ByteBuffer, String, String, Int64, Int64, Int64, Bool).self)
+        let cells = row.makeRandomAccess()
+        let head = try IncidentHead(cells)
+        let id = head.id
+        let count = try cells[8].decode(Int64.self, context: .default)
+        let withheld = try cells[9].decode(Bool.self, context: .default)
         let transitions = try transaction.rows(
             """
             SELECT action, actor, time, note FROM incident_log
@@ -104,12 +105,8 @@ extension PostgresStore {
                 time: Timestamp(microsecondsSinceEpoch: time), note: String(buffer: note))
         }
         var incident = Incident(
-            id: id,
-            key: IncidentKey(
-                kind: try decoded(kind, "incidents.kind"), identity: String(buffer: identity), target: String(buffer: target)),
-            severity: try decoded(severity, "incidents.severity"), status: try decoded(status, "incidents.status"),
-            openedAt: Timestamp(microsecondsSinceEpoch: openedAt), updatedAt: Timestamp(microsecondsSinceEpoch: updatedAt),
-            detectionCount: Int(count), transitions: transitions)
+            id: id, key: head.key, severity: head.severity, status: head.status, openedAt: head.openedAt,
+            updatedAt: head.updatedAt, detectionCount: Int(count), transitions: transitions)
         incident.withheld = withheld
         return incident
     }

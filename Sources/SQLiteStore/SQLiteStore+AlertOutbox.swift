@@ -7,9 +7,8 @@ package import Incidents
 // MARK: - The alert outbox
 
 extension SQLiteStore {
-    /// How far back sinks look for undelivered alerts: an alert older than this that a sink never
-    /// delivered (its receiver down for a week, or a sink configured later) is not sent any more.
-    static let outboxHorizon = TimeSpan.days(7)
+    /// How far back sinks look for undelivered alerts (``Incidents/AlertOutboxHorizon``).
+    static let outboxHorizon = AlertOutboxHorizon.span
 
     private static let noticeColumns = """
         o.id, o.idempotency_key, o.incident_id, o.event, o.kind, o.severity, o.status, CAST(o.identity AS BLOB), \
