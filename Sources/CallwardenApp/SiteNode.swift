@@ -24,8 +24,10 @@ import Glibc
 ///
 /// Deliberately refused (a clear start-up error naming the key) until their stores exist on
 /// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export),
-/// the recording watcher (`recordings.directories`) and a CDR file's history import
-/// (`cdr.files[n].start: beginning`: its episodes are not marked historical there yet).
+/// and the recording watcher (`recordings.directories`). A CDR file's history import
+/// (`cdr.files[n].start: beginning`) works as on SQLite: the node records its cutoff in
+/// `history_imports`, and the cross-site detector stores an episode that ended before the latest
+/// cutoff of any node as historical (no incident, no alert; `PostgresStore+History.swift`).
 ///
 /// While PostgreSQL is unreachable the node decides from its last rules, `/healthz` says
 /// `degraded`, files wait at their checkpoints and pushed events go to the bounded local spool in
@@ -42,14 +44,6 @@ enum SiteNode {
             errors.append(ConfigurationError(
                 key: "api.listen",
                 reason: "the people's API and console need access tokens, MCID flags and evidence, which are not on the PostgreSQL store (store.url) yet"))
-        }
-        // A history import's old episodes are kept without incidents on SQLite (marked historical
-        // against the file's first start); the shared store has no such mark yet, so the one
-        // cross-site detector would open incidents and send alerts for bursts long over.
-        for (index, file) in configuration.cdrFiles.enumerated() where file.start == .beginning {
-            errors.append(ConfigurationError(
-                key: "cdr.files[\(index)].start",
-                reason: "beginning (a history import) is not supported on the PostgreSQL store (store.url) yet: its old episodes would open incidents; use end"))
         }
         if !configuration.incidents.recordingDirectories.isEmpty {
             errors.append(ConfigurationError(

@@ -33,6 +33,7 @@ enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
+        ("pg-8-history-imports", historyImports),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -331,5 +332,36 @@ enum PostgresSchema {
             last_id BIGINT NOT NULL CHECK (last_id >= 0)
         );
         CREATE INDEX call_events_by_node ON call_events (node, id);
+        """
+
+    /// A CDR file's history import on a site node (`start: beginning`), as `ops-history-cutoff` in
+    /// SQLite: the checkpoint carries the import's cutoff and where the history ends (so a restart
+    /// mid-import goes on marking it); `history_imports` keeps every node's cutoff for good (the
+    /// cross-site detector may reach a history's events after the import's checkpoints stopped
+    /// carrying it); `historical_detections` holds episodes that ended before it, with no incident.
+    private static let historyImports = """
+        ALTER TABLE tail_checkpoints ADD COLUMN history_cutoff BIGINT, ADD COLUMN history_end BIGINT;
+
+        CREATE TABLE history_imports (
+            node TEXT NOT NULL,
+            path TEXT NOT NULL,
+            cutoff BIGINT NOT NULL,
+            PRIMARY KEY (node, path)
+        );
+
+        CREATE TABLE historical_detections (
+            episode_key BYTEA NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('repeat-caller', 'stalking', 'anonymous', 'number-hopping')),
+            caller TEXT,
+            callers TEXT NOT NULL,
+            target BYTEA NOT NULL,
+            calls BIGINT NOT NULL CHECK (calls >= 0),
+            first_time BIGINT NOT NULL,
+            last_time BIGINT NOT NULL CHECK (last_time >= first_time),
+            action TEXT NOT NULL CHECK (action IN ('watch', 'alert', 'review', 'block', 'redirect')),
+            action_expires BIGINT,
+            offence BIGINT NOT NULL CHECK (offence >= 1),
+            call_ids TEXT NOT NULL
+        );
         """
 }

@@ -59,6 +59,8 @@ extension PostgresStore {
     /// Commits what the cross-site detector found in one transaction, only while `grant` is this
     /// holder's tenure of `lease` (the lease row is held `FOR SHARE` meanwhile): its detections
     /// with their incidents and alerts (``IncidentLedger``), its automatic rules, and the cursors.
+    /// An episode that ended before the latest cutoff of any node's history import is historical
+    /// (``upsertDetections(_:historyCutoff:_:)``).
     /// The batch's events are ignored: they are stored already.
     ///
     /// - Throws: ``PostgresStoreError`` `.fenced` when the lease changed hands (nothing is written).
@@ -68,10 +70,8 @@ extension PostgresStore {
         let alerted = try session.transaction { transaction -> Bool in
             try Self.requireLease(lease, grant, transaction)
             try Self.lockIncidentKeys(batch.detections.map(IncidentKey.init(detection:)), transaction)
-            var alerted = false
-            for detection in batch.detections {
-                alerted = try upsertDetection(detection, transaction) || alerted
-            }
+            // Any node's history import: what ended before the latest cutoff is history.
+            let alerted = try upsertDetections(batch.detections, historyCutoff: try Self.latestHistoryCutoff(transaction), transaction)
             for rule in batch.rules {
                 _ = try Self.insertRule(rule, actor: "detection", auditAction: "rule.auto-add", transaction)
             }

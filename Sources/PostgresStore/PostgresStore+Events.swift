@@ -32,24 +32,27 @@ extension PostgresStore: EventStore {
             try Self.lockIncidentKeys(batch.detections.map(IncidentKey.init(detection:)), transaction)
             let events = skippingRepeatedPushedEvents ? try Self.firstDeliveries(of: batch.events, storedAt: storedAt, transaction) : batch.events
             try Self.insertEvents(events, node: node, transaction)
-            var alerted = false
-            for detection in batch.detections {
-                alerted = try upsertDetection(detection, transaction) || alerted
-            }
+            // A file's history import: episodes that ended before its first start are historical.
+            let historyCutoff = batch.checkpoints.compactMap(\.historyCutoff).max()
+            let alerted = try upsertDetections(batch.detections, historyCutoff: historyCutoff, transaction)
             for rule in batch.rules {
                 _ = try Self.insertRule(rule, actor: "detection", auditAction: "rule.auto-add", transaction)
             }
             for checkpoint in batch.checkpoints {
                 try transaction.execute(
                     """
-                    INSERT INTO tail_checkpoints (node, path, device, inode, byte_offset, line_number, head_hash, updated_at)
+                    INSERT INTO tail_checkpoints (
+                        node, path, device, inode, byte_offset, line_number, head_hash, updated_at, history_cutoff, history_end)
                     VALUES (\(node), \(checkpoint.path), \(Int64(bitPattern: checkpoint.device)),
                         \(Int64(bitPattern: checkpoint.inode)), \(checkpoint.offset), \(checkpoint.lineNumber),
-                        \(Int64(bitPattern: checkpoint.headHash)), \(checkpoint.updatedAt.microsecondsSinceEpoch))
+                        \(Int64(bitPattern: checkpoint.headHash)), \(checkpoint.updatedAt.microsecondsSinceEpoch),
+                        \(checkpoint.historyCutoff?.microsecondsSinceEpoch), \(checkpoint.historyEnd))
                     ON CONFLICT (node, path) DO UPDATE SET
                         device = excluded.device, inode = excluded.inode, byte_offset = excluded.byte_offset,
-                        line_number = excluded.line_number, head_hash = excluded.head_hash, updated_at = excluded.updated_at
+                        line_number = excluded.line_number, head_hash = excluded.head_hash, updated_at = excluded.updated_at,
+                        history_cutoff = excluded.history_cutoff, history_end = excluded.history_end
                     """)
+                try Self.recordHistoryImport(checkpoint, node: node, transaction)
             }
             if batch.malformedCount != 0 {
                 try transaction.execute(
@@ -86,15 +89,17 @@ extension PostgresStore: EventStore {
     package func checkpoint(forPath path: String) throws -> TailCheckpoint? {
         let rows = try session.query(
             """
-            SELECT device, inode, byte_offset, line_number, head_hash, updated_at
+            SELECT device, inode, byte_offset, line_number, head_hash, updated_at, history_cutoff, history_end
             FROM tail_checkpoints WHERE node = \(node) AND path = \(path)
             """)
         return try rows.first.map { row in
-            let (device, inode, offset, lineNumber, headHash, updatedAt) = try row.decode((Int64, Int64, Int64, Int64, Int64, Int64).self)
+            let (device, inode, offset, lineNumber, headHash, updatedAt, cutoff, historyEnd) = try row.decode(
+                (Int64, Int64, Int64, Int64, Int64, Int64, Int64?, Int64?).self)
             return TailCheckpoint(
                 path: path, device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), offset: offset,
                 lineNumber: lineNumber, headHash: UInt64(bitPattern: headHash),
-                updatedAt: Timestamp(microsecondsSinceEpoch: updatedAt))
+                updatedAt: Timestamp(microsecondsSinceEpoch: updatedAt),
+                historyCutoff: cutoff.map(Timestamp.init(microsecondsSinceEpoch:)), historyEnd: historyEnd)
         }
     }
 

@@ -77,4 +77,43 @@ struct CrossSiteDetectionTests {
         #expect(detections.count == 1, "the same episode, not a second one")
         #expect(try sites[0].incidents(status: nil, limit: 10).map(\.detectionCount) == [1])
     }
+
+    @Test("a history import at one site (start: beginning): its old burst is historical everywhere (no incident, no alert); a live burst after it opens one; a restart mid-import resumes with the cutoff")
+    func historyImportAcrossSites() async throws {
+        let settings = try PostgresTestServer.shared.get().makeDatabase()
+        let sites = try ["site-a", "site-b"].map { try SharedIncidentsTests.node($0, settings) }
+        defer { sites.forEach { $0.close() } }
+        // Site A imports its Master.csv's history: five calls two days ago, committed with a
+        // checkpoint inside the history (the cutoff is the import's first commit, ten minutes ago).
+        let now = WallClock.system.now()
+        var history = IngestBatch()
+        for index in 0..<5 {
+            history.events.append(
+                CallEvent(
+                    time: now - TimeSpan.days(2) + TimeSpan.seconds(Int64(index) * 60), callID: "history-\(index)", source: .asteriskCSV,
+                    phase: .ended, disposition: .answered, caller: CallerIdentity(raw: Self.harasser.description, number: Self.harasser),
+                    callee: CalledParty(raw: "100", key: "100")))
+        }
+        let checkpoint = TailCheckpoint(
+            path: "/var/log/asterisk/cdr-csv/Master.csv", device: 2049, inode: 12, offset: 900, lineNumber: 5, headHash: 0xBEEF,
+            updatedAt: now, historyCutoff: now - TimeSpan.minutes(10), historyEnd: 1_800)
+        history.checkpoints = [checkpoint]
+        try sites[0].commit(history)
+        #expect(try sites[0].checkpoint(forPath: checkpoint.path) == checkpoint, "cutoff and end come back: a restart goes on marking")
+
+        let detector = Task.detached { try await Self.detector(sites[1]).run() }
+        let marked = await LeasedJobTests.eventually { (try? sites[1].historicalDetectionCount()) == 1 }
+        #expect(marked)
+        #expect(try sites[1].incidents(status: nil, limit: 10).isEmpty, "no incident for a burst long over")
+        #expect(try sites[1].detections(limit: 10).isEmpty)
+
+        // A live burst at site B, after the cutoff: an incident, as always.
+        try Self.calls(sites[1], count: 5, minutesAgo: 4, tag: "-live")
+        let opened = await LeasedJobTests.eventually { ((try? sites[0].incidents(status: nil, limit: 10)) ?? []).count == 1 }
+        detector.cancel()
+        _ = await detector.result
+        #expect(opened)
+        #expect(try sites[0].historicalDetectionCount() == 1)
+        #expect(try sites[0].detections(limit: 10).map(\.calls) == [5])
+    }
 }
