@@ -26,13 +26,18 @@
 /// unique index: nodes group into the same incident), and the fence of the lease under which a
 /// delivery was recorded (`alert_deliveries.fence`).
 ///
+/// `pg-6-people` adds the people's access tokens and the console's sessions (as SQLite's
+/// `v6-access-tokens` and `people-pbx-role-console-sessions`): a token's name, public part and
+/// author, and a session's token, are `BYTEA`, whole; only hashes of secrets are stored.
+///
 /// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): evidence (recordings, the hash
-/// chain), MCID flags, access tokens and rule corrections.
+/// chain), MCID flags and rule corrections.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
+        ("pg-6-people", people),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -331,5 +336,31 @@ enum PostgresSchema {
             last_id BIGINT NOT NULL CHECK (last_id >= 0)
         );
         CREATE INDEX call_events_by_node ON call_events (node, id);
+        """
+
+    /// The people's API tokens and the console's sessions (``PostgresStore`` as ``AccessTokenStore``
+    /// and ``ConsoleSessionStore``). `access_tokens`: one row per token ever made (a revoked one
+    /// stays, so its name is never given again), its public part and the SHA-256 of its secret
+    /// part, never the token. `console_sessions`: the SHA-256 of a session id (never the cookie's
+    /// value), the public part of the token it was opened with, and when it ends.
+    private static let people = """
+        CREATE TABLE access_tokens (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name BYTEA NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'ops', 'security', 'admin', 'pbx')),
+            lookup BYTEA NOT NULL UNIQUE,
+            secret_sha256 BYTEA NOT NULL CHECK (octet_length(secret_sha256) = 32),
+            created_at BIGINT NOT NULL,
+            created_by BYTEA NOT NULL,
+            revoked_at BIGINT
+        );
+
+        CREATE TABLE console_sessions (
+            id_sha256 BYTEA PRIMARY KEY CHECK (octet_length(id_sha256) = 32),
+            token_lookup BYTEA NOT NULL,
+            opened_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
         """
 }
