@@ -89,6 +89,46 @@ enum PeopleContract {
         // The rules' view of the same log.
         #expect(try store.auditLog(limit: 10) == [entries[3], entries[1], entries[2], entries[0]])
     }
+
+    static func session(_ first: UInt8, lookup: String = "00112233aabbccdd", opened: Int64, expires: Int64) -> StoredConsoleSession {
+        // A hash with a zero byte inside: compared whole.
+        StoredConsoleSession(
+            idHash: [first, 0] + (2..<32).map { UInt8($0) }, tokenLookup: lookup, openedAt: Fixture.time(opened),
+            expiresAt: Fixture.time(expires))
+    }
+
+    static func consoleSessionsEndAndAreForgotten(_ subject: StoreUnderTest) throws {
+        let store = subject.store
+        let first = session(1, opened: 0, expires: 100)
+        let second = session(2, lookup: "ffeeddcc00112233", opened: 50, expires: 400)
+        try store.openConsoleSession(first)
+        try store.openConsoleSession(second)
+        #expect(try store.consoleSession(idHash: first.idHash, at: Fixture.time(99)) == first)
+        #expect(try store.consoleSession(idHash: second.idHash, at: Fixture.time(99)) == second)
+        // Ended at its end; a hash differing in one byte, or cut short, is another session.
+        #expect(try store.consoleSession(idHash: first.idHash, at: Fixture.time(100)) == nil)
+        #expect(try store.consoleSession(idHash: [9] + first.idHash.dropFirst(), at: Fixture.time(0)) == nil)
+        #expect(try store.consoleSession(idHash: Array(first.idHash.prefix(1)), at: Fixture.time(0)) == nil)
+
+        // An id hash in use is refused by the schema; the session kept is the first.
+        #expect { try store.openConsoleSession(session(1, lookup: "1111111111111111", opened: 10, expires: 1_000)) } throws: {
+            subject.isConstraintViolation($0)
+        }
+        #expect(try store.consoleSession(idHash: first.idHash, at: Fixture.time(20)) == first)
+
+        // Opening a session forgets those that ended before it was opened (asked at an earlier time,
+        // the first is gone); those still running stay.
+        let third = session(3, opened: 100, expires: 500)
+        try store.openConsoleSession(third)
+        #expect(try store.consoleSession(idHash: first.idHash, at: Fixture.time(20)) == nil)
+        #expect(try store.consoleSession(idHash: second.idHash, at: Fixture.time(120)) == second)
+
+        // Signing out ends a session at once; signing out of none is no error.
+        try store.closeConsoleSession(idHash: second.idHash)
+        try store.closeConsoleSession(idHash: second.idHash)
+        #expect(try store.consoleSession(idHash: second.idHash, at: Fixture.time(120)) == nil)
+        #expect(try store.consoleSession(idHash: third.idHash, at: Fixture.time(120)) == third)
+    }
 }
 
 @Suite("People's ports contract on SQLite")
@@ -102,6 +142,7 @@ struct SQLitePeopleContractTests {
     @Test func tokens() throws { try run(PeopleContract.tokensAreAddedListedRevokedAndAudited) }
     @Test func tokenTextWhole() throws { try run(PeopleContract.tokenTextIsKeptWhole) }
     @Test func auditLog() throws { try run(PeopleContract.auditLogIsNewestFirstFromATime) }
+    @Test func consoleSessions() throws { try run(PeopleContract.consoleSessionsEndAndAreForgotten) }
 }
 
 @Suite("People's ports contract on PostgreSQL", .enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
@@ -115,4 +156,5 @@ struct PostgresPeopleContractTests {
     @Test func tokens() throws { try run(PeopleContract.tokensAreAddedListedRevokedAndAudited) }
     @Test func tokenTextWhole() throws { try run(PeopleContract.tokenTextIsKeptWhole) }
     @Test func auditLog() throws { try run(PeopleContract.auditLogIsNewestFirstFromATime) }
+    @Test func consoleSessions() throws { try run(PeopleContract.consoleSessionsEndAndAreForgotten) }
 }
