@@ -87,6 +87,28 @@ final class PostgresSession: Sendable {
         }
     }
 
+    /// Runs `body` inside `BEGIN` … `COMMIT`; a `Refusal` it throws (a port's own error: a rule not
+    /// found, an empty reason) rolls the transaction back and is thrown as it is, not as a store
+    /// error (``transaction(timeout:_:)`` reports every error as one) and without dropping the connection.
+    func transaction<T, Refusal: Error>(
+        refusing _: Refusal.Type, _ body: (Transaction) throws -> T
+    ) throws -> T {
+        var refusal: Refusal?
+        do {
+            return try transaction { transaction in
+                do {
+                    return try body(transaction)
+                } catch let refused as Refusal {
+                    refusal = refused
+                    throw PostgresStoreError(code: .database, message: "refused")
+                }
+            }
+        } catch {
+            if let refusal { throw refusal }
+            throw error
+        }
+    }
+
     /// Runs one statement outside any explicit transaction and returns its rows.
     func query(_ query: PostgresQuery) throws(PostgresStoreError) -> [PostgresRow] {
         try withConnection { connection in
