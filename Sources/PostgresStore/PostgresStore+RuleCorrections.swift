@@ -27,13 +27,14 @@ extension PostgresStore: RuleCorrectionStore {
     /// positive also takes a transaction-scoped advisory lock on the number, so two at once add one
     /// allow entry.
     /// - Throws: ``RuleCorrectionError`` (nothing found, a false positive on a rule without a
-    ///   number, an empty actor or reason) or ``PostgresStoreError``; nothing is changed then.
+    ///   number, an empty actor or reason), ``IncidentChangeError`` (a false positive's reason too
+    ///   long for the closing note) or ``PostgresStoreError``; nothing is changed then.
     package func removeRules(_ removal: RuleRemoval) throws -> RuleRemovalOutcome {
         let actor = removal.actor.trimmingSpaces
         let reason = removal.reason.trimmingSpaces
         guard !actor.isEmpty else { throw RuleCorrectionError.missing("by") }
         guard !reason.isEmpty else { throw RuleCorrectionError.missing("reason") }
-        let outcome = try session.transaction(refusing: RuleCorrectionError.self) { transaction in
+        let outcome = try session.transaction(refusing: { $0 is RuleCorrectionError || $0 is IncidentChangeError }) { transaction in
             try removeRules(removal, actor: actor, reason: reason, transaction)
         }
         if !outcome.closedIncidentIDs.isEmpty { onAlertCommitted?() }
@@ -124,15 +125,9 @@ extension PostgresStore: RuleCorrectionStore {
         for id in open {
             // The row is locked (`FOR UPDATE`) by the read; a status change on another node waits.
             guard let state = try Self.incidentState(id: id, transaction), state.status != .closed else { continue }
-            let plan: IncidentPlan
-            do {
-                let change = try StatusChange(incidentID: id, to: .closed, actor: actor, note: "false positive: " + reason, at: removal.time)
-                plan = try ledger.plan(change, incident: state)
-            } catch {
-                // Not expected (an unclosed incident may always be closed, with a note); reported
-                // as a store error so that the session keeps its connection and nothing is written.
-                throw PostgresStoreError(code: .database, message: "closing incident \(id) as a false positive was refused: \(error)")
-            }
+            // A reason too long for an incident's note is refused here, as in SQLite (nothing written).
+            let change = try StatusChange(incidentID: id, to: .closed, actor: actor, note: "false positive: " + reason, at: removal.time)
+            let plan = try ledger.plan(change, incident: state)
             _ = try execute(plan, transaction)
             try transaction.execute("UPDATE incidents SET outcome = 'false-positive' WHERE id = \(id)")
             closed.append(id)

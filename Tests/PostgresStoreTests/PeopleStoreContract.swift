@@ -284,6 +284,19 @@ enum PeopleContract {
         #expect(incidentsBefore.count == 1)
         let revision = try store.rulesRevision()
 
+        // A reason too long for the incident's closing note is refused by the ledger, as itself,
+        // and nothing is changed (the block, the incident, the resets and the audit stay as they were).
+        let tooLong = String(repeating: "x", count: IncidentChangeError.maximumTextLength)
+        #expect(throws: IncidentChangeError.self) {
+            try store.removeRules(
+                RuleRemoval(selector: .number(Fixture.caller), actor: "cli:carol", reason: tooLong, falsePositive: true, time: Fixture.time(3_500)))
+        }
+        #expect(try store.rules(activeAt: Fixture.time(3_500), includeExpired: true) == [block])
+        #expect(try incidents(of: store).map(\.status) == [.open])
+        #expect(try store.escalationResets(since: Fixture.time(0)).isEmpty)
+        #expect(try store.removedRules(limit: 10).isEmpty)
+        #expect(try store.auditLog(since: Fixture.time(3_500), limit: 10).isEmpty)
+
         let outcome = try store.removeRules(
             RuleRemoval(
                 selector: .number(Fixture.caller), actor: "cli:carol", reason: "home-care nurse", falsePositive: true,
