@@ -26,14 +26,26 @@
 /// unique index: nodes group into the same incident), and the fence of the lease under which a
 /// delivery was recorded (`alert_deliveries.fence`).
 ///
+/// `pg-6-people` adds the people's access tokens and the console's sessions (as SQLite's
+/// `v6-access-tokens` and `people-pbx-role-console-sessions`): a token's name, public part and
+/// author, and a session's token, are `BYTEA`, whole; only hashes of secrets are stored.
+///
+/// `pg-7-rule-corrections` adds what reviewing and correcting rules needs (as SQLite's
+/// `console2-rule-review` and `house-rule-history`): reviews of automatic blocks, whether a removed
+/// rule was a false positive, escalation resets (an insert raises the rules revision and notifies
+/// every node, as a rule change does), an incident's outcome, and the index a rule's hits are counted by.
+///
+/// `pg-8-history-imports` carries a CDR history import's cutoff (`start: beginning`) and keeps the
+/// episodes that ended before it as historical (see ``PostgresStore/upsertDetections(_:historyCutoff:_:)``).
+///
 /// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): evidence (recordings, the hash
-/// chain), MCID flags, access tokens and rule corrections.
+/// chain) and MCID flags.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
-        ("pg-8-history-imports", historyImports),
+        ("pg-6-people", people), ("pg-7-rule-corrections", ruleCorrections), ("pg-8-history-imports", historyImports),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -332,6 +344,76 @@ enum PostgresSchema {
             last_id BIGINT NOT NULL CHECK (last_id >= 0)
         );
         CREATE INDEX call_events_by_node ON call_events (node, id);
+        """
+
+    /// The people's API tokens and the console's sessions (``PostgresStore`` as ``AccessTokenStore``
+    /// and ``ConsoleSessionStore``). `access_tokens`: one row per token ever made (a revoked one
+    /// stays, so its name is never given again), its public part and the SHA-256 of its secret
+    /// part, never the token. `console_sessions`: the SHA-256 of a session id (never the cookie's
+    /// value), the public part of the token it was opened with, and when it ends.
+    private static let people = """
+        CREATE TABLE access_tokens (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name BYTEA NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'ops', 'security', 'admin', 'pbx')),
+            lookup BYTEA NOT NULL UNIQUE,
+            secret_sha256 BYTEA NOT NULL CHECK (octet_length(secret_sha256) = 32),
+            created_at BIGINT NOT NULL,
+            created_by BYTEA NOT NULL,
+            revoked_at BIGINT
+        );
+
+        CREATE TABLE console_sessions (
+            id_sha256 BYTEA PRIMARY KEY CHECK (octet_length(id_sha256) = 32),
+            token_lookup BYTEA NOT NULL,
+            opened_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+        """
+
+    /// Reviewing and correcting rules (``PostgresStore`` as ``RuleReviewStore``). `rule_reviews`:
+    /// one row per approval of an automatic block (the newest per rule counts; no foreign key: a
+    /// removed rule's reviews stay, as its history does). `rule_history` becomes append-only (as in
+    /// SQLite) and records false positives. `escalation_resets`: a number whose offences were
+    /// forgotten at a time; its insert runs the rules trigger's function, so every node re-reads its
+    /// rules and exemptions. `incidents.outcome`: why a closed incident was closed, when known.
+    /// People's text (authors, reasons) is `BYTEA`, whole.
+    private static let ruleCorrections = """
+        CREATE TABLE rule_reviews (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            rule_id BIGINT NOT NULL,
+            reviewed_by BYTEA NOT NULL,
+            reviewed_at BIGINT NOT NULL,
+            reason BYTEA NOT NULL
+        );
+        CREATE INDEX rule_reviews_by_rule ON rule_reviews (rule_id, id);
+
+        ALTER TABLE rule_history ADD COLUMN false_positive BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE INDEX rule_history_by_rule ON rule_history (rule_id);
+        CREATE INDEX rule_history_by_match ON rule_history (match_kind, match_value);
+        CREATE INDEX rule_history_by_removal ON rule_history (removed_at);
+        CREATE FUNCTION callwarden_rule_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'rule_history is append-only';
+        END $$;
+        CREATE TRIGGER rule_history_append_only BEFORE UPDATE OR DELETE ON rule_history
+            FOR EACH STATEMENT EXECUTE FUNCTION callwarden_rule_history_append_only();
+
+        CREATE TABLE escalation_resets (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            identity TEXT NOT NULL,
+            reset_at BIGINT NOT NULL,
+            actor BYTEA NOT NULL,
+            reason BYTEA NOT NULL
+        );
+        CREATE INDEX escalation_resets_by_time ON escalation_resets (reset_at);
+        CREATE TRIGGER escalation_resets_change_rules AFTER INSERT ON escalation_resets
+            FOR EACH STATEMENT EXECUTE FUNCTION callwarden_rules_changed();
+
+        ALTER TABLE incidents ADD COLUMN outcome TEXT CHECK (outcome IS NULL OR outcome <> '');
+
+        CREATE INDEX call_events_by_decision_rule ON call_events (decision_rule) WHERE decision_rule IS NOT NULL;
         """
 
     /// A CDR file's history import on a site node (`start: beginning`), as `ops-history-cutoff` in

@@ -87,6 +87,34 @@ final class PostgresSession: Sendable {
         }
     }
 
+    /// Runs `body` inside `BEGIN` … `COMMIT`; an error it throws that `isRefusal` accepts (a port's
+    /// own error: a rule not found, an empty reason, a note too long) rolls the transaction back
+    /// and is thrown as it is, not as a store error (``transaction(timeout:_:)`` reports every
+    /// error as one) and without dropping the connection. Every other error is the store's.
+    func transaction<T>(
+        refusing isRefusal: (any Error) -> Bool, _ body: (Transaction) throws -> T
+    ) throws -> T {
+        var refusal: (any Error)?
+        do {
+            return try transaction { transaction in
+                do {
+                    return try body(transaction)
+                } catch where isRefusal(error) {
+                    refusal = error
+                    throw PostgresStoreError(code: .database, message: "refused")
+                }
+            }
+        } catch {
+            if let refusal { throw refusal }
+            throw error
+        }
+    }
+
+    /// ``transaction(refusing:_:)`` for the refusals of one type.
+    func transaction<T, Refusal: Error>(refusing _: Refusal.Type, _ body: (Transaction) throws -> T) throws -> T {
+        try transaction(refusing: { $0 is Refusal }, body)
+    }
+
     /// Runs one statement outside any explicit transaction and returns its rows.
     func query(_ query: PostgresQuery) throws(PostgresStoreError) -> [PostgresRow] {
         try withConnection { connection in

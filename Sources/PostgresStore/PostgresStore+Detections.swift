@@ -8,31 +8,39 @@ import PostgresNIO
 // MARK: - Detections
 
 extension PostgresStore: DetectionStore {
+    /// The columns ``detection(from:)`` reads, in order.
+    static let detectionColumns = """
+        kind, caller, callers, target, calls, first_time, last_time, action, action_expires, offence, call_ids
+        """
+
     /// Detection episodes of every node, the one with the latest last call first.
     package func detections(limit: Int) throws -> [Detection] {
-        let rows = try session.query(
+        try session.query(
             """
-            SELECT kind, caller, callers, target, calls, first_time, last_time, action, action_expires, offence, call_ids
+            SELECT \(unescaped: Self.detectionColumns)
             FROM detections ORDER BY last_time DESC, id DESC LIMIT \(Int64(max(limit, 0)))
-            """)
-        return try rows.map { row in
-            let (kind, caller, callers, target, calls, first, last, action, actionExpires, offence, callIDs) = try row.decode(
-                (String, String?, String, ByteBuffer, Int64, Int64, Int64, String, Int64?, Int64, String).self)
-            guard let kind = DetectionKind(rawValue: kind), let action = ResponseAction(rawValue: action) else {
-                throw PostgresStoreError(code: .invalidData, message: "detections.kind or detections.action holds an unknown value")
-            }
-            func number(_ text: String) throws -> E164Number {
-                guard let number = E164Number(e164: text) else {
-                    throw PostgresStoreError(code: .invalidData, message: "detections holds a caller that is not an E.164 number")
-                }
-                return number
-            }
-            return Detection(
-                kind: kind, caller: try caller.map(number), callers: try Self.decodeList(callers).map(number), target: String(buffer: target),
-                calls: Int(calls), first: Timestamp(microsecondsSinceEpoch: first), last: Timestamp(microsecondsSinceEpoch: last),
-                action: action, actionExpires: actionExpires.map(Timestamp.init(microsecondsSinceEpoch:)), offence: Int(offence),
-                callIDs: try Self.decodeList(callIDs))
+            """
+        ).map(Self.detection(from:))
+    }
+
+    /// A detection from a row that starts with ``detectionColumns``.
+    static func detection(from row: PostgresRow) throws -> Detection {
+        let (kind, caller, callers, target, calls, first, last, action, actionExpires, offence, callIDs) = try row.decode(
+            (String, String?, String, ByteBuffer, Int64, Int64, Int64, String, Int64?, Int64, String).self)
+        guard let kind = DetectionKind(rawValue: kind), let action = ResponseAction(rawValue: action) else {
+            throw PostgresStoreError(code: .invalidData, message: "detections.kind or detections.action holds an unknown value")
         }
+        func number(_ text: String) throws -> E164Number {
+            guard let number = E164Number(e164: text) else {
+                throw PostgresStoreError(code: .invalidData, message: "detections holds a caller that is not an E.164 number")
+            }
+            return number
+        }
+        return Detection(
+            kind: kind, caller: try caller.map(number), callers: try decodeList(callers).map(number), target: String(buffer: target),
+            calls: Int(calls), first: Timestamp(microsecondsSinceEpoch: first), last: Timestamp(microsecondsSinceEpoch: last),
+            action: action, actionExpires: actionExpires.map(Timestamp.init(microsecondsSinceEpoch:)), offence: Int(offence),
+            callIDs: try decodeList(callIDs))
     }
 
     /// Inserts or updates an episode by its ``Detection/episodeKey`` in the caller's transaction,

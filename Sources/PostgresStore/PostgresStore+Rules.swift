@@ -6,7 +6,7 @@ import PostgresNIO
 // MARK: - Rules and the audit log
 
 extension PostgresStore: RuleStore {
-    private static let ruleColumns = """
+    static let ruleColumns = """
         id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at, \
         expires_at, origin, schedule
         """
@@ -36,34 +36,15 @@ extension PostgresStore: RuleStore {
     }
 
     /// Moves a rule into `rule_history` with who, when and why, and writes a `rule.remove` audit
-    /// entry, in one transaction; false when no rule had that id.
+    /// entry, in one transaction (``removeRules(_:)`` by id); false when no rule had that id.
     ///
     /// - Throws: ``CallwardenPorts/RuleCorrectionError/missing(_:)`` for an empty actor or reason.
     package func removeRule(id: Int64, actor: String, reason: String, at time: Timestamp) throws -> Bool {
-        guard !actor.isEmpty else { throw RuleCorrectionError.missing("by") }
-        guard !reason.isEmpty else { throw RuleCorrectionError.missing("reason") }
-        return try session.transaction { transaction in
-            let removed = try transaction.rows(
-                "DELETE FROM rules WHERE id = \(id) RETURNING \(unescaped: Self.ruleColumns)")
-            guard let row = removed.first else { return false }
-            let rule = try Self.rule(from: row)
-            try transaction.execute(
-                """
-                INSERT INTO rule_history (
-                    rule_id, match_kind, match_value, scope, action, redirect_target, reason, created_by, created_at,
-                    expires_at, origin, schedule, removed_by, removed_at, removal_reason)
-                SELECT \(id), \(Self.matchKind(rule.match)), \(Self.matchValue(rule.match)), \(Self.bytes(rule.scope)),
-                    \(rule.action.name), \(rule.action.redirectTarget), \(ByteBuffer(string: rule.reason)),
-                    \(ByteBuffer(string: rule.createdBy)), \(rule.createdAt.microsecondsSinceEpoch),
-                    \(rule.expiresAt?.microsecondsSinceEpoch), \(rule.origin.rawValue), \(rule.schedule?.description),
-                    \(ByteBuffer(string: actor)), \(time.microsecondsSinceEpoch), \(ByteBuffer(string: reason))
-                """)
-            try Self.appendAudit(
-                AuditEntry(
-                    time: time, actor: actor, action: "rule.remove", subject: "rule \(id)",
-                    detail: Self.summary(of: rule) + ": " + reason),
-                transaction)
+        do {
+            _ = try removeRules(RuleRemoval(selector: .id(id), actor: actor, reason: reason, falsePositive: false, time: time))
             return true
+        } catch RuleCorrectionError.notFound {
+            return false
         }
     }
 

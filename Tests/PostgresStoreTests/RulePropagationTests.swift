@@ -91,6 +91,33 @@ struct RulePropagationTests {
         #expect(try await nodeB.decision(for: Self.harasser) { $0.ruleID == nil } == .defaultAllow)
     }
 
+    @Test("an expiry change and a false positive made on node A are decided on node B")
+    func correctionOnAIsDecidedOnB() async throws {
+        let settings = try PostgresTestServer.shared.get().makeDatabase()
+        let nodeA = try Node("site-a", settings: settings)
+        defer { nodeA.stop() }
+        let nodeB = try Node("site-b", settings: settings)
+        defer { nodeB.stop() }
+        for _ in 0..<1_000 where try nodeA.store.listenerCount(on: settings.database) < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let added = try nodeA.store.addRule(Self.block(Self.harasser), actor: "api:site-a")
+        let id = try #require(added.id)
+        #expect(try await nodeB.decision(for: Self.harasser) { $0.ruleID != nil }.ruleID == id)
+
+        // Expired an hour before the test's "now": B stops applying it.
+        _ = try nodeA.store.changeRuleExpiry(id, to: Self.start - .hours(1), actor: "token:ops", reason: "done", time: Self.start)
+        #expect(try await nodeB.decision(for: Self.harasser) { $0.ruleID == nil } == .defaultAllow)
+        // Back in force, then found a false positive: B applies the allow entry that replaced it.
+        _ = try nodeA.store.changeRuleExpiry(id, to: nil, actor: "token:ops", reason: "not done", time: Self.start)
+        #expect(try await nodeB.decision(for: Self.harasser) { $0.ruleID == id }.ruleID == id)
+        let outcome = try nodeA.store.removeRules(
+            RuleRemoval(selector: .id(id), actor: "token:ops", reason: "a relative", falsePositive: true, time: Self.start))
+        let allowID = try #require(outcome.allowRule?.id)
+        let decided = try await nodeB.decision(for: Self.harasser) { $0.ruleID == allowID }
+        #expect(decided.action == .allow && decided.ruleID == allowID)
+    }
+
     @Test("a node cut off from PostgreSQL while a rule was added catches up from the table when it reconnects")
     func reconnectedNodeRereadsTheTable() async throws {
         let server = try PostgresTestServer.shared.get()

@@ -8,7 +8,7 @@ import Testing
 
 /// The ports' contract, written once and run against each backend (``SQLiteStoreContractTests``,
 /// ``PostgresStoreContractTests``): what a daemon relies on whichever store it was given.
-typealias ContractStore = EventStore & RuleStore & DetectionStore
+typealias ContractStore = EventStore & RuleStore & DetectionStore & AccessTokenStore & ConsoleSessionStore & RuleReviewStore
 
 /// A store under test and how it names a constraint violation.
 struct StoreUnderTest {
