@@ -6,9 +6,12 @@ package import PeopleAPI
 package import SQLiteStore
 
 extension CallwardenConfiguration {
-    /// Opens (and migrates) the store for `callwarden tokens` and `callwarden audit`.
+    /// Opens (and migrates) the store for `callwarden tokens` and `callwarden audit`, and the one
+    /// the CLI reads a person's token from: with `store.url` the shared PostgreSQL store, so a
+    /// token made at one site is known (and revoked) at every site.
     package func openTokenStore() throws -> any AccessTokenStore {
-        try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy)
+        if let shared = sharedStore { return try openOpsStore(shared) }
+        return try SQLiteStore(path: storePath, alertPolicy: incidents.alertPolicy)
     }
 
     /// The people's listener over `store`: the JSON API and the console's pages; every store call

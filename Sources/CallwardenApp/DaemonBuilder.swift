@@ -96,7 +96,8 @@ package func buildDaemon(
             store: shared ?? store, timeZone: configuration.timeZone,
             // A node of several sites is woken by the rule feed; its poll is the safety net.
             pollInterval: shared == nil ? .milliseconds(25) : .seconds(5), logger: logger, now: { clock.now() },
-            exemptions: .init(store: shared == nil ? store : nil, mailbox: exemptions, horizon: configuration.warmUpHorizon))
+            exemptions: .init(
+                store: shared.map { $0 as any RuleCorrectionStore } ?? store, mailbox: exemptions, horizon: configuration.warmUpHorizon))
         logger.info("rules compiled", metadata: ["rules.count": "\(rules.publisher.current.statistics.rules)"])
         var processor = configuration.makeProcessor()
         // On a node of several sites the cross-site detector counts every node's calls; this node stores.

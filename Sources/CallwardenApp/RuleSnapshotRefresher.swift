@@ -37,8 +37,8 @@ package final class RuleSnapshotRefresher: Service, Sendable {
     /// Where the store's counting exemptions go, and how far back escalation resets matter (the
     /// warm-up horizon: an older reset can no longer change a count).
     package struct CountingExemptionsFeed: Sendable {
-        /// Where escalation resets are read; nil: a store without them (the shared PostgreSQL
-        /// store, where `blocks remove --false-positive` is not offered yet): the allow list only.
+        /// Where escalation resets are read (the node's store, SQLite or the shared PostgreSQL);
+        /// nil: the allow list only.
         package var store: (any RuleCorrectionStore)?
         package var mailbox: CountingExemptionsMailbox
         package var horizon: TimeSpan

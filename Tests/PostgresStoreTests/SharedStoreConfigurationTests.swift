@@ -115,7 +115,7 @@ struct SharedStoreConfigurationTests {
     }
 
     @Test(
-        "the ops commands' store is the shared one: a rule added through it is in the PostgreSQL table",
+        "the ops commands' store is the shared one: a rule added through it is in the PostgreSQL table, and blocks remove takes it out into the shared history; tokens are shared too",
         .enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
     func opsStoreIsShared() throws {
         let settings = try PostgresTestServer.shared.get().makeDatabase()
@@ -130,6 +130,20 @@ struct SharedStoreConfigurationTests {
         let direct = try PostgresStore(settings: settings, node: "check", logger: Logger(label: "test"))
         defer { direct.close() }
         #expect(try direct.rules(activeAt: Timestamp(secondsSinceEpoch: 1_705_320_000), includeExpired: false) == [added])
-        #expect(throws: ConfigurationError.self) { try configuration.openRuleCorrections() }
+        // `blocks remove` on a site node removes the shared rule, into the shared history.
+        let corrections = try configuration.openRuleCorrections()
+        let outcome = try corrections.removeRules(
+            RuleRemoval(
+                selector: .id(try #require(added.id)), actor: "cli:ops", reason: "wrong number", falsePositive: false,
+                time: Timestamp(secondsSinceEpoch: 1_705_320_060)))
+        #expect(outcome.removed.map(\.id) == [added.id])
+        #expect(try direct.rules(activeAt: Timestamp(secondsSinceEpoch: 1_705_320_060), includeExpired: true).isEmpty)
+        #expect(try direct.removedRules(limit: 10).map(\.rule.id) == [added.id])
+        // A token made with `callwarden tokens add` at a site is in the shared table.
+        let token = StoredAccessToken(
+            name: "leeds-ops", role: .security, lookup: "0011223344556677", secretHash: Array(repeating: 7, count: 32),
+            createdAt: Timestamp(secondsSinceEpoch: 1_705_320_100), createdBy: "cli:root")
+        try configuration.openTokenStore().addToken(token, actor: "cli:root")
+        #expect(try direct.token(lookup: "0011223344556677")?.name == "leeds-ops")
     }
 }
