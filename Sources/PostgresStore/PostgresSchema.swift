@@ -38,14 +38,17 @@
 /// `pg-8-history-imports` carries a CDR history import's cutoff (`start: beginning`) and keeps the
 /// episodes that ended before it as historical (see ``PostgresStore/upsertDetections(_:historyCutoff:_:)``).
 ///
+/// `pg-10-mcid` adds MCID flags and their withdrawals.
+///
 /// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): evidence (recordings, the hash
-/// chain) and MCID flags.
+/// chain).
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
         ("pg-6-people", people), ("pg-7-rule-corrections", ruleCorrections), ("pg-8-history-imports", historyImports),
+        ("pg-10-mcid", mcid),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -445,5 +448,50 @@ enum PostgresSchema {
             offence BIGINT NOT NULL CHECK (offence >= 1),
             call_ids TEXT NOT NULL
         );
+        """
+
+    /// MCID flags and their withdrawals, as SQLite's `v4-incident-lifecycle` and
+    /// `house-rule-history` (``PostgresStore`` as the MCID part of ``IncidentStore``): the flagged
+    /// call's identity is copied into the flag (the call's rows may go with retention; the flag
+    /// stays with its incident). Caller, PBX and people's text is `BYTEA`, whole; the SIP headers
+    /// are a JSON list (`\u0000` for a NUL). `call_events_by_callee_time` serves "the last call to
+    /// this extension".
+    private static let mcid = """
+        CREATE TABLE mcid_flags (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            incident_id BIGINT NOT NULL REFERENCES incidents (id),
+            kind TEXT NOT NULL CHECK (kind IN ('harassment', 'stalking', 'anonymous', 'number-hopping',
+                                               'threat', 'bomb-threat', 'suicide-threat')),
+            call_id BYTEA NOT NULL,
+            flagged_at BIGINT NOT NULL,
+            flagged_by BYTEA NOT NULL,
+            note BYTEA NOT NULL,
+            source_address BYTEA,
+            sip_headers TEXT NOT NULL,
+            call_source TEXT,
+            call_start BIGINT,
+            disposition TEXT,
+            duration_us BIGINT,
+            talk_time_us BIGINT,
+            caller_raw BYTEA,
+            caller_e164 TEXT,
+            caller_extension BYTEA,
+            caller_name BYTEA,
+            asserted_identity TEXT,
+            presentation_restricted BOOLEAN,
+            callee_raw BYTEA,
+            callee_key BYTEA,
+            CHECK ((call_source IS NULL) = (caller_raw IS NULL))
+        );
+        CREATE INDEX mcid_flags_by_incident ON mcid_flags (incident_id);
+
+        CREATE TABLE mcid_withdrawals (
+            flag_id BIGINT NOT NULL PRIMARY KEY REFERENCES mcid_flags (id) ON DELETE CASCADE,
+            withdrawn_at BIGINT NOT NULL,
+            withdrawn_by BYTEA NOT NULL,
+            reason BYTEA NOT NULL
+        );
+
+        CREATE INDEX call_events_by_callee_time ON call_events (callee_key, counted_time);
         """
 }

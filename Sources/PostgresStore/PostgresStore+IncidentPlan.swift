@@ -12,6 +12,8 @@ struct ExecutedIncidentPlan {
     var incidentID: Int64
     /// The idempotency key of the alert written, if any.
     var alertKey: String?
+    /// The id of the rule added, if any (an MCID flag's block or redirect).
+    var ruleID: Int64?
 }
 
 extension PostgresStore {
@@ -117,9 +119,8 @@ extension PostgresStore {
     /// Executes the ledger's plan inside the caller's transaction, in the plan's order; decides
     /// nothing. The incident row is written by one statement (an `INSERT` for a new incident, one
     /// `UPDATE` otherwise, none when nothing of it changes), as in `SQLiteStore`.
-    ///
-    /// Deliberately not handled here: a plan that adds a rule (only MCID flags make those, and MCID
-    /// flags are SQLite-only so far).
+    /// A rule the plan adds (an MCID flag's block or redirect) is inserted and audited `rule.add`,
+    /// and reaches every node's matcher like any rule.
     func execute(_ plan: IncidentPlan, _ transaction: PostgresSession.Transaction) throws -> ExecutedIncidentPlan {
         let withheld = try Self.anyWithheld(plan.links, transaction)
         let alerts = plan.alertState
@@ -159,11 +160,11 @@ extension PostgresStore {
                 ON CONFLICT DO NOTHING
                 """)
         }
-        if plan.rule != nil {
-            throw PostgresStoreError(code: .database, message: "rules added with an incident change are not supported on PostgreSQL yet")
+        let ruleID = try plan.rule.map { addition in
+            try Self.insertRule(addition.rule, actor: addition.actor, auditAction: "rule.add", transaction).id ?? 0
         }
         let alertKey = try plan.alert.map { try enqueueAlert($0, incidentID: incidentID, transaction) }
-        return ExecutedIncidentPlan(incidentID: incidentID, alertKey: alertKey)
+        return ExecutedIncidentPlan(incidentID: incidentID, alertKey: alertKey, ruleID: ruleID)
     }
 
     private static func updateIncident(

@@ -133,6 +133,7 @@ extension PostgresStore {
             try run("incident_calls", "DELETE FROM incident_calls WHERE incident_id = \(id)")
             try run("detections", "DELETE FROM detections WHERE incident_id = \(id)")
             try run("incident_log", "DELETE FROM incident_log WHERE incident_id = \(id)")
+            try run("mcid_flags", "DELETE FROM mcid_flags WHERE incident_id = \(id)")
             try run("alert_outbox", "DELETE FROM alert_outbox WHERE incident_id = \(id)")
             try run("audit_log", "DELETE FROM audit_log WHERE subject = \(ByteBuffer(string: "incident \(id)"))")
             try run("incidents", "DELETE FROM incidents WHERE id = \(id)")
