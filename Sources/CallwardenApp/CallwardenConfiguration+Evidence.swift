@@ -1,12 +1,19 @@
 package import Evidence
 import Foundation
 package import Incidents
+import PostgresStore
 import SQLiteStore
 
 extension CallwardenConfiguration {
-    /// Checks the store's evidence chain (tamper evidence): entries, the rows they hash, triggers.
+    /// Checks the store's evidence chain (tamper evidence): entries, the rows they hash, triggers;
+    /// with `store.url` the shared PostgreSQL store's chain (every site's evidence).
     package func verifyEvidenceChain(limit: Int = 100) throws -> EvidenceChainReport {
-        try SQLiteStore(path: storePath).verifyEvidenceChain(limit: limit)
+        if let shared = sharedStore {
+            let store = try openOpsStore(shared)
+            defer { store.close() }
+            return try store.verifyEvidenceChain(limit: limit)
+        }
+        return try SQLiteStore(path: storePath).verifyEvidenceChain(limit: limit)
     }
 
     /// The state directory: the directory holding the store.

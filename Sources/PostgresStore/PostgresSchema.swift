@@ -48,7 +48,7 @@ enum PostgresSchema {
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
         ("pg-6-people", people), ("pg-7-rule-corrections", ruleCorrections), ("pg-8-history-imports", historyImports),
-        ("pg-10-mcid", mcid),
+        ("pg-10-mcid", mcid), ("pg-11-evidence-chain", evidenceChain),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
