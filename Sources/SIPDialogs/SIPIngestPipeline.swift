@@ -61,7 +61,11 @@ package struct SIPIngestPipeline {
         var payloads: [SIPPayload] = []
         swap(&payloads, &payloadScratch)
         payloads.reverse()
-        while let payload = payloads.popLast() { process(payload, into: &events) }
+        while let payload = payloads.popLast() {
+            process(payload, into: &events)
+            // The message parsed from it is gone: its array is the decoder's to fill again.
+            decoder.recycle(payload.bytes)
+        }
         swap(&payloads, &payloadScratch)
     }
 
