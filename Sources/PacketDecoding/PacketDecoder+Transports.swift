@@ -31,8 +31,7 @@ extension PacketDecoder {
             // once it is big enough; the bytes are replaced, never appended to old ones.
             var bytes: [UInt8] = []
             swap(&bytes, &spareBytes)
-            bytes.removeAll(keepingCapacity: true)
-            payload.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }
+            payload.withMemoryRebound(to: UInt8.self) { bytes.replaceSubrange(bytes.startIndex..<bytes.endIndex, with: $0) }
             output.append(context.payload(bytes, transport: .udp))
         } else {
             counters.count(.notSIP)
