@@ -68,6 +68,11 @@ package struct NumberPlan: Sendable, Hashable {
 
     /// Normalises one number as received (CDR field, SIP URI user part, `tel:` URI, JSON field).
     package func normalise(_ raw: String) -> NormalisedNumber {
+        // The common case on bytes (a SIP user part or a CDR field of plain ASCII digits): the same
+        // result as `classify` without Substring or String work; nil when it needs the general path.
+        if let result = raw.utf8.withContiguousStorageIfAvailable({ plainDigitsFastPath($0, raw: raw) }), let result {
+            return result
+        }
         if let plain = Self.plainDigits(raw) {
             // The common case (a CDR's digits-only field): no URI, separators or anonymous forms.
             return classify(digits: plain.digits, international: plain.international, raw: raw)
@@ -182,6 +187,69 @@ package struct NumberPlan: Sendable, Hashable {
         if international { utf8 = utf8.dropFirst() }
         guard !utf8.isEmpty, utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
         return (Substring(utf8), international)
+    }
+
+    /// ``classify(digits:international:raw:)`` for `raw`'s bytes when they are ASCII digits after
+    /// an optional `+`, for the cases that need no trunk-prefix repair or international prefix
+    /// (those, and any other input, return nil and take the general path). Byte comparisons are
+    /// exact here: a `Character` equal to an ASCII digit is that digit, so `hasPrefix` and `count`
+    /// on the digits agree with the bytes.
+    private func plainDigitsFastPath(_ bytes: UnsafeBufferPointer<UInt8>, raw: String) -> NormalisedNumber? {
+        var start = 0
+        let international = bytes.first == UInt8(ascii: "+")
+        if international { start = 1 }
+        let count = bytes.count &- start
+        guard count > 0, count <= Self.maximumRawLength else { return nil }
+        for index in start..<bytes.count where bytes[index] &- UInt8(ascii: "0") >= 10 { return nil }
+        let digits = UnsafeBufferPointer(rebasing: bytes[start...])
+        if international {
+            // `droppingTrunkAfterCountryCode` changes nothing without a 0 in the second to fourth digit.
+            for index in 1..<Swift.min(4, count) where digits[index] == UInt8(ascii: "0") { return nil }
+            return Self.e164(countryCode: nil, digits).map(NormalisedNumber.e164) ?? .invalid(raw)
+        }
+        if extensionLengths.contains(count) { return .internalExtension(String(decoding: digits, as: UTF8.self)) }
+        for prefix in internationalPrefixes where Self.hasPrefix(digits, prefix) { return nil }
+        if !trunkPrefix.isEmpty, Self.hasPrefix(digits, trunkPrefix), count > extensionLengths.upperBound {
+            let rest = UnsafeBufferPointer(rebasing: digits[trunkPrefix.utf8.count...])
+            return Self.e164(countryCode: countryCode, rest).map(NormalisedNumber.e164) ?? .invalid(raw)
+        }
+        if digitsMayCarryCountryCode, Self.hasPrefix(digits, countryCode),
+            count >= countryCode.utf8.count + 7, count <= E164Number.maximumDigits
+        {
+            return Self.e164(countryCode: nil, digits).map(NormalisedNumber.e164) ?? .invalid(raw)
+        }
+        return Self.e164(countryCode: countryCode, digits).map(NormalisedNumber.e164) ?? .invalid(raw)
+    }
+
+    @inline(__always)
+    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: String) -> Bool {
+        var index = 0
+        for byte in prefix.utf8 {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index &+= 1
+        }
+        return true
+    }
+
+    /// `E164Number(digits: countryCode + digits)` without building the string.
+    @inline(__always)
+    private static func e164(countryCode: String?, _ digits: UnsafeBufferPointer<UInt8>) -> E164Number? {
+        var value: UInt64 = 0
+        var count = 0
+        @inline(__always)
+        func add(_ byte: UInt8) -> Bool {
+            guard byte >= 0x30, byte <= 0x39, count != 0 || byte != 0x30 else { return false }
+            count &+= 1
+            if count > E164Number.maximumDigits { return false }
+            value = value &* 10 &+ UInt64(byte &- 0x30)
+            return true
+        }
+        if let countryCode {
+            for byte in countryCode.utf8 where !add(byte) { return nil }
+        }
+        for byte in digits where !add(byte) { return nil }
+        guard count >= E164Number.minimumDigits else { return nil }
+        return E164Number(value: value)
     }
 
     /// The plan's rules applied to a number's digits (separators already dropped).

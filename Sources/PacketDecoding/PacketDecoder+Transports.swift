@@ -27,7 +27,12 @@ extension PacketDecoder {
         if configuration.decodesHEP && isHEP(payload, context: context) {
             decodeHEP(payload, context: context, output: &output)
         } else if SIPStartLine.matches(payload) {
-            output.append(context.payload([UInt8](payload), transport: .udp))
+            // Into the array the consumer handed back (``recycle(_:)``): no allocation per datagram
+            // once it is big enough; the bytes are replaced, never appended to old ones.
+            var bytes: [UInt8] = []
+            swap(&bytes, &spareBytes)
+            payload.withMemoryRebound(to: UInt8.self) { bytes.replaceSubrange(bytes.startIndex..<bytes.endIndex, with: $0) }
+            output.append(context.payload(bytes, transport: .udp))
         } else {
             counters.count(.notSIP)
         }

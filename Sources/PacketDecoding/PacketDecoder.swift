@@ -21,6 +21,9 @@ package struct PacketDecoder {
     /// Internal so the SCTP path (another file) can move it out while it borrows `counters`.
     var sctp = SCTPReassembler()
     private var nextSweep: Timestamp?
+    /// A payload array handed back by the consumer (``recycle(_:)``), reused for the next UDP
+    /// payload so that one per datagram is not allocated and freed. Internal for the UDP path.
+    var spareBytes: [UInt8] = []
 
     package init(configuration: PacketDecoderConfiguration = .init()) {
         self.configuration = configuration
@@ -53,6 +56,15 @@ package struct PacketDecoder {
         frame.bytes.withUnsafeBytes { bytes in
             decode(frame: bytes, linkType: frame.linkType, timestamp: frame.timestamp, frameNumber: frameNumber, into: &output)
         }
+    }
+
+    /// Hands back a payload's bytes once nothing else holds them (the parsed message is gone), to
+    /// be reused by the next UDP payload. Only an array of at most 64 KiB is kept (one datagram's
+    /// worth); handing back an array still shared elsewhere is safe, only not cheaper: the next
+    /// payload then copies it on write.
+    package mutating func recycle(_ bytes: consuming [UInt8]) {
+        guard bytes.capacity <= 65_536 + 64 else { return }
+        spareBytes = bytes
     }
 
     /// Expires incomplete fragment sets and idle TCP flows as of `now` (capture time). Called by

@@ -25,6 +25,8 @@ package struct SIPIngestPipeline {
     private var ownCounters = SIPIngestCounters()
     private var payloadScratch: [SIPPayload] = []
     private var dialogScratch: [SIPDialogEvent] = []
+    /// The header array of the last message parsed, given to the next parse once the message is gone.
+    private var headerScratch: [SIPHeaderField] = []
     private var frameNumber: UInt64 = 0
     /// The newest capture time seen (frames, payloads or ``advance(to:into:)``); nil before any.
     package private(set) var latestCaptureTime: Timestamp?
@@ -61,7 +63,11 @@ package struct SIPIngestPipeline {
         var payloads: [SIPPayload] = []
         swap(&payloads, &payloadScratch)
         payloads.reverse()
-        while let payload = payloads.popLast() { process(payload, into: &events) }
+        while let payload = payloads.popLast() {
+            process(payload, into: &events)
+            // The message parsed from it is gone: its array is the decoder's to fill again.
+            decoder.recycle(payload.bytes)
+        }
         swap(&payloads, &payloadScratch)
     }
 
@@ -110,12 +116,16 @@ package struct SIPIngestPipeline {
         do {
             // A passive observer keeps a message whose body a snaplen or a truncated capture cut:
             // the headers (who called whom) are whole. Marked on the message and counted.
-            let message = try SIPMessage(bytes: payload.bytes, truncatedBody: .keep)
+            var headers: [SIPHeaderField] = []
+            swap(&headers, &headerScratch)
+            let message = try SIPMessage(bytes: payload.bytes, truncatedBody: .keep, headerStorage: consume headers)
             if message.isBodyTruncated { ownCounters.truncatedBodies &+= 1 }
             var transport = SIPTransportInfo(payload)
             // Time only moves forward: a late HEP packet is processed at the newest time seen.
             transport.time = Swift.max(transport.time, now)
             tracker.process(message, transport: transport, into: &dialogScratch)
+            // Unique again once `message` is gone (nothing the tracker keeps refers to it).
+            if message.headers.capacity <= 2 * SIPMessageParser.maximumHeaderCount { headerScratch = message.headers }
         } catch {
             ownCounters.countParseDrop(error.code)
         }

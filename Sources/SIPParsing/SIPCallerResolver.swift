@@ -77,12 +77,21 @@ package struct SIPCallerResolver: Sendable {
     /// To header names. `divertedFrom` names the originally called party when a Diversion or
     /// History-Info entry says the call was forwarded.
     package func callee(_ identity: SIPIdentity) -> CalledParty {
-        let candidates = [identity.requestURI, identity.to].compactMap { $0 }
-        let target =
-            candidates.first { $0.number.e164 != nil || $0.isExtension }
-            ?? candidates.first { $0.telephoneNumber?.subscriber.isEmpty == false }
-            ?? candidates.first
-        guard let target else { return CalledParty(raw: "", key: "") }
+        // The Request-URI before To at each step, without building an array of the two.
+        func isNumbered(_ party: SIPParty?) -> Bool { party.map { $0.number.e164 != nil || $0.isExtension } ?? false }
+        func hasSubscriber(_ party: SIPParty?) -> Bool { party?.telephoneNumber?.subscriber.isEmpty == false }
+        let target: SIPParty
+        if isNumbered(identity.requestURI) || (!isNumbered(identity.to) && hasSubscriber(identity.requestURI)),
+            let requestURI = identity.requestURI
+        {
+            target = requestURI
+        } else if isNumbered(identity.to) || hasSubscriber(identity.to), let to = identity.to {
+            target = to
+        } else if let first = identity.requestURI ?? identity.to {
+            target = first
+        } else {
+            return CalledParty(raw: "", key: "")
+        }
         var callee = CalledParty(raw: target.uri, key: target.key)
         let original = identity.diversions.last?.party ?? identity.history.first?.party
         if let original, original.key != callee.key { callee.divertedFrom = original.key }

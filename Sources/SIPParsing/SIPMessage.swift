@@ -23,8 +23,13 @@ package struct SIPMessage: Sendable {
     /// - Parameter truncatedBody: whether a body shorter than Content-Length is refused (the
     ///   default) or kept and marked (a passive observer).
     /// - Throws: ``SIPParseError``.
-    package init(bytes: [UInt8], truncatedBody: SIPMessageParser.TruncatedBody = .reject) throws(SIPParseError) {
-        let layout = try SIPMessageParser.parse(bytes.span, truncatedBody: truncatedBody)
+    /// - Parameter headerStorage: an array to write the header rows into (see
+    ///   ``SIPMessageParser/parse(_:truncatedBody:headerStorage:)``); ``headers`` is then that array.
+    package init(
+        bytes: [UInt8], truncatedBody: SIPMessageParser.TruncatedBody = .reject,
+        headerStorage: consuming [SIPHeaderField] = []
+    ) throws(SIPParseError) {
+        let layout = try SIPMessageParser.parse(bytes.span, truncatedBody: truncatedBody, headerStorage: consume headerStorage)
         self.bytes = bytes
         self.startLine = layout.startLine
         self.headers = layout.headers

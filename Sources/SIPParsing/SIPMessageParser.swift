@@ -42,8 +42,13 @@ package enum SIPMessageParser {
     }
 
     /// Parses one whole message (a UDP datagram, a HEP payload, one framed stream message).
+    /// - Parameter storage: an array whose storage the header rows are written into (emptied
+    ///   first), so that a caller parsing one message after another need not allocate one per
+    ///   message; a shared array is copied on write as usual.
     /// - Throws: ``SIPParseError`` naming what was wrong and where.
-    package static func parse(_ bytes: Span<UInt8>, truncatedBody: TruncatedBody = .reject) throws(SIPParseError) -> Layout {
+    package static func parse(
+        _ bytes: Span<UInt8>, truncatedBody: TruncatedBody = .reject, headerStorage storage: consuming [SIPHeaderField] = []
+    ) throws(SIPParseError) -> Layout {
         let end = bytes.count
         guard end <= maximumMessageLength else { throw SIPParseError(.messageTooLong, at: maximumMessageLength) }
         var index = 0
@@ -56,8 +61,9 @@ package enum SIPMessageParser {
         let startLine = try parseStartLine(bytes, index..<lineContentEnd(bytes, index, startLineBreak))
         index = startLineBreak + 1
 
-        var headers: [SIPHeaderField] = []
-        headers.reserveCapacity(16)
+        var headers = consume storage
+        headers.removeAll(keepingCapacity: true)
+        if headers.capacity < 16 { headers.reserveCapacity(16) }
         var bodyStart = end
         while index < end {
             let lineBreak = bytes.firstIndex(of: ASCII.lineFeed, from: index, to: end)

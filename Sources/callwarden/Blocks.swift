@@ -10,6 +10,7 @@ import Foundation
 
 struct Blocks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "blocks",
         abstract: "List, show, add and remove block-list entries. Every change is audited with who and why.",
         discussion: """
             Rule ids are written with an r (r112) wherever they are shown and taken; anything else is a \
@@ -21,7 +22,7 @@ struct Blocks: AsyncParsableCommand {
     typealias Remove = RemoveRule
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List block and redirect rules in force.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List block and redirect rules in force.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var reader: ReaderOption
         @Flag(name: .long, help: "Include expired rules and removed ones (with who removed them, when and why).") var all = false
@@ -35,6 +36,7 @@ struct Blocks: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "A rule (in force, expired or removed): who or which detection made it and why, the calls that triggered it, its incident, hits and last hit.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var reader: ReaderOption
@@ -60,6 +62,7 @@ struct Blocks: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Block a number, a number range (+44113496*) or unidentified callers; or allow or flag them.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var rule: RuleOptions

@@ -6,10 +6,11 @@ import CallwardenApp
 
 struct Detections: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "detections",
         abstract: "Show detections from the store.", subcommands: [List.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The most recent detection episodes.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The most recent detection episodes.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var reader: ReaderOption
         @Option(name: .long, help: "How many.") var limit = 50

@@ -12,6 +12,7 @@ struct EvidenceCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check the store's evidence chain and re-hash every linked recording (exit status 1 on any problem).")
         @OptionGroup var options: ConfigOption
 
@@ -46,6 +47,7 @@ struct EvidenceCommand: AsyncParsableCommand {
 
     struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "key",
             abstract: "Print the public key that signs evidence bundles (PEM) and its fingerprint; makes the key if there is none.")
         @OptionGroup var options: ConfigOption
 

@@ -16,7 +16,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Acknowledge.self, Report.self, Close.self, Note.self, Export.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Incidents, the most recently active first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Incidents, the most recently active first.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var reader: ReaderOption
         @Option(name: .long, help: "Only this status: open, acknowledged, reported, closed.") var status: String?
@@ -49,7 +49,7 @@ struct IncidentsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "An incident's timeline: calls, detections, decisions, flags, recordings, notes.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "An incident's timeline: calls, detections, decisions, flags, recordings, notes.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var reader: ReaderOption
         @Argument(help: "Incident id.") var id: Int64
@@ -95,25 +95,25 @@ struct IncidentsCommand: AsyncParsableCommand {
     }
 
     struct Acknowledge: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Security has seen the incident and handles it.")
+        static let configuration = CommandConfiguration(commandName: "acknowledge", abstract: "Security has seen the incident and handles it.")
         @OptionGroup var change: StatusChange
         func run() async throws { try change.apply(.acknowledged) }
     }
 
     struct Report: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The incident was reported to the police (put the report's reference in --note).")
+        static let configuration = CommandConfiguration(commandName: "report", abstract: "The incident was reported to the police (put the report's reference in --note).")
         @OptionGroup var change: StatusChange
         func run() async throws { try change.apply(.reported) }
     }
 
     struct Close: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close the incident (a note is required); its alerts resolve.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close the incident (a note is required); its alerts resolve.")
         @OptionGroup var change: StatusChange
         func run() async throws { try change.apply(.closed) }
     }
 
     struct Note: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to an incident (audited).")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to an incident (audited).")
         @OptionGroup var options: ConfigOption
         @Argument(help: "Incident id.") var id: Int64
         @Argument(help: "The note.") var note: String
@@ -129,6 +129,7 @@ struct IncidentsCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the evidence bundle (report.html, report.json, recordings, MANIFEST.sha256) into a new directory.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "Incident id.") var id: Int64

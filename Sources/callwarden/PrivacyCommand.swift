@@ -13,6 +13,7 @@ struct PrivacyCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write every stored record about NUMBER as JSON (audited as privacy.export, the number as a keyed hash).")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The number, as people write it.") var number: String
@@ -39,6 +40,7 @@ struct PrivacyCommand: AsyncParsableCommand {
 
     struct Erase: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "erase",
             abstract: "Remove every record of NUMBER (calls, links, detections, rules, recording links, alerts, closed incidents about it); refused while an incident resting on them is not closed.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The number, as people write it.") var number: String

@@ -9,11 +9,12 @@ import CallwardenApp
 
 struct Redirects: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "redirects",
         abstract: "List, add and remove redirect rules (divert a caller to a crisis-service or security-desk line). Every change is audited with who and why.",
         subcommands: [List.self, Add.self, RemoveRule.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List redirect rules in force.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List redirect rules in force.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var reader: ReaderOption
         @Flag(name: .long, help: "Include expired rules and removed ones.") var all = false
@@ -27,6 +28,7 @@ struct Redirects: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Redirect a number, a number range or unidentified callers to another line.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var rule: RuleOptions

@@ -7,6 +7,7 @@ import Logging
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Run CDR files and SIP captures through the daemon's pipeline and print what it finds.",
         discussion: """
             Files are read in the order given, as one history. Detection runs on the calls' own times, \

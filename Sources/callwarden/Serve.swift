@@ -4,6 +4,7 @@ import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the daemon: follow the configured CDR files, store calls, detect harassment.",
         discussion: "Stops cleanly on SIGTERM or SIGINT; SIGHUP re-reads the configuration. Under systemd, use Type=notify.")
 

@@ -17,6 +17,7 @@ struct TokensCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Make a token; it is printed once, as the last line of output, and only its hash is stored.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The token's name (1–64 of a-z A-Z 0-9 . _ -); the audit log names its actions by it.")
@@ -42,7 +43,7 @@ struct TokensCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every token ever made (never its secret).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every token ever made (never its secret).")
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
@@ -60,7 +61,7 @@ struct TokensCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token; the running daemon refuses it at its next request.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token; the running daemon refuses it at its next request.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The token's name.") var name: String
         @Option(name: .long, help: "Who is revoking it (default: the login name).") var by: String?

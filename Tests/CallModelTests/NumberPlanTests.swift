@@ -74,6 +74,41 @@ struct NumberPlanTests {
         }
     }
 
+    /// Plain digits (with or without `+`) take a byte-level path; the same text with a trailing
+    /// blank takes the general one (URI stripping, written digits). Both must agree for every plan,
+    /// every length and every prefix a plan knows (trunk, IDD, country code, a trunk 0 after +CC).
+    @Test func plainDigitsAgreeWithTheGeneralPath() {
+        let plans: [NumberPlan] = [
+            .finland, .sweden, .russia, .germany, .unitedKingdom,
+            NumberPlan(countryCode: "44", trunkPrefix: "0", internationalPrefixes: ["00"], digitsMayCarryCountryCode: false),
+            NumberPlan(countryCode: "1", trunkPrefix: "", internationalPrefixes: ["011"], extensionLengths: 2...5),
+        ]
+        let stems = ["", "0", "00", "8", "810", "990", "99511", "44", "440", "358", "3580", "46", "7", "1", "49", "4901", "1234", "555"]
+        var checked = 0
+        for plan in plans {
+            for stem in stems {
+                for length in 0...18 {
+                    var digits = stem
+                    var filler = 7_700_900_123_456_789 as UInt64
+                    while digits.utf8.count < length {
+                        digits.append(Character(String(filler % 10)))
+                        filler /= 10
+                    }
+                    for raw in [digits, "+" + digits] where !raw.isEmpty {
+                        let fast = plan.normalise(raw)
+                        let general = plan.normalise(raw + " ")
+                        switch (fast, general) {
+                        case (.invalid(let text), .invalid): #expect(text == raw)
+                        default: #expect(fast == general, "\(raw) (+\(plan.countryCode))")
+                        }
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 2_000)
+    }
+
     @Test func digitsWithCountryCodeAreNationalWhenConfiguredSo() {
         var plan = NumberPlan.finland
         plan.digitsMayCarryCountryCode = false

@@ -42,6 +42,24 @@ struct LinkLayerTests {
         #expect(payloads.first?.origin == .frame(number: 1))
     }
 
+    @Test("a recycled payload array is refilled: the next datagram's bytes exactly, shorter or longer, shared or not")
+    func recycledPayloadBytesAreReplaced() {
+        var harness = DecoderHarness()
+        let long = SIPMessages.request(callID: "long@example.test", body: SIPMessages.body(size: 900))
+        let short = SIPMessages.request("BYE", callID: "s@example.test")
+        var kept: [[UInt8]] = []
+        for (message, shareIt) in [(long, false), (short, false), (long, true), (short, false), (long, false)] {
+            let payloads = harness.feed(FrameBuilder.ethernet(FrameBuilder.ipv4(FrameBuilder.udp(40000, 5060, message))))
+            #expect(payloads.count == 1)
+            guard let payload = payloads.first else { continue }
+            #expect(payload.bytes == message)
+            // A consumer that still holds the bytes it handed back keeps them as they were.
+            if shareIt { kept.append(payload.bytes) }
+            harness.decoder.recycle(payload.bytes)
+        }
+        #expect(kept == [long])
+    }
+
     @Test("a frame cut inside its link header is a counted drop", arguments: cases)
     func truncatedHeaderIsCounted(name: String, linkType: LinkType, frame: [UInt8], source: String) {
         var harness = DecoderHarness()

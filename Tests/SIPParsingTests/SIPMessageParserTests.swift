@@ -19,6 +19,21 @@ struct SIPMessageParserTests {
         #expect(message.first(.maxForwards).map { message.text($0.value) } == "70")
     }
 
+    @Test("header rows written into a reused array: the same layout as a fresh parse, no rows left from the last message")
+    func reusedHeaderStorage() throws {
+        let long = SIPFixture.invite(body: "v=0\r\n")
+        let short = Array("SIP/2.0 200 OK\r\nCall-ID: c\r\nl: 0\r\n\r\n".utf8)
+        var storage: [SIPHeaderField] = []
+        for bytes in [long, short, long, short] {
+            let fresh = try SIPMessageParser.parse(bytes.span, truncatedBody: .keep)
+            let reused = try SIPMessageParser.parse(bytes.span, truncatedBody: .keep, headerStorage: storage)
+            #expect(reused == fresh)
+            storage = reused.headers
+        }
+        let message = try SIPMessage(bytes: short, headerStorage: storage)
+        #expect(message.headers.map(\.name) == [.callID, .contentLength])
+    }
+
     @Test func statusLine() throws {
         let message = try SIPFixture.parse(
             "SIP/2.0 486 Busy Here\r\nCall-ID: x\r\nCSeq: 7 INVITE\r\nContent-Length: 0\r\n\r\n")
