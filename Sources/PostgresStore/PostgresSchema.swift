@@ -38,14 +38,18 @@
 /// `pg-8-history-imports` carries a CDR history import's cutoff (`start: beginning`) and keeps the
 /// episodes that ended before it as historical (see ``PostgresStore/upsertDetections(_:historyCutoff:_:)``).
 ///
-/// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): evidence (recordings, the hash
-/// chain) and MCID flags.
+/// `pg-9-recordings` adds the recordings linked to calls (as SQLite's `recordings`): call id, location
+/// and author `BYTEA`, whole; a location is linked once (a unique index on its SHA-256, since a
+/// location may be longer than a B-tree entry can hold), and found by call id through a hash index.
+///
+/// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): the evidence hash chain and MCID flags.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
         ("pg-6-people", people), ("pg-7-rule-corrections", ruleCorrections), ("pg-8-history-imports", historyImports),
+        ("pg-9-recordings", recordings),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -445,5 +449,22 @@ enum PostgresSchema {
             offence BIGINT NOT NULL CHECK (offence >= 1),
             call_ids TEXT NOT NULL
         );
+        """
+
+    /// Recordings linked to calls (``PostgresStore/linkRecording(_:)``).
+    private static let recordings = """
+        CREATE TABLE recordings (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            call_id BYTEA NOT NULL,
+            location BYTEA NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('file', 'uri')),
+            size BIGINT CHECK (size >= 0),
+            sha256 TEXT CHECK (length(sha256) = 64),
+            recorded_at BIGINT,
+            linked_at BIGINT NOT NULL,
+            linked_by BYTEA NOT NULL
+        );
+        CREATE UNIQUE INDEX recordings_by_location ON recordings ((sha256(location)));
+        CREATE INDEX recordings_by_call ON recordings USING hash (call_id);
         """
 }
