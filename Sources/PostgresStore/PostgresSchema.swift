@@ -38,9 +38,11 @@
 /// `pg-8-history-imports` carries a CDR history import's cutoff (`start: beginning`) and keeps the
 /// episodes that ended before it as historical (see ``PostgresStore/upsertDetections(_:historyCutoff:_:)``).
 ///
-/// `pg-9-recordings` adds the recordings linked to calls (as SQLite's `recordings`): call id, location
-/// and author `BYTEA`, whole; a location is linked once (a unique index on its SHA-256, since a
-/// location may be longer than a B-tree entry can hold), and found by call id through a hash index.
+/// `pg-9-recordings-timeline` adds the recordings linked to calls (as SQLite's `recordings`): call
+/// id, location and author `BYTEA`, whole; a location is linked once (a unique index on its SHA-256,
+/// since a location may be longer than a B-tree entry can hold), and found by call id through a hash
+/// index; and the indexes an incident's timeline reads by (call events by call id alone, a hash
+/// index for the same reason; detections by incident).
 ///
 /// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): the evidence hash chain and MCID flags.
 enum PostgresSchema {
@@ -49,7 +51,7 @@ enum PostgresSchema {
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
         ("pg-6-people", people), ("pg-7-rule-corrections", ruleCorrections), ("pg-8-history-imports", historyImports),
-        ("pg-9-recordings", recordings),
+        ("pg-9-recordings-timeline", recordingsAndTimeline),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -451,8 +453,9 @@ enum PostgresSchema {
         );
         """
 
-    /// Recordings linked to calls (``PostgresStore/linkRecording(_:)``).
-    private static let recordings = """
+    /// Recordings linked to calls (``PostgresStore/linkRecording(_:)``), and what an incident's
+    /// timeline reads by: calls by call id alone, detections by incident (as SQLite's indexes).
+    private static let recordingsAndTimeline = """
         CREATE TABLE recordings (
             id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             call_id BYTEA NOT NULL,
@@ -466,5 +469,7 @@ enum PostgresSchema {
         );
         CREATE UNIQUE INDEX recordings_by_location ON recordings ((sha256(location)));
         CREATE INDEX recordings_by_call ON recordings USING hash (call_id);
+        CREATE INDEX call_events_by_call_id ON call_events USING hash (call_id);
+        CREATE INDEX detections_by_incident ON detections (incident_id);
         """
 }
