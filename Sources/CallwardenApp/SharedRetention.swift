@@ -10,7 +10,8 @@ package import PostgresStore
 /// part a short fenced transaction) until a step removes nothing; one log line per round that
 /// removed something, with counts only.
 ///
-/// Deliberately not handled: recordings, MCID flags and the evidence chain (not on PostgreSQL yet).
+/// Recording links and MCID-flagged calls are handled as in SQLite (a flagged call stays with its
+/// incident); every delete of a chained row is an entry in the shared evidence chain.
 package struct SharedRetention: Sendable {
     package let store: PostgresStore
     package let retention: StoreRetentionSettings
@@ -45,7 +46,7 @@ package struct SharedRetention: Sendable {
                         "shared store retention purged",
                         metadata: [
                             "purged.call_events": "\(total.calls)", "purged.incidents": "\(total.incidents.count)",
-                            "purged.alerts": "\(total.alerts)", "purged.pushed_event_keys": "\(total.pushedEventKeys)",
+                            "purged.alerts": "\(total.alerts)", "purged.recordings": "\(total.recordings)", "purged.pushed_event_keys": "\(total.pushedEventKeys)",
                         ])
                 }
             } catch let error as PostgresStoreError where error.code == .fenced {
@@ -72,6 +73,7 @@ package struct SharedRetention: Sendable {
             }
             if step.isEmpty { break }
             total.calls += step.calls
+            total.recordings += step.recordings
             total.incidents += step.incidents
             total.alerts += step.alerts
             total.pushedEventKeys += step.pushedEventKeys

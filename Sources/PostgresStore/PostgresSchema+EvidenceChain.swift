@@ -6,7 +6,7 @@ extension PostgresSchema {
     static let chainedTables: [(table: String, key: String)] = [
         ("incidents", "id"), ("incident_calls", "link"), ("incident_log", "id"), ("detections", "id"),
         ("mcid_flags", "id"), ("mcid_withdrawals", "flag_id"), ("rules", "id"), ("rule_history", "id"),
-        ("escalation_resets", "id"), ("audit_log", "id"),
+        ("escalation_resets", "id"), ("audit_log", "id"), ("recordings", "id"),
     ]
 
     /// The triggers the chain needs, by name (``PostgresStore/verifyEvidenceChain(limit:)`` checks
@@ -168,6 +168,21 @@ extension PostgresSchema {
             FOR r IN SELECT * FROM audit_log ORDER BY id LOOP PERFORM callwarden_chain_append('audit_log', r.id::text, 'insert', callwarden_row_digest(row_to_json(r))); END LOOP;
             FOR r IN SELECT e.* FROM call_events AS e WHERE EXISTS (SELECT 1 FROM incident_calls AS l WHERE l.call_id = e.call_id) ORDER BY e.id LOOP
                 PERFORM callwarden_chain_append('call_events', r.id::text, 'insert', callwarden_row_digest(row_to_json(r)));
+            END LOOP;
+        END
+        $$;
+        """
+
+    /// `pg-12-chain-recordings`: recording links (`pg-9-recordings-timeline`) join the chain, as in
+    /// SQLite; the links stored before are chained in id order.
+    static let chainRecordings = """
+        CREATE TRIGGER recordings_chain AFTER INSERT OR UPDATE OR DELETE ON recordings FOR EACH ROW EXECUTE FUNCTION callwarden_chain_row('id');
+        DO $$
+        DECLARE
+            r RECORD;
+        BEGIN
+            FOR r IN SELECT * FROM recordings ORDER BY id LOOP
+                PERFORM callwarden_chain_append('recordings', r.id::text, 'insert', callwarden_row_digest(row_to_json(r)));
             END LOOP;
         END
         $$;

@@ -38,17 +38,22 @@
 /// `pg-8-history-imports` carries a CDR history import's cutoff (`start: beginning`) and keeps the
 /// episodes that ended before it as historical (see ``PostgresStore/upsertDetections(_:historyCutoff:_:)``).
 ///
-/// `pg-10-mcid` adds MCID flags and their withdrawals.
+/// `pg-9-recordings-timeline` adds the recordings linked to calls (as SQLite's `recordings`): call
+/// id, location and author `BYTEA`, whole; a location is linked once (a unique index on its SHA-256,
+/// since a location may be longer than a B-tree entry can hold), and found by call id through a hash
+/// index; and the indexes an incident's timeline reads by (call events by call id alone, a hash
+/// index for the same reason; detections by incident).
 ///
-/// Deliberately not here yet (SQLite only, see ARCHITECTURE.md): evidence (recordings, the hash
-/// chain).
+/// `pg-10-mcid` adds MCID flags and their withdrawals; `pg-11-evidence-chain` the evidence chain
+/// (``evidenceChain``), `pg-12-chain-recordings` chains the recordings too.
 enum PostgresSchema {
     /// Every migration, in order: (id, SQL run in one transaction).
     static let migrations: [(id: String, sql: String)] = [
         ("pg-1", v1), ("pg-2-text-whole", v2TextWhole), ("pg-3-job-leases", jobLeases),
         ("pg-4-incidents-outbox", incidentsAndOutbox), ("pg-5-cross-site-detection", crossSiteDetection),
         ("pg-6-people", people), ("pg-7-rule-corrections", ruleCorrections), ("pg-8-history-imports", historyImports),
-        ("pg-10-mcid", mcid), ("pg-11-evidence-chain", evidenceChain),
+        ("pg-9-recordings-timeline", recordingsAndTimeline), ("pg-10-mcid", mcid), ("pg-11-evidence-chain", evidenceChain),
+        ("pg-12-chain-recordings", chainRecordings),
     ]
 
     /// The statements of a migration's SQL, in order: split on `;` outside `$$` bodies, `--`
@@ -448,6 +453,26 @@ enum PostgresSchema {
             offence BIGINT NOT NULL CHECK (offence >= 1),
             call_ids TEXT NOT NULL
         );
+        """
+
+    /// Recordings linked to calls (``PostgresStore/linkRecording(_:)``), and what an incident's
+    /// timeline reads by: calls by call id alone, detections by incident (as SQLite's indexes).
+    private static let recordingsAndTimeline = """
+        CREATE TABLE recordings (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            call_id BYTEA NOT NULL,
+            location BYTEA NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('file', 'uri')),
+            size BIGINT CHECK (size >= 0),
+            sha256 TEXT CHECK (length(sha256) = 64),
+            recorded_at BIGINT,
+            linked_at BIGINT NOT NULL,
+            linked_by BYTEA NOT NULL
+        );
+        CREATE UNIQUE INDEX recordings_by_location ON recordings ((sha256(location)));
+        CREATE INDEX recordings_by_call ON recordings USING hash (call_id);
+        CREATE INDEX call_events_by_call_id ON call_events USING hash (call_id);
+        CREATE INDEX detections_by_incident ON detections (incident_id);
         """
 
     /// MCID flags and their withdrawals, as SQLite's `v4-incident-lifecycle` and

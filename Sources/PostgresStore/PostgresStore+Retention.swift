@@ -11,11 +11,13 @@ package struct SharedPurgeCounts: Sendable, Hashable {
     package var incidents: [Int64] = []
     package var alerts = 0
     package var pushedEventKeys = 0
+    /// Recording links of ordinary calls (those of a purged incident's calls are in its audit entry).
+    package var recordings = 0
 
     package init() {}
 
     /// Whether the step removed anything (another step may find more).
-    package var isEmpty: Bool { calls == 0 && incidents.isEmpty && alerts == 0 && pushedEventKeys == 0 }
+    package var isEmpty: Bool { calls == 0 && incidents.isEmpty && alerts == 0 && pushedEventKeys == 0 && recordings == 0 }
 }
 
 /// The cut-offs of one purge step, computed by the caller from `store.retention` and its clock.
@@ -58,21 +60,38 @@ extension PostgresStore {
     /// keys go after their period. Each part is its own transaction, fenced by `grant` (a node that
     /// lost the `retention` lease deletes nothing: ``PostgresStoreError/Code/fenced``).
     ///
-    /// Deliberately not handled: recordings, MCID flags and the evidence chain (not on PostgreSQL
-    /// yet); giving space back to the file system (PostgreSQL's autovacuum reuses it).
+    /// Recording links go with their calls, as in SQLite: an ordinary call's links made before the
+    /// calls' cut-off, a purged incident's calls' links with it.
+    ///
+    /// A flagged call is held by its flag as by a link (its incident keeps it). Every delete of a
+    /// chained row is a `delete` entry in the evidence chain (`pg-11-evidence-chain`).
+    ///
+    /// Deliberately not handled: giving space back to the file system (PostgreSQL's autovacuum reuses it).
     package func purge(_ purge: SharedPurge, lease: PostgresJobLease, grant: PostgresJobLease.Grant) throws -> SharedPurgeCounts {
         var counts = SharedPurgeCounts()
         let limit = Int64(max(purge.limit, 1))
-        counts.calls = try session.transaction { transaction in
+        (counts.calls, counts.recordings) = try session.transaction { transaction in
             try Self.requireLease(lease, grant, transaction)
-            return try transaction.execute(
+            let calls = try transaction.execute(
                 """
                 DELETE FROM call_events WHERE id IN (
                     SELECT e.id FROM call_events AS e
                     WHERE e.counted_time < \(purge.callsBefore.microsecondsSinceEpoch)
                       AND NOT EXISTS (SELECT 1 FROM incident_calls AS l WHERE l.call_id = e.call_id)
+                      AND NOT EXISTS (SELECT 1 FROM mcid_flags AS f WHERE f.call_id = e.call_id)
                     ORDER BY e.counted_time LIMIT \(limit))
                 """)
+            // The recording links of such calls made before the cut-off, as SQLite purges them.
+            let recordings = try transaction.execute(
+                """
+                DELETE FROM recordings WHERE id IN (
+                    SELECT r.id FROM recordings AS r
+                    WHERE r.linked_at < \(purge.callsBefore.microsecondsSinceEpoch)
+                      AND NOT EXISTS (SELECT 1 FROM incident_calls AS l WHERE l.call_id = r.call_id)
+                      AND NOT EXISTS (SELECT 1 FROM mcid_flags AS f WHERE f.call_id = r.call_id)
+                    ORDER BY r.id LIMIT \(limit))
+                """)
+            return (calls, recordings)
         }
         while counts.incidents.count < purge.limit, let id = try purgeNextClosedIncident(purge, lease: lease, grant: grant) {
             counts.incidents.append(id)
@@ -127,6 +146,13 @@ extension PostgresStore {
                 "call_events",
                 """
                 DELETE FROM call_events WHERE call_id IN (
+                    SELECT l.call_id FROM incident_calls AS l WHERE l.incident_id = \(id)
+                      AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> \(id)))
+                """)
+            try run(
+                "recordings",
+                """
+                DELETE FROM recordings WHERE call_id IN (
                     SELECT l.call_id FROM incident_calls AS l WHERE l.incident_id = \(id)
                       AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> \(id)))
                 """)

@@ -8,7 +8,7 @@ import SystemClock
 ///
 /// It keeps the semantics of `SQLiteStore` for what it implements (``EventStore``, ``RuleStore``,
 /// ``DetectionStore``, ``AccessTokenStore``, ``ConsoleSessionStore``, ``RuleReviewStore``,
-/// ``RuleCorrectionStore``, reading and moving incidents, the ``AlertOutbox`` through
+/// ``RuleCorrectionStore``, ``CallSearchStore``, ``BlockEffectStore``, ``RecordingStore``, reading and moving incidents and their timeline, the ``AlertOutbox`` through
 /// ``PostgresAlertOutbox``): a batch commits in one transaction with the incidents and alerts its
 /// detections make (one unclosed incident per key across every node); a pushed event's resend is not stored
 /// twice; rule ids are never reused; every rule change is audited and raises the rules revision in

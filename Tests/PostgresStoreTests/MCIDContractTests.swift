@@ -14,6 +14,7 @@ protocol MCIDStoreUnderTest: EventStore, RuleStore {
     func withdrawFlag(_ withdrawal: MCIDWithdrawal) throws -> MCIDFlag
     func alerts(incidentID: Int64) throws -> [AlertNotice]
     func incident(id: Int64) throws -> Incident?
+    func timeline(incidentID: Int64) throws -> IncidentTimeline?
 }
 
 extension SQLiteStore: MCIDStoreUnderTest {}
@@ -56,6 +57,9 @@ enum MCIDContract {
         #expect(alerts.map(\.event) == [.flagged])
         #expect(alerts.first?.key == outcome.alertKey)
         #expect(alerts.first?.detail.contains("7700900123") == false, "the alert masks the number")
+        let timeline = try #require(try store.timeline(incidentID: outcome.incident.id))
+        #expect(timeline.flags.map(\.id) == [outcome.flag.id])
+        #expect(timeline.decisions.count == 1, "the block on the flagged call's asserted number")
 
         let again = try store.flagMaliciousCall(
             MCIDRequest(call: .callID("1700000100.7\u{0}x"), kind: .bombThreat, actor: "ops:carol", time: Fixture.time(260)),

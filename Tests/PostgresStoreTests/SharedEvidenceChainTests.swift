@@ -28,6 +28,10 @@ struct SharedEvidenceChainTests {
             Rule(match: .number(Fixture.landline), action: .block, reason: "test", createdBy: "cli:ops", createdAt: Fixture.time(310)),
             actor: "cli:ops")
         _ = try nodes[1].removeRule(id: try #require(extra.id), actor: "cli:ops", reason: "wrong number", at: Fixture.time(320))
+        _ = try nodes[1].linkRecording(
+            NewRecording(
+                callID: "chained-call", location: "/var/spool/asterisk/monitor/chained-call.wav", origin: .file, size: 1_024,
+                sha256: String(repeating: "ab", count: 32), recordedAt: Fixture.time(130), linkedAt: Fixture.time(330), actor: "recordings"))
         // A late witness of the linked call is chained when it is stored.
         var late = IngestBatch()
         late.events = [MCIDContract.withheldCall(callID: "chained-call", at: 101)]
@@ -70,6 +74,7 @@ struct SharedEvidenceChainTests {
             ("UPDATE call_events SET caller_raw = convert_to('someone else', 'UTF8') WHERE call_id = convert_to('chained-call', 'UTF8')", "call_events", "differs"),
             ("UPDATE evidence_entries SET row_digest = sha256('x'::bytea) WHERE seq = 3", "evidence_entries", "broken"),
             ("ALTER TABLE rules DISABLE TRIGGER rules_chain", "pg_trigger", "trigger"),
+            ("UPDATE recordings SET sha256 = repeat('cd', 32)", "recordings", "differs"),
         ])
     func tampering(sql: String, table: String, expected: String) throws {
         let (server, database, nodes, _) = try Self.evidence()
