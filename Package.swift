@@ -295,7 +295,7 @@ let package = Package(
             name: "PostgresStoreTests",
             dependencies: [
                 "PostgresStore", "SQLiteStore", "CallwardenApp", "CallwardenPorts", "CallModel", "Incidents", "RuleMatching",
-                "AlertDelivery", "AlertTestSupport", "SystemClock", logging,
+                "AlertDelivery", "AlertTestSupport", "SystemClock", "PeopleAPI", logging,
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,6 +5,11 @@ package import Logging
 package import PeopleAPI
 package import SQLiteStore
 
+/// Every port the people's listener (API and console) works on: SQLite, or on a site node the
+/// shared PostgreSQL store.
+package typealias PeopleListenerStore = PeopleStore & CallSearchStore & BlockEffectStore & ConsoleSessionStore
+    & EvidenceExportStore & PersonalDataStore
+
 extension CallwardenConfiguration {
     /// Opens (and migrates) the store for `callwarden tokens` and `callwarden audit`, and the one
     /// the CLI reads a person's token from: with `store.url` the shared PostgreSQL store, so a
@@ -17,7 +22,7 @@ extension CallwardenConfiguration {
     /// The people's listener over `store`: the JSON API and the console's pages; every store call
     /// (each request's token lookup included) runs on `storeExecutor`.
     package func peopleListener(
-        store: SQLiteStore, clock: WallClock, logger: Logger, storeExecutor: (any TaskExecutor)?
+        store: any PeopleListenerStore, clock: WallClock, logger: Logger, storeExecutor: (any TaskExecutor)?
     ) -> (server: PeopleHTTPServer, console: [PeopleEndpoint]) {
         let authenticator = Authenticator(
             store: store, sessions: ConsoleSessions(store: store, clock: clock, lifetimeSeconds: api.sessionLifetime.microseconds / 1_000_000),

@@ -53,16 +53,9 @@ package enum ConfigurationProbe {
             error("store.path", "\(storeDirectory): \(reason()) (the directory must be writable)")
         }
 
-        // Several sites: what `serve` refuses on the shared store, and whether PostgreSQL answers
-        // (a connection and `SELECT 1`: nothing is created or migrated).
+        // Several sites: whether PostgreSQL answers (a connection and `SELECT 1`: nothing is
+        // created or migrated).
         if let shared = configuration.sharedStore {
-            do {
-                try SiteNode.refuseSQLiteOnlyFeatures(of: configuration)
-            } catch let refused as ConfigurationError {
-                error(refused.key, refused.reason)
-            } catch let refused as ConfigurationErrors {
-                for each in refused.errors { error(each.key, each.reason) }
-            } catch {}
             do {
                 try PostgresStore.probe(shared.postgres)
             } catch let failure {

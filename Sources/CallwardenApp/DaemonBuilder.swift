@@ -61,9 +61,6 @@ package func buildDaemon(
     configuration: CallwardenConfiguration, logger: Logger, options: DaemonBuildOptions = DaemonBuildOptions()
 ) async throws -> BuiltDaemon {
     let clock = options.clock
-    if configuration.sharedStore != nil {
-        try SiteNode.refuseSQLiteOnlyFeatures(of: configuration)
-    }
     // The store rings the dispatcher after every commit that wrote an alert (an MCID flag, a
     // detection's incident change), so the alert leaves at once; the poll stays for other processes.
     let alertWake = AlertWakeSignal()
@@ -232,7 +229,7 @@ package func buildDaemon(
             service: OnOwnThread(
                 name: "recordings",
                 inner: RecordingWatcher(
-                    directories: configuration.incidents.recordingDirectories, store: store,
+                    directories: configuration.incidents.recordingDirectories, store: shared ?? store,
                     scanInterval: .microseconds(configuration.incidents.recordingScanInterval.microseconds),
                     settleTime: .microseconds(configuration.incidents.recordingSettleTime.microseconds), clock: clock,
                     logger: logger))))
@@ -241,7 +238,9 @@ package func buildDaemon(
         let binding = ListenerBinding(key: "api.listen", requested: "\(listen.host):\(listen.port)")
         // The handlers (and each request's token lookup) use the store on a thread of their own.
         let storeThread = ThreadExecutor(name: "callwarden-api")
-        let people = configuration.peopleListener(store: store, clock: clock, logger: logger, storeExecutor: storeThread)
+        // A site node's people work on the shared store: every site's incidents, rules and tokens.
+        let peopleStore: any PeopleListenerStore = shared ?? store
+        let people = configuration.peopleListener(store: peopleStore, clock: clock, logger: logger, storeExecutor: storeThread)
         services.append(DaemonService(
             name: "api.listen",
             service: StoppingExecutorAfter(

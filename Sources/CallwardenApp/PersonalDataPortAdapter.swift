@@ -34,7 +34,7 @@ struct PersonalDataPortAdapter: PersonalDataPort {
 extension CallwardenConfiguration {
     /// The privacy routes' port over `store`, or nil when the evidence key (whose keyed hash names
     /// numbers in the audit log) cannot be read: the routes then answer 503.
-    package func personalDataPort(store: SQLiteStore) -> (any PersonalDataPort)? {
+    package func personalDataPort(store: any PersonalDataStore) -> (any PersonalDataPort)? {
         guard let key = try? evidenceSigningKey() else { return nil }
         return PersonalDataPortAdapter(requests: PersonalDataRequests(store: store, plan: plan, key: key), periods: retention)
     }

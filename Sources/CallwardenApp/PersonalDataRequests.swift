@@ -3,17 +3,29 @@ package import Evidence
 import Foundation
 package import Incidents
 package import SQLiteStore
+import PostgresStore
+
+/// The store functions an access or erasure request runs: SQLite's, or the shared PostgreSQL's
+/// (every site's records).
+package protocol PersonalDataStore: Sendable {
+    func exportPersonalData(number: E164Number, pseudonym: String, actor: String, at time: Timestamp) throws -> [UInt8]
+    func erasePersonalData(number: E164Number, pseudonym: String, reason: String, actor: String, at time: Timestamp) throws -> [String: Int]
+    func incidentsUnderLegalHold() throws -> [Int64]
+}
+
+extension SQLiteStore: PersonalDataStore {}
+extension PostgresStore: PersonalDataStore {}
 
 /// A data subject's access and erasure requests (`callwarden privacy`; later the admin role's API
 /// routes): the number as people write it, normalised with the deployment's plan, answered by the
 /// store, audited under a keyed hash of the number (``EvidenceSigningKey/pseudonym(_:)``), never
 /// the number itself.
 package struct PersonalDataRequests: Sendable {
-    package var store: SQLiteStore
+    package var store: any PersonalDataStore
     package var plan: NumberPlan
     package var key: EvidenceSigningKey
 
-    package init(store: SQLiteStore, plan: NumberPlan, key: EvidenceSigningKey) {
+    package init(store: any PersonalDataStore, plan: NumberPlan, key: EvidenceSigningKey) {
         self.store = store
         self.plan = plan
         self.key = key
@@ -92,7 +104,9 @@ package struct PersonalDataRequests: Sendable {
 
 extension CallwardenConfiguration {
     /// The access and erasure requests over this configuration's store and key.
+    /// With `store.url`, the shared PostgreSQL store: a request answers for (and erases at) every site.
     package func personalDataRequests() throws -> PersonalDataRequests {
-        PersonalDataRequests(store: try SQLiteStore(path: storePath), plan: plan, key: try evidenceSigningKey())
+        let store: any PersonalDataStore = try sharedStore.map { try openOpsStore($0) } ?? SQLiteStore(path: storePath)
+        return PersonalDataRequests(store: store, plan: plan, key: try evidenceSigningKey())
     }
 }

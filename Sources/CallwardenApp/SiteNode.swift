@@ -22,9 +22,9 @@ import Glibc
 /// - any node's rule change wakes every node's refresher (``PostgresRuleFeed``); the call path
 ///   decides from the last published snapshot whatever PostgreSQL is doing.
 ///
-/// Deliberately refused (a clear start-up error naming the key) until their stores exist on
-/// PostgreSQL: the people's API and console (`api.listen`: tokens, MCID flags, evidence export),
-/// and the recording watcher (`recordings.directories`). A CDR file's history import
+/// The people's API and console (`api.listen`) and the recording watcher (`recordings.directories`)
+/// work on the shared store like every other port: a token issued at one site works at all, an
+/// incident is the same at every site. A CDR file's history import
 /// (`cdr.files[n].start: beginning`) works as on SQLite: the node records its cutoff in
 /// `history_imports`, and the cross-site detector stores an episode that ended before the latest
 /// cutoff of any node as historical (no incident, no alert; `PostgresStore+History.swift`).
@@ -37,21 +37,6 @@ enum SiteNode {
     static let alertOutboxJob = "alert-outbox"
     /// How long a dead node's jobs wait before another node takes them.
     static let leaseTTL: Duration = .seconds(10)
-
-    static func refuseSQLiteOnlyFeatures(of configuration: CallwardenConfiguration) throws {
-        var errors: [ConfigurationError] = []
-        if configuration.api.listen != nil {
-            errors.append(ConfigurationError(
-                key: "api.listen",
-                reason: "the people's API and console need access tokens, MCID flags and evidence, which are not on the PostgreSQL store (store.url) yet"))
-        }
-        if !configuration.incidents.recordingDirectories.isEmpty {
-            errors.append(ConfigurationError(
-                key: "recordings.directories", reason: "recording links are not on the PostgreSQL store (store.url) yet"))
-        }
-        if errors.count == 1 { throw errors[0] }
-        if !errors.isEmpty { throw ConfigurationErrors(errors: errors) }
-    }
 
     static func openSharedStore(
         _ shared: SharedStoreSettings, configuration: CallwardenConfiguration, alertWake: AlertWakeSignal,

@@ -57,10 +57,24 @@ extension PostgresStore {
                     findings.append(EvidenceChainFinding(table: "pg_trigger", row: name, entry: nil, problem: .triggerMissing(name)))
                 }
             }
-            let hexDigits = Array("0123456789abcdef")
-            let head = lastHash.map { hash in String(hash.readableBytesView.flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0x0F)]] }) }
+            let head = lastHash.map(Self.hex)
             return EvidenceChainReport(entries: entries, head: head, findings: findings)
         }
+    }
+
+    /// The number of chain entries and the head hash (hex), without checking anything: what an
+    /// evidence bundle's `CHAIN.txt` records.
+    package func evidenceChainHead() throws -> (entries: Int64, head: String?) {
+        guard let row = try session.query("SELECT seq, hash FROM evidence_entries ORDER BY seq DESC LIMIT 1").first else {
+            return (0, nil)
+        }
+        let (seq, hash) = try row.decode((Int64, ByteBuffer).self)
+        return (seq, Self.hex(hash))
+    }
+
+    static func hex(_ bytes: ByteBuffer) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.readableBytesView.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
     }
 
     /// Rows of `table` that differ from their latest chain entry, are missing from the chain, were

@@ -6,6 +6,9 @@ package import Incidents
 
 // MARK: - MCID: a person flags a call as malicious, at any site
 
+/// Incidents on the shared store: read, timeline, status changes and notes, MCID flags and withdrawals.
+extension PostgresStore: IncidentStore {}
+
 extension PostgresStore {
     /// Flags a call as malicious in one transaction, as `SQLiteStore` does: finds the call (stored
     /// by any node), executes what the ``IncidentLedger`` decides (the incident of the request's

@@ -137,32 +137,7 @@ extension PostgresStore {
                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
                 """)
             guard let id = try rows.first?.decode(Int64.self) else { return nil }
-            var removed: [(String, Int)] = []
-            func run(_ table: String, _ query: PostgresQuery) throws {
-                removed.append((table, try transaction.execute(query)))
-            }
-            // A call also linked to another incident stays with it.
-            try run(
-                "call_events",
-                """
-                DELETE FROM call_events WHERE call_id IN (
-                    SELECT l.call_id FROM incident_calls AS l WHERE l.incident_id = \(id)
-                      AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> \(id)))
-                """)
-            try run(
-                "recordings",
-                """
-                DELETE FROM recordings WHERE call_id IN (
-                    SELECT l.call_id FROM incident_calls AS l WHERE l.incident_id = \(id)
-                      AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> \(id)))
-                """)
-            try run("incident_calls", "DELETE FROM incident_calls WHERE incident_id = \(id)")
-            try run("detections", "DELETE FROM detections WHERE incident_id = \(id)")
-            try run("incident_log", "DELETE FROM incident_log WHERE incident_id = \(id)")
-            try run("mcid_flags", "DELETE FROM mcid_flags WHERE incident_id = \(id)")
-            try run("alert_outbox", "DELETE FROM alert_outbox WHERE incident_id = \(id)")
-            try run("audit_log", "DELETE FROM audit_log WHERE subject = \(ByteBuffer(string: "incident \(id)"))")
-            try run("incidents", "DELETE FROM incidents WHERE id = \(id)")
+            let removed = try Self.deleteIncident(id, transaction)
             let described = removed.filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }.map { "\($0.0) \($0.1)" }
             try Self.appendAudit(
                 AuditEntry(
@@ -172,5 +147,38 @@ extension PostgresStore {
                 transaction)
             return id
         }
+    }
+
+    /// Deletes an incident and everything it rests on, calls first (a call also linked to another
+    /// incident stays with it), then recording links, links, detections, log, flags, alerts, the
+    /// audit entries about it and the incident; the counts per table, in that order. Every delete
+    /// of a chained row is a `delete` entry in the evidence chain.
+    static func deleteIncident(_ id: Int64, _ transaction: PostgresSession.Transaction) throws -> [(String, Int)] {
+        var removed: [(String, Int)] = []
+        func run(_ table: String, _ query: PostgresQuery) throws {
+            removed.append((table, try transaction.execute(query)))
+        }
+        try run(
+            "call_events",
+            """
+            DELETE FROM call_events WHERE call_id IN (
+                SELECT l.call_id FROM incident_calls AS l WHERE l.incident_id = \(id)
+                  AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> \(id)))
+            """)
+        try run(
+            "recordings",
+            """
+            DELETE FROM recordings WHERE call_id IN (
+                SELECT l.call_id FROM incident_calls AS l WHERE l.incident_id = \(id)
+                  AND NOT EXISTS (SELECT 1 FROM incident_calls AS o WHERE o.call_id = l.call_id AND o.incident_id <> \(id)))
+            """)
+        try run("incident_calls", "DELETE FROM incident_calls WHERE incident_id = \(id)")
+        try run("detections", "DELETE FROM detections WHERE incident_id = \(id)")
+        try run("incident_log", "DELETE FROM incident_log WHERE incident_id = \(id)")
+        try run("mcid_flags", "DELETE FROM mcid_flags WHERE incident_id = \(id)")
+        try run("alert_outbox", "DELETE FROM alert_outbox WHERE incident_id = \(id)")
+        try run("audit_log", "DELETE FROM audit_log WHERE subject = \(ByteBuffer(string: "incident \(id)"))")
+        try run("incidents", "DELETE FROM incidents WHERE id = \(id)")
+        return removed
     }
 }

@@ -30,7 +30,8 @@ struct StoreHousekeepingTests {
         let configuration = try CallwardenConfiguration.parse(
             yaml: "store:\n  path: \(directory)/cw.sqlite\nnumbering:\n  country: GB\n", baseDirectory: "/")
         let requests = try configuration.personalDataRequests()
-        _ = try requests.store.addRule(
+        let store = try #require(requests.store as? SQLiteStore)
+        _ = try store.addRule(
             Rule(match: .number(try #require(E164Number(e164: "+447700900123"))), action: .block, reason: "calls",
                  createdBy: "cli:alice", createdAt: Timestamp(secondsSinceEpoch: 1_700_000_000), expiresAt: nil, origin: .manual),
             actor: "cli:alice")
@@ -38,10 +39,10 @@ struct StoreHousekeepingTests {
             "07700 900123", reason: "SAR-7 for 07700900123 (+44 7700 900123, 447700900123)", actor: "dpo",
             at: Timestamp(secondsSinceEpoch: 1_700_000_100))
         #expect(removed["rules"] == 1)
-        let entry = try #require(try requests.store.auditLog(limit: 10).first { $0.action == "privacy.erase" })
+        let entry = try #require(try store.auditLog(limit: 10).first { $0.action == "privacy.erase" })
         #expect(!entry.detail.contains("7700") && entry.detail.contains("SAR-7 for hmac:"))
         #expect(entry.subject == "number " + requests.key.pseudonym("+447700900123"))
-        #expect(try requests.store.verifyEvidenceChain().findings == [])
+        #expect(try store.verifyEvidenceChain().findings == [])
     }
 
     @Test("store.retention.calls shorter than the longest detection window is refused")
