@@ -12,8 +12,8 @@ package import PostgresStore
 /// ``buildDaemon(configuration:logger:options:)``), the ops commands that add rules and read
 /// detections (`callwarden blocks add`, `redirects add`, `detections`:
 /// ``CallwardenConfiguration/openStore()``), and the rule feed that carries rule changes to every
-/// running matcher (``PostgresRuleFeed``). Refused with it for now: the people's API and console
-/// and recording links (their stores are SQLite-only; see ARCHITECTURE.md, "Several sites").
+/// running matcher (``PostgresRuleFeed``), the people's API and console, recording links and the
+/// other ops commands (`tokens`, `privacy`, `evidence verify`: ``CallwardenConfiguration/openOpsStore(_:)``).
 package struct SharedStoreSettings: Sendable, Equatable {
     package var postgres: PostgresSettings
     package var node: String
