@@ -140,7 +140,10 @@ struct FastAGIServerTests {
     @Test("more header lines than the limit are refused")
     func tooManyHeaders() async throws {
         let fixture = ScreeningFixture()
-        let configuration = FastAGIConfiguration(host: "127.0.0.1", port: 0, maximumHeaderLines: 10, requestTimeout: .seconds(60))
+        // The generous idle timeout of the other tests: on a loaded machine the 5 s default could end
+        // the session before its header lines are read, and it would not be counted as too many.
+        let configuration = FastAGIConfiguration(
+            host: "127.0.0.1", port: 0, maximumHeaderLines: 10, idleTimeout: .seconds(120), requestTimeout: .seconds(60))
         let transcript = try await withServer(fixture, configuration: configuration) { client in
             try await client.session(opening: AGITestClient.environment(callerID: "02079460123"))
         }

@@ -159,7 +159,9 @@ struct QuestionTrustTests {
     @Test("one host cannot take every HTTP slot")
     func perSourceLimit() async throws {
         let fixture = ScreeningFixture()
-        let limits = ListenerLimits(maximumConnections: 8, maximumConnectionsPerSource: 2, requestTimeout: .seconds(60))
+        // The request deadline outlives the 60 s wait below: the test client's own connection is open
+        // (and idle) meanwhile, and a slow run must not see it closed by that deadline.
+        let limits = ListenerLimits(maximumConnections: 8, maximumConnectionsPerSource: 2, requestTimeout: .seconds(180))
         let connectionGuard = limits.connectionGuard(listener: "decision.http")
         try await application(fixture, limits: limits, connectionGuard: connectionGuard).test(.live) { client in
             let port = try #require(client.port)
