@@ -34,6 +34,26 @@ package enum RuleReviewError: Error, Hashable, Sendable, CustomStringConvertible
     }
 }
 
+/// What every store writes for a review, decided once: the trimmed actor and reason (refused when
+/// empty) and the approval's audit entry.
+package enum RuleReviewRecord {
+    /// `actor` and `reason` trimmed; ``RuleReviewError/missing(_:)`` names the empty one (`by` first).
+    package static func required(actor: String, reason: String) throws(RuleReviewError) -> (actor: String, reason: String) {
+        let actor = actor.trimmingSpaces
+        let reason = reason.trimmingSpaces
+        guard !actor.isEmpty else { throw RuleReviewError.missing("by") }
+        guard !reason.isEmpty else { throw RuleReviewError.missing("reason") }
+        return (actor, reason)
+    }
+
+    /// The `rule.review.approve` audit entry of `actor` keeping rule `id` (described by `summary`).
+    package static func approval(id: Int64, summary: String, actor: String, reason: String, time: Timestamp) -> AuditEntry {
+        AuditEntry(
+            time: time, actor: actor, action: "rule.review.approve", subject: "rule \(id)",
+            detail: summary + (reason.isEmpty ? "" : ": " + reason))
+    }
+}
+
 /// The review queue of automatic blocks: approve (keep the block, recorded as reviewed) and change
 /// a rule's expiry; rejecting is ``RuleCorrectionStore/removeRules(_:)``. Every write is audited
 /// with its actor, in the same transaction.

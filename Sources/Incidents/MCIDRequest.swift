@@ -100,6 +100,25 @@ package enum MCIDCallSelector: Hashable, Sendable {
     /// the PBX records as answered at the original extension (until the decision and the CDR are
     /// one call, it looks like a call that reached it).
     case lastCall(toExtension: String, within: TimeSpan)
+
+    /// The id of the call this selector names for a flag raised at `time`, asking `reached` for
+    /// the calls that reached an extension between two times (newest first, as a store finds them);
+    /// nil when no call did. Every store decides the same way: the latest of several, or
+    /// ``MCIDAmbiguousCall`` when the request does not take the latest.
+    package func callID(
+        at time: Timestamp, latestOfSeveral: Bool,
+        reached: (_ callee: String, _ from: Timestamp, _ to: Timestamp) throws -> [MCIDCandidate]
+    ) throws -> String? {
+        switch self {
+        case .callID(let id):
+            return id
+        case .lastCall(let callee, let within):
+            let candidates = try reached(callee, time - within, time)
+            guard let latest = candidates.first else { return nil }
+            if candidates.count > 1 && !latestOfSeveral { throw MCIDAmbiguousCall(candidates: candidates) }
+            return latest.callID
+        }
+    }
 }
 
 /// A call that reached the extension an MCID flag named, offered when several did.

@@ -90,16 +90,10 @@ extension PostgresStore {
     private static func flaggedCall(
         _ selector: MCIDCallSelector, at time: Timestamp, latestOfSeveral: Bool, _ transaction: PostgresSession.Transaction
     ) throws -> CallEvent? {
-        let callID: String
-        switch selector {
-        case .callID(let id):
-            callID = id
-        case .lastCall(let callee, let within):
-            let candidates = try callsThatReached(callee, from: time - within, to: time, transaction)
-            guard let latest = candidates.first else { return nil }
-            if candidates.count > 1 && !latestOfSeveral { throw MCIDAmbiguousCall(candidates: candidates) }
-            callID = latest.callID
-        }
+        guard let callID = try selector.callID(
+            at: time, latestOfSeveral: latestOfSeveral,
+            reached: { try callsThatReached($0, from: $1, to: $2, transaction) })
+        else { return nil }
         return try transaction.rows(
             """
             SELECT \(unescaped: eventReadColumns) FROM call_events

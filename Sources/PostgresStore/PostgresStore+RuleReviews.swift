@@ -22,9 +22,7 @@ extension PostgresStore: RuleReviewStore {
                 VALUES (\(id), \(ByteBuffer(string: actor)), \(time.microsecondsSinceEpoch), \(ByteBuffer(string: reason)))
                 """)
             try Self.appendAudit(
-                AuditEntry(
-                    time: time, actor: actor, action: "rule.review.approve", subject: "rule \(id)",
-                    detail: Self.summary(of: rule) + (reason.isEmpty ? "" : ": " + reason)),
+                RuleReviewRecord.approval(id: id, summary: Self.summary(of: rule), actor: actor, reason: reason, time: time),
                 transaction)
             return RuleReview(ruleID: id, reviewedBy: actor, reviewedAt: time, reason: reason)
         }
@@ -35,10 +33,7 @@ extension PostgresStore: RuleReviewStore {
     /// which re-reads its rules when the change commits.
     /// - Throws: ``RuleReviewError`` (nothing written then) or ``PostgresStoreError``.
     package func changeRuleExpiry(_ id: Int64, to expires: Timestamp?, actor: String, reason: String, time: Timestamp) throws -> Rule {
-        let actor = actor.trimmingSpaces
-        let reason = reason.trimmingSpaces
-        guard !actor.isEmpty else { throw RuleReviewError.missing("by") }
-        guard !reason.isEmpty else { throw RuleReviewError.missing("reason") }
+        let (actor, reason) = try RuleReviewRecord.required(actor: actor, reason: reason)
         return try session.transaction(refusing: RuleReviewError.self) { transaction in
             var rule = try Self.ruleInTable(id, lock: "FOR UPDATE", transaction)
             let old = rule.expiresAt

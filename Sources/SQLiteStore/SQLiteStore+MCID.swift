@@ -49,16 +49,9 @@ extension SQLiteStore {
     private static func flaggedCall(
         _ selector: MCIDCallSelector, at time: Timestamp, latestOfSeveral: Bool, _ db: Database
     ) throws -> CallEvent? {
-        let callID: String
-        switch selector {
-        case .callID(let id):
-            callID = id
-        case .lastCall(let callee, let within):
-            let candidates = try callsThatReached(callee, from: time - within, to: time, db)
-            guard let latest = candidates.first else { return nil }
-            if candidates.count > 1 && !latestOfSeveral { throw MCIDAmbiguousCall(candidates: candidates) }
-            callID = latest.callID
-        }
+        guard let callID = try selector.callID(
+            at: time, latestOfSeveral: latestOfSeveral, reached: { try callsThatReached($0, from: $1, to: $2, db) })
+        else { return nil }
         guard let row = try Row.fetchOne(
             db,
             sql: """

@@ -19,9 +19,7 @@ extension SQLiteStore: RuleReviewStore {
                     """,
                 arguments: [id, FullLengthText.argument(actor), time.microsecondsSinceEpoch, FullLengthText.argument(reason)])
             try appendAudit(
-                AuditEntry(
-                    time: time, actor: actor, action: "rule.review.approve", subject: "rule \(id)",
-                    detail: Self.summary(of: rule) + (reason.isEmpty ? "" : ": " + reason)),
+                RuleReviewRecord.approval(id: id, summary: Self.summary(of: rule), actor: actor, reason: reason, time: time),
                 db)
             return RuleReview(ruleID: id, reviewedBy: actor, reviewedAt: time, reason: reason)
         }
@@ -30,10 +28,7 @@ extension SQLiteStore: RuleReviewStore {
     /// Updates `rules.expires_at` (which raises the rules revision the daemon follows) and adds a
     /// `rule.expiry` audit entry naming the old and the new expiry, in one transaction.
     package func changeRuleExpiry(_ id: Int64, to expires: Timestamp?, actor: String, reason: String, time: Timestamp) throws -> Rule {
-        let actor = actor.trimmingSpaces
-        let reason = reason.trimmingSpaces
-        guard !actor.isEmpty else { throw RuleReviewError.missing("by") }
-        guard !reason.isEmpty else { throw RuleReviewError.missing("reason") }
+        let (actor, reason) = try RuleReviewRecord.required(actor: actor, reason: reason)
         return try write { db in
             var rule = try Self.ruleInTable(id, db)
             let old = rule.expiresAt
