@@ -46,6 +46,20 @@ package struct RuleRemoval: Hashable, Sendable {
         self.falsePositive = falsePositive
         self.time = time
     }
+
+    /// The rules the selector found, checked as every store checks them: none is
+    /// ``RuleCorrectionError/notFound(_:)``; for a false positive each must match a number (the
+    /// number that goes on the allow list, returned), else ``RuleCorrectionError/notANumber(_:)``.
+    package func checked(_ rules: [Rule]) throws(RuleCorrectionError) -> E164Number? {
+        guard !rules.isEmpty else { throw RuleCorrectionError.notFound(selector) }
+        guard falsePositive else { return nil }
+        var number: E164Number?
+        for rule in rules {
+            guard case .number(let matched) = rule.match else { throw RuleCorrectionError.notANumber(rule.id ?? 0) }
+            number = matched
+        }
+        return number
+    }
 }
 
 /// What a removal did.

@@ -117,6 +117,20 @@ package struct TimelineCall: Hashable, Sendable {
     }
 
     /// The merged call of `events`, every stored event of one call id in storing order; nil for none.
+    /// The calls of `events` (every stored witness, grouped by call id: a call's events next to
+    /// each other), each merged from its witnesses, in call order (ties in the order the calls came).
+    package static func calls(mergingGroupsOf events: [CallEvent]) -> [TimelineCall] {
+        var calls: [(call: TimelineCall, order: Int)] = []
+        var start = events.startIndex
+        while start < events.endIndex {
+            var end = start + 1
+            while end < events.endIndex, events[end].callID == events[start].callID { end += 1 }
+            if let call = TimelineCall(merging: events[start..<end]) { calls.append((call, calls.count)) }
+            start = end
+        }
+        return calls.sorted { $0.call.start == $1.call.start ? $0.order < $1.order : $0.call.start < $1.call.start }.map(\.call)
+    }
+
     package init?(merging events: some Collection<CallEvent>) {
         guard let first = events.first else { return nil }
         self.init(event: first)

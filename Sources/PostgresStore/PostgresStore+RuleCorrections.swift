@@ -60,14 +60,7 @@ extension PostgresStore: RuleCorrectionStore {
                 """
             ).map(Self.rule(from:))
         }
-        guard !rules.isEmpty else { throw RuleCorrectionError.notFound(removal.selector) }
-        var number: E164Number?
-        if removal.falsePositive {
-            for rule in rules {
-                guard case .number(let matched) = rule.match else { throw RuleCorrectionError.notANumber(rule.id ?? 0) }
-                number = matched
-            }
-        }
+        let number = try removal.checked(rules)
         if let number, case .id = removal.selector {
             try Self.lockFalsePositive(number, transaction)
         }

@@ -66,20 +66,7 @@ extension PostgresStore {
             WHERE call_id IN (SELECT call_id FROM incident_calls WHERE incident_id = \(incidentID))
             ORDER BY call_id, id
             """)
-        var calls: [(call: TimelineCall, order: Int)] = []
-        var witnesses: [CallEvent] = []
-        func finish() {
-            if let call = TimelineCall(merging: witnesses) { calls.append((call, calls.count)) }
-            witnesses.removeAll(keepingCapacity: true)
-        }
-        for row in rows {
-            let event = try event(from: row)
-            if let last = witnesses.last, last.callID != event.callID { finish() }
-            witnesses.append(event)
-        }
-        finish()
-        return calls.sorted { $0.call.start == $1.call.start ? $0.order < $1.order : $0.call.start < $1.call.start }
-            .map(\.call)
+        return TimelineCall.calls(mergingGroupsOf: try rows.map { try event(from: $0) })
     }
 
     /// Rules in force or expired on these numbers, plus unidentified-caller rules for `target` (its

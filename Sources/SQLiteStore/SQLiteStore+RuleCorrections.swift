@@ -54,14 +54,7 @@ extension SQLiteStore: RuleCorrectionStore {
                 arguments: [number.description]
             ).map(Self.rule(from:))
         }
-        guard !rules.isEmpty else { throw RuleCorrectionError.notFound(removal.selector) }
-        var number: E164Number?
-        if removal.falsePositive {
-            for rule in rules {
-                guard case .number(let matched) = rule.match else { throw RuleCorrectionError.notANumber(rule.id ?? 0) }
-                number = matched
-            }
-        }
+        let number = try removal.checked(rules)
         for rule in rules {
             try appendHistory(rule, actor: actor, reason: reason, falsePositive: removal.falsePositive, at: removal.time, db)
             try db.execute(sql: "DELETE FROM rules WHERE id = ?", arguments: [rule.id])

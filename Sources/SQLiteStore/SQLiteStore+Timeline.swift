@@ -71,20 +71,7 @@ extension SQLiteStore {
                 ORDER BY e.call_id, e.id
                 """,
             arguments: [incidentID])
-        var calls: [(call: TimelineCall, order: Int)] = []
-        var witnesses: [CallEvent] = []
-        func finish() {
-            if let call = TimelineCall(merging: witnesses) { calls.append((call, calls.count)) }
-            witnesses.removeAll(keepingCapacity: true)
-        }
-        for row in rows {
-            let event = try event(from: row)
-            if let last = witnesses.last, last.callID != event.callID { finish() }
-            witnesses.append(event)
-        }
-        finish()
-        return calls.sorted { $0.call.start == $1.call.start ? $0.order < $1.order : $0.call.start < $1.call.start }
-            .map(\.call)
+        return TimelineCall.calls(mergingGroupsOf: try rows.map { try event(from: $0) })
     }
 
     /// Rules on these numbers, plus unidentified-caller rules for `target` (and organisation-wide).
