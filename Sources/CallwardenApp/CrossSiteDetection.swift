@@ -60,7 +60,7 @@ package struct CrossSiteDetection: Sendable {
     package func run(lease: PostgresJobLease, grant: PostgresJobLease.Grant) async throws {
         let control = LoopControl()
         try await withTaskCancellationHandler {
-            try await DedicatedThread.run(name: "callwarden-cross-site") { try detect(lease: lease, grant: grant, control: control) }
+            try await DedicatedThread.run(name: "callwarden-cross-site", priority: .bulk) { try detect(lease: lease, grant: grant, control: control) }
         } onCancel: {
             control.requestStop(.cancel)
         }

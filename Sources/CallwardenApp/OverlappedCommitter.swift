@@ -1,6 +1,7 @@
 import CallPipeline
 import CallwardenPorts
 import Foundation
+import Ingest
 
 /// Commits batches on a thread of its own while the caller decodes and detects the next one, so a
 /// replay into a SQLite store (`replay --store PATH`) uses both cores: one for the pipeline, one
@@ -25,7 +26,10 @@ final class OverlappedCommitter: @unchecked Sendable {
 
     init(store: any EventStore) {
         self.store = store
-        let thread = Thread { [self] in commitLoop() }
+        let thread = Thread { [self] in
+            ThreadPriority.normal.applyToCurrentThread(named: "callwarden-commit")
+            commitLoop()
+        }
         thread.name = "callwarden-commit"
         thread.start()
     }

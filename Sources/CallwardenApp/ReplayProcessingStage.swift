@@ -2,6 +2,7 @@ import CallModel
 import CallPipeline
 import CallwardenPorts
 import Foundation
+import Ingest
 
 /// The second stage of a capture's replay, on a thread of its own: the call events a step of the
 /// capture produced (read, decoded, parsed and tracked into dialogs on the replay's thread) go
@@ -40,7 +41,10 @@ final class ReplayProcessingStage: @unchecked Sendable {
     init(processor: CallEventProcessor, committer: OverlappedCommitter) {
         self.processor = processor
         self.committer = committer
-        let thread = Thread { [self] in processLoop() }
+        let thread = Thread { [self] in
+            ThreadPriority.normal.applyToCurrentThread(named: "callwarden-process")
+            processLoop()
+        }
         thread.name = "callwarden-process"
         thread.start()
     }

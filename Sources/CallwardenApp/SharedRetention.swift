@@ -68,7 +68,7 @@ package struct SharedRetention: Sendable {
                 alertsBefore: now - retention.deliveredAlerts, sinks: alertSinks(),
                 pushedEventKeysBefore: now - retention.pushedEventKeys, now: now, limit: chunk)
             let store = self.store
-            let step = try await DedicatedThread.run(name: "callwarden-retention") {
+            let step = try await DedicatedThread.run(name: "callwarden-retention", priority: .bulk) {
                 try store.purge(purge, lease: lease, grant: grant)
             }
             if step.isEmpty { break }

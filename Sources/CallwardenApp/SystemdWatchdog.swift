@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +44,10 @@ final class SystemdWatchdog: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in pingWhileAlive() }
+        let thread = Thread { [self] in
+            ThreadPriority.normal.applyToCurrentThread(named: "callwarden-watchdog")
+            pingWhileAlive()
+        }
         thread.name = "callwarden-watchdog"
         thread.start()
     }

@@ -7,12 +7,14 @@ import Foundation
 /// Deliberately not handled: cancellation. The work runs to its end; the caller's task being
 /// cancelled does not interrupt it.
 package enum DedicatedThread {
-    /// Runs `work` on a new thread named `name`; returns or throws what it did.
+    /// Runs `work` on a new thread named `name`, at `priority` (``ThreadPriority/bulk`` for work that
+    /// may lag behind the decision path); returns or throws what it did.
     package static func run<Result: Sendable>(
-        name: String, _ work: @escaping @Sendable () throws -> Result
+        name: String, priority: ThreadPriority = .normal, _ work: @escaping @Sendable () throws -> Result
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let thread = Thread {
+                priority.applyToCurrentThread(named: name)
                 continuation.resume(with: Swift.Result { try work() })
             }
             thread.name = name

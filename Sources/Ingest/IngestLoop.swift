@@ -107,7 +107,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
         let control = self.control
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-                try await DedicatedThread.run(name: "callwarden-ingest") { [self] in try loop() }
+                try await DedicatedThread.run(name: "callwarden-ingest", priority: .bulk) { [self] in try loop() }
             } onGracefulShutdown: {
                 control.requestStop(.graceful)
             }
@@ -118,6 +118,11 @@ package final class IngestLoop: Service, @unchecked Sendable {
 
     /// The loop's thread.
     private func loop() throws {
+        if let nice = ThreadPriority.currentNice(), nice < 19 {
+            logger.warning(
+                "the ingest loop could not lower its CPU priority (setpriority refused); under load it shares the CPU with the decision service",
+                metadata: ["thread.nice": "\(nice)"])
+        }
         for source in checkpointed {
             source.resume(from: try store.checkpoint(forPath: source.checkpointKey))
             logger.info("following CDR file", metadata: ["cdr.file": "\(source.name)"])

@@ -14,9 +14,12 @@ package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var stopping = false
 
-    /// Starts the thread, named `name` (`callwarden-store-…` in `top -H`).
-    package init(name: String) {
-        let thread = Thread { [self] in work() }
+    /// Starts the thread, named `name` (`callwarden-store-…` in `top -H`), at `priority`.
+    package init(name: String, priority: ThreadPriority = .normal) {
+        let thread = Thread { [self] in
+            priority.applyToCurrentThread(named: name)
+            work()
+        }
         thread.name = name
         thread.start()
     }
