@@ -226,3 +226,31 @@ package struct MCIDOutcome: Hashable, Sendable {
         self.alertKey = alertKey
     }
 }
+
+/// What every store writes for a withdrawal, decided once: the checks on its fields, the refusals,
+/// the note in the incident's log and the audit entry's fields (the store writes them in one
+/// transaction with the withdrawal row).
+extension MCIDWithdrawal {
+    /// The withdrawal with its actor and reason trimmed; refused when either is empty (`reason` first).
+    package func checked() throws(IncidentChangeError) -> MCIDWithdrawal {
+        var checked = self
+        checked.reason = reason.trimmingSpaces
+        checked.actor = actor.trimmingSpaces
+        guard !checked.reason.isEmpty else { throw IncidentChangeError.invalidField("reason", reason: "must not be empty") }
+        guard !checked.actor.isEmpty else { throw IncidentChangeError.invalidField("by", reason: "must not be empty") }
+        return checked
+    }
+
+    /// The refusal when no flag has this withdrawal's id.
+    package var noSuchFlag: IncidentChangeError { .invalidField("flag", reason: "no MCID flag with id \(flagID)") }
+    /// The refusal when the flag was withdrawn before (the first withdrawal stands).
+    package var withdrawnAlready: IncidentChangeError { .invalidField("flag", reason: "MCID flag \(flagID) was withdrawn already") }
+
+    /// The note the flag's incident gets in its log.
+    package func note(incidentID: Int64) throws(IncidentChangeError) -> IncidentNote {
+        try IncidentNote(incidentID: incidentID, actor: actor, note: "MCID flag \(flagID) withdrawn (wrong call): \(reason)", at: time)
+    }
+
+    /// The audit entry's action, subject and detail (its actor and time are the withdrawal's).
+    package var audit: (action: String, subject: String, detail: String) { ("mcid.withdraw", "mcid flag \(flagID)", reason) }
+}

@@ -47,32 +47,26 @@ extension PostgresStore {
 
     /// Withdraws a flag that named the wrong call (see ``Incidents/IncidentStore/withdrawFlag(_:)``),
     /// in one transaction: the withdrawal, a note in the incident's log, the `mcid.withdraw` audit entry.
-    package func withdrawFlag(_ withdrawal: MCIDWithdrawal) throws -> MCIDFlag {
-        let reason = withdrawal.reason.trimmingSpaces
-        let actor = withdrawal.actor.trimmingSpaces
-        guard !reason.isEmpty else { throw IncidentChangeError.invalidField("reason", reason: "must not be empty") }
-        guard !actor.isEmpty else { throw IncidentChangeError.invalidField("by", reason: "must not be empty") }
+    package func withdrawFlag(_ request: MCIDWithdrawal) throws -> MCIDFlag {
+        let withdrawal = try request.checked()
         return try session.transaction(refusing: IncidentChangeError.self) { transaction in
             // The flag row is locked: two sites withdrawing it at once withdraw it once.
             guard let incidentID = try transaction.rows("SELECT incident_id FROM mcid_flags WHERE id = \(withdrawal.flagID) FOR UPDATE")
                 .first?.decode(Int64.self)
-            else { throw IncidentChangeError.invalidField("flag", reason: "no MCID flag with id \(withdrawal.flagID)") }
+            else { throw withdrawal.noSuchFlag }
             let already = !(try transaction.rows("SELECT 1 FROM mcid_withdrawals WHERE flag_id = \(withdrawal.flagID)").isEmpty)
-            if already { throw IncidentChangeError.invalidField("flag", reason: "MCID flag \(withdrawal.flagID) was withdrawn already") }
+            if already { throw withdrawal.withdrawnAlready }
             try transaction.execute(
                 """
                 INSERT INTO mcid_withdrawals (flag_id, withdrawn_at, withdrawn_by, reason)
-                VALUES (\(withdrawal.flagID), \(withdrawal.time.microsecondsSinceEpoch), \(ByteBuffer(string: actor)),
-                        \(ByteBuffer(string: reason)))
+                VALUES (\(withdrawal.flagID), \(withdrawal.time.microsecondsSinceEpoch), \(ByteBuffer(string: withdrawal.actor)),
+                        \(ByteBuffer(string: withdrawal.reason)))
                 """)
-            let note = try IncidentNote(
-                incidentID: incidentID, actor: actor, note: "MCID flag \(withdrawal.flagID) withdrawn (wrong call): \(reason)",
-                at: withdrawal.time)
+            let note = try withdrawal.note(incidentID: incidentID)
             _ = try execute(try ledger.plan(note, incident: try Self.incidentState(id: incidentID, transaction)), transaction)
+            let audit = withdrawal.audit
             try Self.appendAudit(
-                AuditEntry(
-                    time: withdrawal.time, actor: actor, action: "mcid.withdraw", subject: "mcid flag \(withdrawal.flagID)",
-                    detail: reason),
+                AuditEntry(time: withdrawal.time, actor: withdrawal.actor, action: audit.action, subject: audit.subject, detail: audit.detail),
                 transaction)
             guard let flag = try Self.flags(incidentID: incidentID, transaction).first(where: { $0.id == withdrawal.flagID }) else {
                 throw PostgresStoreError(code: .database, message: "the flag just withdrawn cannot be read back")

@@ -91,35 +91,29 @@ extension SQLiteStore {
     }
 
     /// Withdraws a flag (see ``Incidents/IncidentStore/withdrawFlag(_:)``), in one transaction.
-    package func withdrawFlag(_ withdrawal: MCIDWithdrawal) throws -> MCIDFlag {
-        let reason = withdrawal.reason.trimmingSpaces
-        let actor = withdrawal.actor.trimmingSpaces
-        guard !reason.isEmpty else { throw IncidentChangeError.invalidField("reason", reason: "must not be empty") }
-        guard !actor.isEmpty else { throw IncidentChangeError.invalidField("by", reason: "must not be empty") }
+    package func withdrawFlag(_ request: MCIDWithdrawal) throws -> MCIDFlag {
+        let withdrawal = try request.checked()
         return try write { db in
             guard let incidentID = try Int64.fetchOne(
                 db, sql: "SELECT incident_id FROM mcid_flags WHERE id = ?", arguments: [withdrawal.flagID])
-            else { throw IncidentChangeError.invalidField("flag", reason: "no MCID flag with id \(withdrawal.flagID)") }
+            else { throw withdrawal.noSuchFlag }
             let already = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM mcid_withdrawals WHERE flag_id = ?)", arguments: [withdrawal.flagID]) ?? false
-            if already { throw IncidentChangeError.invalidField("flag", reason: "MCID flag \(withdrawal.flagID) was withdrawn already") }
+            if already { throw withdrawal.withdrawnAlready }
             try db.execute(
                 sql: """
                     INSERT INTO mcid_withdrawals (flag_id, withdrawn_at, withdrawn_by, reason)
                     VALUES (?, ?, \(FullLengthText.placeholder), \(FullLengthText.placeholder))
                     """,
                 arguments: [
-                    withdrawal.flagID, withdrawal.time.microsecondsSinceEpoch, FullLengthText.argument(actor),
-                    FullLengthText.argument(reason),
+                    withdrawal.flagID, withdrawal.time.microsecondsSinceEpoch, FullLengthText.argument(withdrawal.actor),
+                    FullLengthText.argument(withdrawal.reason),
                 ])
-            let note = try IncidentNote(
-                incidentID: incidentID, actor: actor, note: "MCID flag \(withdrawal.flagID) withdrawn (wrong call): \(reason)",
-                at: withdrawal.time)
+            let note = try withdrawal.note(incidentID: incidentID)
             _ = try execute(try ledger.plan(note, incident: try incidentState(id: incidentID, db)), db)
+            let audit = withdrawal.audit
             try appendAudit(
-                AuditEntry(
-                    time: withdrawal.time, actor: actor, action: "mcid.withdraw", subject: "mcid flag \(withdrawal.flagID)",
-                    detail: reason),
+                AuditEntry(time: withdrawal.time, actor: withdrawal.actor, action: audit.action, subject: audit.subject, detail: audit.detail),
                 db)
             guard let flag = try Self.flags(incidentID: incidentID, db).first(where: { $0.id == withdrawal.flagID }) else {
                 throw SQLiteStoreError(code: .database, message: "the flag just withdrawn cannot be read back")

@@ -163,4 +163,23 @@ struct LedgerMCIDTests {
         #expect(known.alert?.notice(id: 1, key: "k", incidentID: 2, createdAt: Ledger.time(201)).maskedIdentity == "+447*******23")
         #expect(AlertText.flag(.threat, by: "a", callStored: true, withheld: false, rule: .block) == "call flagged as threat by a; caller blocked")
     }
+
+    @Test("a withdrawal is checked once for both stores: trimmed, refused without a reason (first) or an actor, noted and audited")
+    func withdrawalRecord() throws {
+        let withdrawal = try MCIDWithdrawal(flagID: 7, actor: "  ops:ana ", reason: " wrong call\t", time: Ledger.time(300)).checked()
+        #expect(withdrawal.actor == "ops:ana")
+        #expect(withdrawal.reason == "wrong call")
+        let note = try withdrawal.note(incidentID: 3)
+        #expect(note.incidentID == 3 && note.actor == "ops:ana" && note.time == Ledger.time(300))
+        #expect(note.note == "MCID flag 7 withdrawn (wrong call): wrong call")
+        #expect(withdrawal.audit.action == "mcid.withdraw" && withdrawal.audit.subject == "mcid flag 7")
+        #expect(withdrawal.audit.detail == "wrong call")
+        #expect(throws: IncidentChangeError.invalidField("reason", reason: "must not be empty")) {
+            try MCIDWithdrawal(flagID: 7, actor: " ", reason: " ", time: Ledger.time(300)).checked()
+        }
+        #expect(throws: IncidentChangeError.invalidField("by", reason: "must not be empty")) {
+            try MCIDWithdrawal(flagID: 7, actor: "", reason: "x", time: Ledger.time(300)).checked()
+        }
+        #expect(withdrawal.withdrawnAlready.description.contains("MCID flag 7 was withdrawn already"))
+    }
 }
