@@ -474,5 +474,10 @@ if Context.environment["CALLWARDEN_BENCHMARKS"] == "1" {
         // `packet-bench make FILE FRAMES` and `packet-bench decode FILE`: run-packets.sh times the
         // decoder beside tshark with it.
         .executableTarget(name: "packet-bench", dependencies: ["PacketProbe"], path: benchmarkPath("PacketBench")),
+        // Resident memory per tracked caller under never-repeating spoofed numbers (issue 14).
+        .executableTarget(
+            name: "DetectorMemory", dependencies: ["CallModel", "CallPipeline", "CallwardenPorts", "HarassmentDetection"],
+            path: benchmarkPath("DetectorMemory"), swiftSettings: swiftSettings
+        ),
     ]
 }
