@@ -217,7 +217,7 @@ package func buildDaemon(
         services.append(DaemonService(
             name: "store.retention",
             service: OnOwnThread(
-                name: "housekeeping", priority: .bulk,
+                name: "housekeeping",
                 inner: StoreHousekeeping(
                     store: store, retention: configuration.retention, alertSinks: { alertSinks.names }, logger: logger,
                     now: { clock.now() }))))
@@ -227,7 +227,7 @@ package func buildDaemon(
         services.append(DaemonService(
             name: "recordings",
             service: OnOwnThread(
-                name: "recordings", priority: .bulk,
+                name: "recordings",
                 inner: RecordingWatcher(
                     directories: configuration.incidents.recordingDirectories, store: shared ?? store,
                     scanInterval: .microseconds(configuration.incidents.recordingScanInterval.microseconds),

@@ -107,7 +107,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
         let control = self.control
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-                try await DedicatedThread.run(name: "callwarden-ingest", priority: .bulk) { [self] in try loop() }
+                try await DedicatedThread.runBulk(name: "callwarden-ingest") { [self] handoff in try loop(handoff) }
             } onGracefulShutdown: {
                 control.requestStop(.graceful)
             }
@@ -117,7 +117,7 @@ package final class IngestLoop: Service, @unchecked Sendable {
     }
 
     /// The loop's thread.
-    private func loop() throws {
+    private func loop(_ handoff: PriorityHandoff) throws {
         if let nice = ThreadPriority.currentNice(), nice < 19 {
             logger.warning(
                 "the ingest loop could not lower its CPU priority (setpriority refused); under load it shares the CPU with the decision service",
@@ -129,10 +129,10 @@ package final class IngestLoop: Service, @unchecked Sendable {
         }
         var events: [CallEvent] = []
         events.reserveCapacity(maximumPerStep)
-        defer { replacements.close() }
+        defer { replacements.close(resumingThrough: handoff) }
         if spool != nil { startSpooling() }
         rounds: while control.current == .run {
-            applyReplacements()
+            applyReplacements(handoff)
             beforeRound?(&processor)
             if spool != nil {
                 let progressed = spoolingRound(scratch: &events)
@@ -176,13 +176,16 @@ package final class IngestLoop: Service, @unchecked Sendable {
         }
     }
 
-    private func applyReplacements() {
+    /// Swaps the processor for each replacement asked; the callers are resumed through `handoff`
+    /// (never from this bulk thread: see ``DedicatedThread``).
+    private func applyReplacements(_ handoff: PriorityHandoff) {
         for request in replacements.take() {
+            let done = request.done
             do {
                 processor = try request.make()
-                request.done.resume()
+                handoff.post { done.resume() }
             } catch {
-                request.done.resume(throwing: error)
+                handoff.post { done.resume(throwing: error) }
             }
         }
     }

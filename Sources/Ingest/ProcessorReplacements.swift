@@ -36,14 +36,18 @@ final class ProcessorReplacements: @unchecked Sendable {
         return taken
     }
 
-    /// The loop has stopped: what waits and what comes later fails.
-    func close() {
+    /// The loop has stopped: what waits and what comes later fails (those waiting are resumed
+    /// through `handoff`, off the loop's bulk thread).
+    func close(resumingThrough handoff: PriorityHandoff) {
         lock.lock()
         closed = true
         let left = pending
         pending.removeAll()
         lock.unlock()
-        for request in left { request.done.resume(throwing: IngestLoopStopped()) }
+        for request in left {
+            let done = request.done
+            handoff.post { done.resume(throwing: IngestLoopStopped()) }
+        }
     }
 }
 

@@ -14,10 +14,11 @@ package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var stopping = false
 
-    /// Starts the thread, named `name` (`callwarden-store-…` in `top -H`), at `priority`.
-    package init(name: String, priority: ThreadPriority = .normal) {
+    /// Starts the thread, named `name` (`callwarden-store-…` in `top -H`). It runs at the priority of
+    /// the thread that made it: never bulk, since its jobs resume tasks (see ``DedicatedThread``).
+    package init(name: String) {
         let thread = Thread { [self] in
-            priority.applyToCurrentThread(named: name)
+            ThreadPriority.normal.applyToCurrentThread(named: name)
             work()
         }
         thread.name = name

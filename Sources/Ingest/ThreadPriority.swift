@@ -15,10 +15,11 @@ import Glibc
 /// `SCHED_IDLE` measured the same as 19 and would give the ingest almost nothing on a host the
 /// PBX saturates.
 ///
-/// Used by: the ingest loop, housekeeping and shared retention, detection across sites, the
-/// recording watcher. The rules refresher and the alert dispatcher stay ``normal`` (a new block and
-/// an alert must not wait behind a DoS). A thread started by a bulk thread is bulk too (an
-/// unprivileged process cannot raise a priority again).
+/// Used by: the ingest loop, retention and detection across sites (``DedicatedThread``). The rules
+/// refresher and the alert dispatcher stay ``normal`` (a new block and an alert must not wait
+/// behind a DoS), and so does every ``ThreadExecutor``: their jobs resume tasks. A thread started
+/// by a bulk thread is bulk too (an unprivileged process cannot raise a priority again), which is
+/// why a bulk thread never resumes a task itself (``PriorityHandoff``).
 ///
 /// Deliberately not handled: capture and HEP threads stay at ``normal`` (a capture thread that falls
 /// behind loses packets in the kernel, which no later catch-up recovers); real-time scheduling

@@ -4,6 +4,7 @@ import Foundation
 import HarassmentDetection
 import Ingest
 import Logging
+import Synchronization
 import PortsTestSupport
 import Testing
 
@@ -48,6 +49,18 @@ struct ThreadPriorityTests {
         // The creating thread keeps its own priority: only the new thread changed.
         let again = try await DedicatedThread.run(name: "test-normal") { Self.ownNice() }
         #expect(again == base)
+    }
+
+    @Test("what a bulk thread posts, and its result, run on the normal-priority thread that started it")
+    func handoff() async throws {
+        let base = try await DedicatedThread.run(name: "test-normal") { Self.ownNice() }
+        let postedNice = Mutex<Int32?>(nil)
+        let workerNice = try await DedicatedThread.runBulk(name: "test-bulk") { handoff in
+            handoff.post { postedNice.withLock { $0 = Self.ownNice() } }
+            return Self.ownNice()
+        }
+        #expect(workerNice == Self.bulk(from: base))
+        #expect(postedNice.withLock { $0 } == base)
     }
 
     @Test("the ingest loop's thread runs at the bulk priority")
