@@ -26,12 +26,7 @@ final class OverlappedCommitter: @unchecked Sendable {
 
     init(store: any EventStore) {
         self.store = store
-        let thread = Thread { [self] in
-            ThreadPriority.normal.applyToCurrentThread(named: "callwarden-commit")
-            commitLoop()
-        }
-        thread.name = "callwarden-commit"
-        thread.start()
+        ThreadPriority.normal.startThread(named: "callwarden-commit") { [self] in commitLoop() }
     }
 
     /// Hands `batch` over; waits while another batch is already waiting. Throws an earlier

@@ -41,12 +41,7 @@ final class ReplayProcessingStage: @unchecked Sendable {
     init(processor: CallEventProcessor, committer: OverlappedCommitter) {
         self.processor = processor
         self.committer = committer
-        let thread = Thread { [self] in
-            ThreadPriority.normal.applyToCurrentThread(named: "callwarden-process")
-            processLoop()
-        }
-        thread.name = "callwarden-process"
-        thread.start()
+        ThreadPriority.normal.startThread(named: "callwarden-process") { [self] in processLoop() }
     }
 
     /// Hands one step's events (in capture order) and its malformed count over; waits while another

@@ -44,12 +44,7 @@ final class SystemdWatchdog: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            ThreadPriority.normal.applyToCurrentThread(named: "callwarden-watchdog")
-            pingWhileAlive()
-        }
-        thread.name = "callwarden-watchdog"
-        thread.start()
+        ThreadPriority.normal.startThread(named: "callwarden-watchdog") { [self] in pingWhileAlive() }
     }
 
     func stop() {

@@ -21,11 +21,9 @@ package enum DedicatedThread {
         switch priority {
         case .normal:
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-                let thread = Thread {
-                    ThreadPriority.normal.applyToCurrentThread(named: name)
+                ThreadPriority.normal.startThread(named: name) {
                     continuation.resume(with: Swift.Result { try work() })
                 }
-                thread.start()
             }
         case .bulk:
             try await runBulk(name: name) { _ in try work() }
@@ -39,21 +37,17 @@ package enum DedicatedThread {
         name: String, _ work: @escaping @Sendable (PriorityHandoff) throws -> Result
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-            let waiter = Thread {
-                // `callwarden-ingest` waits in `cw-resume-ingest` (what `top -H` shows, cut to 15 bytes).
-                let suffix = name.hasPrefix("callwarden-") ? String(name.dropFirst("callwarden-".count)) : name
-                ThreadPriority.normal.applyToCurrentThread(named: "cw-resume-" + suffix)
+            // `callwarden-ingest` waits in `cw-resume-ingest` (what `top -H` shows, cut to 15 bytes).
+            let suffix = name.hasPrefix("callwarden-") ? String(name.dropFirst("callwarden-".count)) : name
+            ThreadPriority.normal.startThread(named: "cw-resume-" + suffix) {
                 let handoff = PriorityHandoff()
-                let worker = Thread {
-                    ThreadPriority.bulk.applyToCurrentThread(named: name)
+                ThreadPriority.bulk.startThread(named: name) {
                     let result = Swift.Result { try work(handoff) }
                     handoff.post { continuation.resume(with: result) }
                     handoff.close()
                 }
-                worker.start()
                 handoff.runPosted()
             }
-            waiter.start()
         }
     }
 }

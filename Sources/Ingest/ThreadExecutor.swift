@@ -17,12 +17,7 @@ package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     /// Starts the thread, named `name` (`callwarden-store-…` in `top -H`). It runs at the priority of
     /// the thread that made it: never bulk, since its jobs resume tasks (see ``DedicatedThread``).
     package init(name: String) {
-        let thread = Thread { [self] in
-            ThreadPriority.normal.applyToCurrentThread(named: name)
-            work()
-        }
-        thread.name = name
-        thread.start()
+        ThreadPriority.normal.startThread(named: name) { [self] in work() }
     }
 
     package func enqueue(_ job: consuming ExecutorJob) {

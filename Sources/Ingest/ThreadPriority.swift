@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,20 +67,28 @@ package enum ThreadPriority: Sendable {
         return applyToCurrentThread()
     }
 
+    /// Starts a thread named `name` (Foundation's name and the kernel's, see
+    /// ``applyToCurrentThread(named:)``) that runs `body` at this priority.
+    package func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            applyToCurrentThread(named: name)
+            body()
+        }
+        thread.name = name
+        thread.start()
+    }
+
     /// Applies this priority to the calling thread (a thread starts with its creator's nice value).
     /// Returns the thread's nice value afterwards, or nil when it could not be read or set (the
     /// thread then runs at the priority it had; nothing else depends on it).
     @discardableResult
     package func applyToCurrentThread() -> Int32? {
         #if os(Linux)
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
         // With PRIO_PROCESS and 0, Linux reads and sets the calling thread's own nice value.
-        errno = 0
-        let current = getpriority(which, 0)
-        guard errno == 0 else { return nil }
+        guard let current = Self.currentNice() else { return nil }
         guard self == .bulk else { return current }
         let lowered = min(19, current + Self.bulkNiceIncrement)
-        guard setpriority(which, 0, lowered) == 0 else { return nil }
+        guard setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, lowered) == 0 else { return nil }
         return lowered
         #else
         return nil
