@@ -14,7 +14,7 @@ package final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var stopping = false
 
-    /// Starts the thread, named `name` (`callwarden-store-…` in `top -H`). It runs at the priority of
+    /// Starts the thread, named `name` (`callwarden-alerts`, `callwarden-api`, … in `top -H`, cut to 15 bytes). It runs at the priority of
     /// the thread that made it: never bulk, since its jobs resume tasks (see ``DedicatedThread``).
     package init(name: String) {
         ThreadPriority.normal.startThread(named: name) { [self] in work() }
