@@ -56,13 +56,14 @@ struct QuestionTrustTests {
         #expect(holder.judge(peer: try Self.address("127.0.0.1"), presented: .httpToken(nil)) == .untrusted)
     }
 
-    private func application(_ fixture: ScreeningFixture, limits: ListenerLimits = ListenerLimits(requestTimeout: .seconds(60)), connectionGuard: ConnectionGuard? = nil)
-        -> some ApplicationProtocol
-    {
+    private func application(
+        _ fixture: ScreeningFixture, limits: ListenerLimits = ListenerLimits(requestTimeout: .seconds(60)), connectionGuard: ConnectionGuard? = nil,
+        idleTimeout: Duration = .seconds(30)
+    ) -> some ApplicationProtocol {
         var logger = Logger(label: "decision-trust-test")
         logger.logLevel = .warning
         return DecisionHTTPServer.application(
-            configuration: DecisionHTTPConfiguration(host: "127.0.0.1", port: 0, limits: limits), screener: fixture.screener,
+            configuration: DecisionHTTPConfiguration(host: "127.0.0.1", port: 0, limits: limits, idleTimeout: idleTimeout), screener: fixture.screener,
             connectionGuard: connectionGuard, logger: logger)
     }
 
@@ -159,11 +160,12 @@ struct QuestionTrustTests {
     @Test("one host cannot take every HTTP slot")
     func perSourceLimit() async throws {
         let fixture = ScreeningFixture()
-        // The request deadline outlives the 60 s wait below: the test client's own connection is open
-        // (and idle) meanwhile, and a slow run must not see it closed by that deadline.
+        // The request deadline and the idle timeout outlive the 60 s wait below: the test client's own
+        // connection is open (and idle) meanwhile, and a slow run must not see it closed by either (a
+        // loaded run once waited ~60 s and found it closed by the 30 s idle timeout).
         let limits = ListenerLimits(maximumConnections: 8, maximumConnectionsPerSource: 2, requestTimeout: .seconds(180))
         let connectionGuard = limits.connectionGuard(listener: "decision.http")
-        try await application(fixture, limits: limits, connectionGuard: connectionGuard).test(.live) { client in
+        try await application(fixture, limits: limits, connectionGuard: connectionGuard, idleTimeout: .seconds(180)).test(.live) { client in
             let port = try #require(client.port)
             let held = try (0..<2).map { _ in try HostileSocket(port: port, from: "127.0.0.2") }
             let refused = try HostileSocket(port: port, from: "127.0.0.2")
